@@ -1,0 +1,33 @@
+# Two entry points for a fresh Linux machine with Python 3.11:
+#   make run    set up .venv, build the demo region if missing, start the app
+#   make test   set up .venv with the test extras, run ruff and the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO := data/demo
+
+.PHONY: run test demo lint clean
+
+$(BIN)/locscan: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "locscan needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+$(DEMO)/layers.yaml: | $(BIN)/locscan
+	$(BIN)/locscan demo build --out $(DEMO)
+
+demo: $(DEMO)/layers.yaml
+
+run: $(BIN)/locscan demo
+	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
+
+lint: $(BIN)/locscan
+	$(BIN)/ruff check .
+
+test: $(BIN)/locscan lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache

@@ -1,0 +1,51 @@
+"""On-disk cache of computed tables (candidates, measures) as (Geo)Parquet, keyed by content."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+
+def key(*parts: Any) -> str:
+    """
+    Return a short stable hash of JSON-serialisable `parts`.
+
+    Examples
+    --------
+    >>> key("a", 1) == key("a", 1) != key("a", 2)
+    True
+    """
+    payload = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+
+def read(path: Path) -> pd.DataFrame | None:
+    """Return the cached frame at `path`, or ``None`` when it is absent or unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        if path.name.endswith(".geo.parquet"):
+            return gpd.read_parquet(path)
+        return pd.read_parquet(path)
+    except (OSError, ValueError):  # a truncated or foreign file is recomputed, not trusted
+        return None
+
+
+def write(path: Path, frame: pd.DataFrame) -> None:
+    """Write `frame` to `path` atomically (a reader never sees a half-written file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        frame.to_parquet(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)

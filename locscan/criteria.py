@@ -1,0 +1,525 @@
+"""Criteria sets: the YAML schema (pydantic) and their evaluation over the measures table.
+
+A criteria file declares the measures it uses, hard criteria (measure, operator, value) that a
+site must meet, and soft criteria (measure, transform, weight) that rank the sites that do. It
+may override values and weights per gemeente. Evaluation is plain pandas over the measures
+table: no geometry, milliseconds.
+
+Outcome per hard criterion: ``pass``, ``fail`` or ``unknown``. A measure without a value never
+passes or fails silently: the criterion's ``on_unknown`` says whether unknown excludes the site
+(``fail``) or keeps it as "te controleren" (``check``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from locscan.errors import CriteriaError
+from locscan.measures import MeasureSpec
+from locscan.region import RegionMeta
+from locscan.units import UNITS, compatible, to_native
+
+__all__ = [
+    "Criteria",
+    "HardCriterion",
+    "Override",
+    "SoftCriterion",
+    "evaluate",
+    "load",
+    "resolve_overrides",
+]
+
+Op = Literal["<", "<=", ">", ">=", "==", "!=", "in", "not_in", "between"]
+_NUMERIC_OPS = {"<", "<=", ">", ">=", "between"}
+_LIST_OPS = {"in", "not_in", "between"}
+
+PASS, FAIL, UNKNOWN = 1, 0, -1
+
+
+class HardCriterion(BaseModel):
+    """A criterion every site must meet: ``measure op value``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    label: str
+    measure: str
+    op: Op
+    value: float | str | list[float | str]
+    unit: str | None = None
+    on_unknown: Literal["fail", "check"] = "fail"
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _value_fits_op(self) -> HardCriterion:
+        _check_value(self.op, self.value)
+        return self
+
+
+class SoftCriterion(BaseModel):
+    """A criterion that adds to the score (0–1 per criterion, weighted)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    label: str
+    measure: str
+    transform: Literal["linear", "categories"] = "linear"
+    best: float | None = None
+    worst: float | None = None
+    scores: dict[str, float] | None = None
+    unit: str | None = None
+    weight: float = Field(1.0, ge=0)
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _transform_complete(self) -> SoftCriterion:
+        if self.transform == "linear":
+            if self.best is None or self.worst is None:
+                raise ValueError("transform 'linear' needs 'best' and 'worst'")
+            if self.best == self.worst:
+                raise ValueError(f"'best' and 'worst' are both {self.best}; they must differ")
+        elif not self.scores:
+            raise ValueError("transform 'categories' needs 'scores' (class: score 0–1)")
+        elif any(not 0 <= s <= 1 for s in self.scores.values()):
+            raise ValueError("'scores' must lie between 0 and 1")
+        return self
+
+
+class Override(BaseModel):
+    """What a gemeente changes of one criterion."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: float | str | list[float | str] | None = None
+    weight: float | None = Field(None, ge=0)
+    best: float | None = None
+    worst: float | None = None
+
+
+def _check_value(op: str, value: Any) -> None:
+    is_list = isinstance(value, list)
+    if op in _LIST_OPS and not is_list:
+        raise ValueError(f"operator {op!r} needs a list as value, got {value!r}")
+    if op not in _LIST_OPS and is_list:
+        raise ValueError(f"operator {op!r} needs a single value, got a list")
+    if op in _NUMERIC_OPS:
+        items = value if is_list else [value]
+        if any(isinstance(v, str) for v in items):
+            raise ValueError(f"operator {op!r} needs numbers, got {value!r}")
+    if op == "between":
+        if len(value) != 2:
+            raise ValueError(f"'between' needs [low, high], got {len(value)} values")
+        if value[0] > value[1]:
+            raise ValueError(f"impossible range: low {value[0]} is above high {value[1]}")
+
+
+class Criteria(BaseModel):
+    """
+    A criteria set as read from ``criteria/*.yaml``.
+
+    Attributes
+    ----------
+    name, version, description
+        What the set is; version is free text (a date or a number).
+    measures
+        Measure name -> spec; each criterion refers to one of these.
+    hard, soft
+        The criteria.
+    overrides
+        Gemeente (name or CBS code) -> criterion id -> override.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    version: str
+    description: str = ""
+    measures: dict[str, MeasureSpec]
+    hard: list[HardCriterion]
+    soft: list[SoftCriterion] = []
+    overrides: dict[str, dict[str, Override]] = {}
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int | float) else value
+
+    @field_validator("measures", mode="before")
+    @classmethod
+    def _measure_specs(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for name, decl in value.items():
+            if not isinstance(decl, dict) or "params" in decl:  # a spec, not a declaration
+                out[name] = decl
+                continue
+            known = {"kind", "layer", "unit", "label"}
+            params = {k: v for k, v in decl.items() if k not in known}
+            out[name] = {"name": name, "params": params} | {
+                k: v for k, v in decl.items() if k in known
+            }
+        return out
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Criteria:
+        problems = []
+        for spec in self.measures.values():
+            problems += spec.problems()
+            if spec.unit is not None and spec.unit not in UNITS:
+                problems.append(f"measure {spec.name!r}: unknown unit {spec.unit!r}")
+        ids = [c.id for c in self.criteria]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            problems.append(f"criterion ids used twice: {', '.join(dupes)}")
+        for c in self.criteria:
+            problems += _criterion_problems(c, self.measures)
+        by_id = {c.id: c for c in self.criteria}
+        for gemeente, changes in self.overrides.items():
+            for cid, change in changes.items():
+                problems += _override_problems(gemeente, cid, change, by_id)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def criteria(self) -> list[HardCriterion | SoftCriterion]:
+        """Hard and soft criteria, in file order."""
+        return [*self.hard, *self.soft]
+
+    def criterion(self, cid: str) -> HardCriterion | SoftCriterion:
+        """Return criterion `cid`; raise :class:`CriteriaError` listing the ids otherwise."""
+        for c in self.criteria:
+            if c.id == cid:
+                return c
+        ids = ", ".join(c.id for c in self.criteria)
+        raise CriteriaError(f"criteria {self.name!r}: no criterion {cid!r}; known: {ids}")
+
+    def used_measures(self) -> list[MeasureSpec]:
+        """The measure specs the criteria refer to, each once, in declaration order."""
+        used = {c.measure for c in self.criteria}
+        return [s for n, s in self.measures.items() if n in used]
+
+    def with_value(self, cid: str, value: Any) -> Criteria:
+        """
+        Return a copy with the value of hard criterion `cid` replaced (in the criterion's unit).
+
+        Raises
+        ------
+        CriteriaError
+            When `cid` is not a hard criterion or the value does not fit its operator.
+        """
+        return self._replace(cid, HardCriterion, value=value)
+
+    def with_weight(self, cid: str, weight: float) -> Criteria:
+        """Return a copy with the weight of soft criterion `cid` replaced."""
+        return self._replace(cid, SoftCriterion, weight=weight)
+
+    def _replace(self, cid: str, cls: type, **change: Any) -> Criteria:
+        crit = self.criterion(cid)
+        if not isinstance(crit, cls):
+            raise CriteriaError(f"criteria {self.name!r}: {cid!r} is not a {cls.__name__}")
+        field = "hard" if cls is HardCriterion else "soft"
+        try:
+            new = cls.model_validate(crit.model_dump() | change)
+        except ValidationError as exc:
+            raise CriteriaError(
+                f"criteria {self.name!r}, criterion {cid!r}: {_errors_text(exc, change)}"
+            ) from exc
+        items = [new if c.id == cid else c for c in getattr(self, field)]
+        return self.model_copy(update={field: items})
+
+    def digest(self) -> str:
+        """Short hash of the criteria's content, for provenance."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:12]
+
+
+def _criterion_problems(c: HardCriterion | SoftCriterion, measures: dict) -> list[str]:
+    where = f"criterion {c.id!r}"
+    if c.measure not in measures:
+        return [f"{where}: unknown measure {c.measure!r}; known measures: {', '.join(measures)}"]
+    spec: MeasureSpec = measures[c.measure]
+    unit = spec.value_unit
+    numeric = isinstance(c, SoftCriterion) and c.transform == "linear"
+    numeric = numeric or (isinstance(c, HardCriterion) and c.op in _NUMERIC_OPS)
+    if c.unit is not None and c.unit not in UNITS:
+        return [f"{where}: unknown unit {c.unit!r}; known units: {', '.join(UNITS)}"]
+    if numeric and unit is None and spec.kind == "dominant_attribute":
+        return [f"{where}: measure {c.measure!r} gives a class, not a number; use in/not_in"]
+    if not compatible(c.unit, unit):
+        return [f"{where}: unit {c.unit!r} does not fit measure {c.measure!r} in {unit!r}"]
+    return []
+
+
+def _override_problems(gemeente: str, cid: str, change: Override, by_id: dict) -> list[str]:
+    where = f"override for gemeente {gemeente!r}, criterion {cid!r}"
+    if cid not in by_id:
+        return [f"{where}: no such criterion; known: {', '.join(by_id)}"]
+    crit = by_id[cid]
+    if isinstance(crit, HardCriterion):
+        if change.weight is not None or change.best is not None or change.worst is not None:
+            return [f"{where}: a hard criterion takes only 'value'"]
+        if change.value is not None:
+            try:
+                _check_value(crit.op, change.value)
+            except ValueError as exc:
+                return [f"{where}: {exc}"]
+        return []
+    if change.value is not None:
+        return [f"{where}: a soft criterion takes 'weight', 'best' or 'worst', not 'value'"]
+    return []
+
+
+def _errors_text(exc: ValidationError, raw: Any) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        label = []
+        node = raw
+        for key in loc:
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                node = None
+            if isinstance(key, int) and isinstance(node, dict) and "id" in node:
+                label.append(f"criterion {node['id']!r}")
+            elif not isinstance(key, int):
+                label.append(str(key))
+        msg = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{' / '.join(label) or 'file'}: {msg}")
+    return "; ".join(parts)
+
+
+def load(path: str | os.PathLike) -> Criteria:
+    """
+    Read and validate a criteria file.
+
+    Raises
+    ------
+    CriteriaError
+        Naming the file, the criterion and what is wrong (unknown measure with the known
+        ones, wrong type, impossible range, ...).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CriteriaError(f"criteria file {path}: not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CriteriaError(f"criteria file {path}: not valid YAML: {exc}") from exc
+    return parse(raw, source=str(path))
+
+
+def parse(raw: Any, *, source: str = "<criteria>") -> Criteria:
+    """Validate a criteria mapping (as read from YAML); errors name `source`."""
+    if not isinstance(raw, dict):
+        raise CriteriaError(f"criteria file {source}: expected a mapping, got {type(raw).__name__}")
+    try:
+        return Criteria.model_validate(raw)
+    except ValidationError as exc:
+        raise CriteriaError(f"criteria file {source}: {_errors_text(exc, raw)}") from exc
+
+
+def resolve_overrides(criteria: Criteria, meta: RegionMeta | None) -> dict[str, dict]:
+    """
+    Map the overrides' gemeente keys (names or codes) to CBS codes of the region.
+
+    Raises
+    ------
+    CriteriaError
+        When an override names a gemeente that is not in the region.
+    """
+    if meta is None:
+        return dict(criteria.overrides)
+    out = {}
+    for key, changes in criteria.overrides.items():
+        try:
+            out[meta.municipality(key).code] = changes
+        except Exception as exc:
+            raise CriteriaError(f"criteria {criteria.name!r}, overrides: {exc}") from exc
+    return out
+
+
+def _compare(values: pd.Series, op: str, threshold: Any) -> np.ndarray:
+    v = values
+    if op in _NUMERIC_OPS:
+        v = pd.to_numeric(values, errors="coerce")
+    match op:
+        case "<":
+            out = v < threshold
+        case "<=":
+            out = v <= threshold
+        case ">":
+            out = v > threshold
+        case ">=":
+            out = v >= threshold
+        case "==":
+            out = v == threshold
+        case "!=":
+            out = v != threshold
+        case "in":
+            out = v.isin(threshold)
+        case "not_in":
+            out = ~v.isin(threshold)
+        case "between":
+            out = (v >= threshold[0]) & (v <= threshold[1])
+    return np.array(out, dtype=bool)
+
+
+def _native(value: Any, unit: str | None, measure_unit: str | None) -> Any:
+    if isinstance(value, list):
+        return [_native(v, unit, measure_unit) for v in value]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return to_native(float(value), unit, measure_unit)
+    return value
+
+
+def hard_status(
+    crit: HardCriterion,
+    spec: MeasureSpec,
+    table: pd.DataFrame,
+    groups: dict[str, np.ndarray],
+    overrides: dict[str, dict[str, Override]],
+) -> np.ndarray:
+    """
+    Outcome of one hard criterion per candidate: 1 pass, 0 fail, -1 unknown.
+
+    `groups` maps gemeente code -> boolean row mask; rows of a gemeente with an override are
+    judged against its value. Where the measure has a companion ``<measure>__unknown`` count
+    (a sum that is a lower bound), an outcome that the unknown part could change is unknown.
+    """
+    values = table[crit.measure]
+    default = _native(crit.value, crit.unit, spec.value_unit)
+    ok = _compare(values, crit.op, default)
+    for code, mask in groups.items():
+        change = overrides.get(code, {}).get(crit.id)
+        if change is not None and change.value is not None:
+            native = _native(change.value, crit.unit, spec.value_unit)
+            ok[mask] = _compare(values[mask], crit.op, native)
+    status = np.where(ok, PASS, FAIL)
+    status[pd.isna(values).to_numpy()] = UNKNOWN
+    partial = f"{crit.measure}__unknown"
+    if partial in table:
+        open_ = table[partial].to_numpy() > 0
+        settled = PASS if crit.op in {">", ">="} else FAIL if crit.op in {"<", "<="} else None
+        status[open_ & (status != settled) & (status != UNKNOWN)] = UNKNOWN
+    return status
+
+
+def soft_score(
+    crit: SoftCriterion,
+    spec: MeasureSpec,
+    table: pd.DataFrame,
+    groups: dict[str, np.ndarray],
+    overrides: dict[str, dict[str, Override]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Score (0–1, NaN when unknown) and weight per candidate for one soft criterion.
+
+    Examples
+    --------
+    >>> spec = MeasureSpec(name="d", kind="distance_to", layer="x")
+    >>> crit = SoftCriterion(id="s", label="s", measure="d", best=0, worst=10, unit="km")
+    >>> table = pd.DataFrame({"d": [0.0, 2500.0, 20000.0, np.nan]})
+    >>> score, weight = soft_score(crit, spec, table, {}, {})
+    >>> score.tolist(), weight.tolist()
+    ([1.0, 0.75, 0.0, nan], [1.0, 1.0, 1.0, 1.0])
+    """
+    values = table[crit.measure]
+    n = len(table)
+    best = np.full(n, np.nan if crit.best is None else crit.best, dtype=float)
+    worst = np.full(n, np.nan if crit.worst is None else crit.worst, dtype=float)
+    weight = np.full(n, crit.weight, dtype=float)
+    for code, mask in groups.items():
+        change = overrides.get(code, {}).get(crit.id)
+        if change is None:
+            continue
+        for name, arr in (("best", best), ("worst", worst), ("weight", weight)):
+            if getattr(change, name) is not None:
+                arr[mask] = getattr(change, name)
+    if crit.transform == "categories":
+        score = values.map(crit.scores).to_numpy(dtype=float, copy=True)
+        score[values.notna().to_numpy() & np.isnan(score)] = 0.0
+        return score, weight
+    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    best = to_native(best, crit.unit, spec.value_unit)
+    worst = to_native(worst, crit.unit, spec.value_unit)
+    score = np.clip((x - worst) / (best - worst), 0.0, 1.0)
+    return score, weight
+
+
+def evaluate(
+    criteria: Criteria,
+    table: pd.DataFrame,
+    gemeente_codes: pd.Series,
+    meta: RegionMeta | None = None,
+) -> pd.DataFrame:
+    """
+    Evaluate every criterion over the measures table.
+
+    Parameters
+    ----------
+    criteria
+        The criteria set.
+    table
+        Measures table, one row per candidate, with a column per measure the criteria use.
+    gemeente_codes
+        CBS code of each candidate's gemeente, indexed like `table`.
+    meta
+        Region metadata, to resolve gemeente names in overrides; ``None`` to match codes only.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like `table`: ``<id>`` per hard criterion (1 pass, 0 fail, -1 unknown),
+        ``<id>`` per soft criterion (score 0–1, NaN unknown), ``passes`` (bool), ``check``
+        (bool: kept, but some criterion could not be judged) and ``score`` (0–100).
+
+    Raises
+    ------
+    CriteriaError
+        When the table lacks a measure the criteria use.
+    """
+    missing = sorted({c.measure for c in criteria.criteria} - set(table.columns))
+    if missing:
+        raise CriteriaError(
+            f"criteria {criteria.name!r}: measures table lacks {', '.join(missing)}; "
+            "compute the criteria's measures first"
+        )
+    overrides = resolve_overrides(criteria, meta)
+    codes = gemeente_codes.to_numpy()
+    groups = {code: codes == code for code in overrides}
+    out: dict[str, np.ndarray] = {}
+    excluded = np.zeros(len(table), dtype=bool)
+    check = np.zeros(len(table), dtype=bool)
+    for crit in criteria.hard:
+        status = hard_status(crit, criteria.measures[crit.measure], table, groups, overrides)
+        out[crit.id] = status
+        excluded |= status == FAIL
+        unknown = status == UNKNOWN
+        if crit.on_unknown == "fail":
+            excluded |= unknown
+        else:
+            check |= unknown
+    total = np.zeros(len(table))
+    weights = np.zeros(len(table))
+    for crit in criteria.soft:
+        score, weight = soft_score(crit, criteria.measures[crit.measure], table, groups,
+                                   overrides)
+        out[crit.id] = score
+        total += np.nan_to_num(score) * weight
+        weights += weight
+    frame = pd.DataFrame(out, index=table.index)
+    frame["passes"] = ~excluded
+    frame["check"] = check & ~excluded
+    frame["score"] = np.divide(total, weights, out=np.zeros_like(total), where=weights > 0) * 100
+    return frame

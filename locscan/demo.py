@@ -1,0 +1,370 @@
+"""The built-in demo region: a seeded, deterministic generator of every layer role.
+
+The demo is laid out over the real geography of a region's metadata (municipality centres and
+areas from ``region.yaml``), but every feature in it is invented: schematic municipality shapes
+(Voronoi cells around the real centres), towns as cores, business parks, work sites whose
+international workers add up per subregio to the region's task, parcels that tile the land with
+zoning and ownership, parking with capacity (some unknown), nature areas, dwellings, public
+transport stops and shops. Every layer says it is demo data, in the GeoPackage's layer
+description and metadata and in the region label.
+
+The same code scales from a quick start (``parcels=20_000``) to millions of parcels for
+benchmarks.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+import yaml
+
+from locscan import settings
+from locscan.region import RegionMeta, load_meta
+
+__all__ = ["DEMO_LABEL", "ZONING_CLASSES", "build", "generate"]
+
+DEMO_LABEL = "DEMO – fictieve gegevens, geen echte locaties"
+ZONING_CLASSES = (
+    "Wonen", "Bedrijventerrein", "Agrarisch", "Recreatie", "Natuur", "Gemengd", "Maatschappelijk",
+)
+OWNERSHIP = ("particulier", "bedrijf", "gemeente", "woningcorporatie", "provincie", "Rijk")
+_OWNERSHIP_P = (0.52, 0.18, 0.12, 0.08, 0.04, 0.06)
+
+CATALOGUE = {
+    "parcels": {"fields": {"ownership": "eigendom"}, "description": "percelen"},
+    "business_parks": {"fields": {"name": "naam", "ownership": "eigendom"},
+                       "description": "bedrijventerreinen"},
+    "work_sites": {"fields": {"name": "naam", "workers": "internationale_werknemers",
+                              "gemeente": "gemeente"},
+                   "description": "werklocaties met internationale werknemers"},
+    "cores": {"fields": {"name": "naam"}, "description": "kernen"},
+    "zoning": {"fields": {"class": "bestemming"}, "description": "bestemmingsvlakken"},
+    "parking": {"fields": {"capacity": "capaciteit"}, "description": "parkeerplaatsen"},
+    "exclusions": {"fields": {"name": "naam"}, "description": "natuurgebieden"},
+    "dwellings": {"description": "woningen"},
+    "municipalities": {"fields": {"code": "statcode", "name": "statnaam"},
+                       "description": "gemeenten (schematisch)"},
+    "stops": {"description": "ov-haltes"},
+    "shops": {"description": "supermarkten"},
+}
+
+
+def _disc(x: np.ndarray, y: np.ndarray, r: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Irregular round polygons: buffered points stretched and turned at random."""
+    polys = shapely.buffer(shapely.points(x, y), r, quad_segs=6)
+    coords = shapely.get_coordinates(polys)
+    counts = shapely.get_num_coordinates(polys)
+    which = np.repeat(np.arange(len(x)), counts)
+    stretch = rng.uniform(0.7, 1.3, len(x))[which]
+    angle = rng.uniform(0, np.pi, len(x))[which]
+    dx, dy = coords[:, 0] - x[which], coords[:, 1] - y[which]
+    cos, sin = np.cos(angle), np.sin(angle)
+    u, v = dx * stretch, dy / stretch
+    coords = np.column_stack([x[which] + u * cos - v * sin, y[which] + u * sin + v * cos])
+    return shapely.set_coordinates(polys.copy(), coords)
+
+
+def _points_in(
+    polys: np.ndarray, n: int, rng: np.random.Generator, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """`n` random points inside `polys` (weighted by area or `weights`), with the polygon index."""
+    w = shapely.area(polys) if weights is None else weights
+    which = rng.choice(len(polys), size=n, p=w / w.sum())
+    bounds = shapely.bounds(polys)
+    out = np.empty(n, dtype=object)
+    todo = np.arange(n)
+    for _ in range(50):  # rejection sampling: a fixed number of vectorised rounds
+        b = bounds[which[todo]]
+        pts = shapely.points(rng.uniform(b[:, 0], b[:, 2]), rng.uniform(b[:, 1], b[:, 3]))
+        ok = shapely.contains_xy(polys[which[todo]], *shapely.get_coordinates(pts).T)
+        out[todo[ok]] = pts[ok]
+        todo = todo[~ok]
+        if not len(todo):
+            break
+    else:  # pathological shapes: use a point on the surface for the few left
+        out[todo] = shapely.point_on_surface(polys[which[todo]])
+    return out, which
+
+
+def _municipalities(meta: RegionMeta) -> gpd.GeoDataFrame:
+    centres = np.array([m.centre for m in meta.municipalities], dtype=float)
+    areas = np.array([m.area_km2 for m in meta.municipalities], dtype=float) * 1e6
+    radius = np.sqrt(areas / np.pi) * 1.25
+    outline = shapely.union_all(shapely.buffer(shapely.points(centres), radius))
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(shapely.multipoints(centres), extend_to=outline, ordered=True)
+    )
+    cells = shapely.intersection(cells, outline)
+    return gpd.GeoDataFrame(
+        {"statcode": [m.code for m in meta.municipalities],
+         "statnaam": [m.name for m in meta.municipalities]},
+        geometry=cells, crs=settings.crs,
+    )
+
+
+def _cores(mun: gpd.GeoDataFrame, meta: RegionMeta, rng: np.random.Generator):
+    areas = np.array([m.area_km2 for m in meta.municipalities])
+    centres = np.array([m.centre for m in meta.municipalities], dtype=float)
+    main_r = 250.0 * np.sqrt(areas)
+    n_villages = 1 + (areas // 25).astype(int)
+    cells = mun.geometry.to_numpy()
+    vil_pts, vil_mun = _points_in(cells, int(n_villages.sum()), rng, weights=n_villages * 1.0)
+    vxy = shapely.get_coordinates(vil_pts)
+    x = np.concatenate([centres[:, 0], vxy[:, 0]])
+    y = np.concatenate([centres[:, 1], vxy[:, 1]])
+    r = np.concatenate([main_r, rng.uniform(300, 700, len(vxy))])
+    owner = np.concatenate([np.arange(len(cells)), vil_mun])
+    polys = shapely.intersection(_disc(x, y, r, rng), cells[owner])
+    names = [m.name for m in meta.municipalities]
+    label = [names[o] if i < len(cells) else f"Dorp {i - len(cells) + 1} ({names[o]})"
+             for i, o in enumerate(owner)]
+    return gpd.GeoDataFrame({"naam": label}, geometry=polys, crs=settings.crs), x, y, r, owner
+
+
+def _business_parks(cx, cy, cr, owner, mun, rng):
+    main = np.arange(len(mun))
+    n = 1 + (shapely.area(mun.geometry.to_numpy()) // 30e6).astype(int)
+    which = np.repeat(main, n)
+    angle = rng.uniform(0, 2 * np.pi, len(which))
+    dist = cr[which] + rng.uniform(400, 1500, len(which))
+    x, y = cx[which] + dist * np.cos(angle), cy[which] + dist * np.sin(angle)
+    half_w, half_h = rng.uniform(200, 550, len(which)), rng.uniform(200, 450, len(which))
+    boxes = shapely.box(x - half_w, y - half_h, x + half_w, y + half_h)
+    boxes = shapely.intersection(boxes, shapely.union_all(mun.geometry.to_numpy()))
+    return gpd.GeoDataFrame(
+        {"id": [f"BT{i + 1:03d}" for i in range(len(which))],
+         "naam": [f"Bedrijventerrein {i + 1}" for i in range(len(which))],
+         "eigendom": rng.choice(["gemeente", "bedrijf", "particulier"], len(which),
+                                p=[0.4, 0.45, 0.15])},
+        geometry=boxes, crs=settings.crs,
+    )
+
+
+def _parcels(mun: gpd.GeoDataFrame, n: int, rng: np.random.Generator) -> gpd.GeoDataFrame:
+    """Rows of lots with random widths: a tiling of the municipalities' land."""
+    land = shapely.union_all(mun.geometry.to_numpy())
+    x0, y0, x1, y1 = land.bounds
+    side = np.sqrt(shapely.area(land) / n)
+    rows = int(np.ceil((y1 - y0) / side))
+    cols = int(np.ceil((x1 - x0) / side * 1.4)) + 2
+    widths = rng.lognormal(0.0, 0.45, (rows, cols)) * side * 0.9
+    right = x0 - rng.uniform(0, side, (rows, 1)) + np.cumsum(widths, axis=1)
+    left = right - widths
+    keep = (right > x0) & (left < x1)
+    r_idx = np.broadcast_to(np.arange(rows)[:, None], keep.shape)[keep]
+    boxes = shapely.box(left[keep], y0 + r_idx * side, right[keep], y0 + (r_idx + 1) * side)
+    cells = mun.geometry.to_numpy()
+    tree = shapely.STRtree(cells)
+    i_box, i_cell = tree.query(boxes, predicate="intersects")
+    pieces = shapely.intersection(boxes[i_box], cells[i_cell])
+    pieces = shapely.get_parts(pieces)
+    big = shapely.area(pieces) > side * side * 0.05  # drop slivers left by clipping
+    pieces = pieces[(shapely.get_type_id(pieces) == 3) & big]
+    ids = pd.Series(np.arange(1, len(pieces) + 1)).map("P{:07d}".format).to_numpy()
+    owner = rng.choice(OWNERSHIP, len(pieces), p=_OWNERSHIP_P).astype(object)
+    owner[rng.random(len(pieces)) < 0.03] = None  # ownership not known for a few parcels
+    return gpd.GeoDataFrame({"id": ids, "eigendom": owner}, geometry=pieces, crs=settings.crs)
+
+
+def _zoning(mun, cores, parks, nature, n, rng) -> gpd.GeoDataFrame:
+    land = shapely.union_all(mun.geometry.to_numpy())
+    x0, y0, x1, y1 = land.bounds
+    side = np.sqrt(shapely.area(land) / n) * 3.3
+    xs = np.arange(x0 - side / 2, x1, side)
+    ys = np.arange(y0 - side / 2, y1, side)
+    gx, gy = np.meshgrid(xs, ys)
+    blocks = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + side, gy.ravel() + side)
+    blocks = blocks[shapely.intersects(blocks, land)]
+    centre = shapely.centroid(blocks)
+    u = rng.random(len(blocks))
+    cls = np.where(u < 0.85, "Agrarisch", np.where(u < 0.94, "Recreatie", "Wonen")).astype(object)
+    in_core = shapely.intersects(shapely.union_all(cores.geometry.to_numpy()), centre)
+    cls[in_core] = rng.choice(["Wonen", "Gemengd", "Maatschappelijk"], int(in_core.sum()),
+                              p=[0.7, 0.18, 0.12])
+    keep = rng.random(len(blocks)) > 0.04  # a few areas without a zoning plan: unknown
+    park_geoms = parks.geometry.to_numpy()
+    nature_geoms = shapely.difference(nature.geometry.to_numpy(), shapely.union_all(park_geoms))
+    cut = shapely.union_all(np.concatenate([park_geoms, nature_geoms]))
+    pieces = shapely.intersection(shapely.difference(blocks[keep], cut), land)
+    pieces = np.concatenate([pieces, park_geoms, nature_geoms])
+    cls = np.concatenate([cls[keep], np.repeat("Bedrijventerrein", len(park_geoms)),
+                          np.repeat("Natuur", len(nature_geoms))])
+    pieces = shapely.make_valid(pieces)
+    ok = ~shapely.is_empty(pieces) & np.isin(shapely.get_type_id(pieces), [3, 6])
+    return gpd.GeoDataFrame({"bestemming": cls[ok]}, geometry=pieces[ok], crs=settings.crs)
+
+
+def _nature(mun, cores, rng) -> gpd.GeoDataFrame:
+    cells = mun.geometry.to_numpy()
+    n = max(4, len(cells) // 2)
+    pts, _ = _points_in(cells, n, rng)
+    xy = shapely.get_coordinates(pts)
+    blobs = _disc(xy[:, 0], xy[:, 1], rng.uniform(700, 2200, n), rng)
+    blobs = shapely.difference(blobs, shapely.union_all(cores.geometry.to_numpy()))
+    blobs = shapely.intersection(blobs, shapely.union_all(cells))
+    return gpd.GeoDataFrame({"naam": [f"Natuurgebied {i + 1}" for i in range(n)]},
+                            geometry=blobs, crs=settings.crs)
+
+
+def _work_sites(parks, mun, meta, rng) -> gpd.GeoDataFrame:
+    park_geoms = parks.geometry.to_numpy()
+    n_park = len(park_geoms) * 6
+    in_park, _ = _points_in(park_geoms, n_park, rng)
+    rural, _ = _points_in(mun.geometry.to_numpy(), max(10, n_park // 3), rng)
+    pts = np.concatenate([in_park, rural])
+    codes = mun["statcode"].to_numpy()
+    tree = shapely.STRtree(mun.geometry.to_numpy())
+    i_pt, i_mun = tree.query(pts, predicate="within")
+    first = np.unique(i_pt, return_index=True)[1]
+    code = np.full(len(pts), None, dtype=object)
+    code[i_pt[first]] = codes[i_mun[first]]
+    sub_of = {m.code: m.subregio for m in meta.municipalities}
+    subregio = np.array([sub_of.get(c) for c in code], dtype=object)
+    workers = np.zeros(len(pts), dtype=int)
+    for name, task in meta.subregios.items():  # a loop over the few subregios, not features
+        idx = np.flatnonzero(subregio == name)
+        share = rng.dirichlet(np.full(len(idx), 0.8))
+        workers[idx] = rng.multinomial(task.total_working, share)
+    keep = pd.notna(subregio)
+    n = int(keep.sum())
+    return gpd.GeoDataFrame(
+        {"id": [f"W{i + 1:04d}" for i in range(n)],
+         "naam": [f"Werklocatie {i + 1}" for i in range(n)],
+         "internationale_werknemers": workers[keep],
+         "gemeente": code[keep]},
+        geometry=pts[keep], crs=settings.crs,
+    )
+
+
+def _scatter(cores, mun, n, core_share, rng) -> np.ndarray:
+    n_core = int(n * core_share)
+    in_core, _ = _points_in(cores.geometry.to_numpy(), n_core, rng)
+    rural, _ = _points_in(mun.geometry.to_numpy(), n - n_core, rng)
+    return np.concatenate([in_core, rural])
+
+
+def generate(meta: RegionMeta, *, parcels: int = 20_000, seed: int = 42) -> dict:
+    """
+    Generate every demo layer for the municipalities in `meta`.
+
+    Parameters
+    ----------
+    meta
+        Region metadata whose municipalities have ``centre`` and ``area_km2``.
+    parcels
+        About how many parcels to make; the other layers scale with it where that makes sense.
+    seed
+        Seed of the random generator: the same seed gives the same layers.
+
+    Returns
+    -------
+    dict
+        Layer name (a role) -> GeoDataFrame in EPSG:28992 with the source field names of
+        :data:`CATALOGUE`.
+    """
+    missing = [m.name for m in meta.municipalities if m.centre is None or m.area_km2 is None]
+    if missing:
+        raise ValueError(f"region {meta.name!r}: municipalities without centre/area_km2: "
+                         f"{', '.join(missing)}")
+    rng = np.random.default_rng(seed)
+    mun = _municipalities(meta)
+    cores, cx, cy, cr, owner = _cores(mun, meta, rng)
+    parks = _business_parks(cx, cy, cr, owner, mun, rng)
+    nature = _nature(mun, cores, rng)
+    n_points = max(200, parcels // 20)
+    parking_pts = _scatter(cores, mun, n_points, 0.7, rng)
+    capacity = rng.integers(8, 400, len(parking_pts)).astype(float)
+    capacity[rng.random(len(parking_pts)) < 0.15] = np.nan  # capacity unknown in the source
+    return {
+        "municipalities": mun,
+        "cores": cores,
+        "business_parks": parks,
+        "exclusions": nature,
+        "parcels": _parcels(mun, parcels, rng),
+        "zoning": _zoning(mun, cores, parks, nature, parcels, rng),
+        "work_sites": _work_sites(parks, mun, meta, rng),
+        "parking": gpd.GeoDataFrame({"capaciteit": capacity}, geometry=parking_pts,
+                                    crs=settings.crs),
+        "dwellings": gpd.GeoDataFrame(geometry=_scatter(cores, mun, parcels // 2, 0.85, rng),
+                                      crs=settings.crs),
+        "stops": gpd.GeoDataFrame(geometry=_scatter(cores, mun, max(50, parcels // 100), 0.6,
+                                                    rng), crs=settings.crs),
+        "shops": gpd.GeoDataFrame(geometry=_scatter(cores, mun, max(20, parcels // 400), 0.9,
+                                                    rng), crs=settings.crs),
+    }
+
+
+def build(
+    out: str | os.PathLike = "data/demo",
+    *,
+    source_region: str | os.PathLike = "data/gmr",
+    parcels: int = 20_000,
+    seed: int = 42,
+) -> Path:
+    """
+    Write the demo region folder: ``demo.gpkg``, ``layers.yaml`` and ``region.yaml``.
+
+    The folder is written next to `out` and swapped in when complete, so an interrupted build
+    never leaves half a region; an existing demo region at `out` is replaced.
+
+    Parameters
+    ----------
+    out
+        Region folder to write.
+    source_region
+        Region folder whose ``region.yaml`` gives the municipalities, subregios and task.
+    parcels, seed
+        See :func:`generate`.
+
+    Returns
+    -------
+    Path
+        The region folder.
+    """
+    out = Path(out)
+    meta = load_meta(Path(source_region) / settings.region_file)
+    layers = generate(meta, parcels=parcels, seed=seed)
+    tmp = out.with_name(out.name + ".building")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    gpkg = tmp / "demo.gpkg"
+    for name, gdf in layers.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL notes on GPKG metadata
+            mixed = shapely.get_type_id(gdf.geometry.to_numpy())
+            pyogrio.write_dataframe(
+                gdf, gpkg, layer=name, driver="GPKG", promote_to_multi=bool(np.any(mixed >= 4)),
+                layer_options={"DESCRIPTION": f"{DEMO_LABEL}: {CATALOGUE[name]['description']}"},
+                layer_metadata={"locscan_demo": "true", "locscan_seed": str(seed)},
+            )
+    catalogue = {
+        "layers": {
+            name: {"source": "demo.gpkg", "layer": name,
+                   "description": f"{DEMO_LABEL}: {spec['description']}",
+                   **({"fields": spec["fields"]} if "fields" in spec else {})}
+            for name, spec in CATALOGUE.items()
+        }
+    }
+    header = (f"# {DEMO_LABEL}\n"
+              f"# Generated by `locscan demo build` (seed {seed}, {parcels} parcels).\n")
+    (tmp / settings.catalogue_file).write_text(
+        header + yaml.safe_dump(catalogue, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    region = meta.model_dump(mode="json") | {
+        "name": f"{meta.name}-demo", "label": f"{meta.label} ({DEMO_LABEL})", "demo": True,
+    }
+    (tmp / settings.region_file).write_text(
+        header + yaml.safe_dump(region, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+    return out

@@ -1,0 +1,476 @@
+"""Load, validate and reproject the input layers named in a region's layer catalogue.
+
+A region folder holds ``layers.yaml``: a catalogue that maps layer names to a source (any vector
+format GDAL reads: GeoPackage, GeoJSON, Shapefile, FlatGeobuf, GeoParquet, GML, or a GDAL
+connection string such as ``OAPIF:https://...``), a role and a mapping from the role's attribute
+names to the source's field names. Loading reprojects to EPSG:28992, repairs invalid geometries
+and reports how many, drops empty geometries with a warning, and checks the attributes. Every
+problem names the layer, the file and the field.
+
+Examples
+--------
+A catalogue in YAML::
+
+    layers:
+      parking:
+        source: parkeren.gpkg        # relative to the catalogue's folder
+        layer: parkeerplaatsen       # needed when the file holds several layers
+        fields: {capacity: plaatsen} # role attribute: source field
+      cores:
+        source: kernen.shp
+        crs: EPSG:28992              # only for sources that carry no CRS
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from locscan import settings
+from locscan.errors import LayerError
+
+__all__ = [
+    "ROLES",
+    "Catalogue",
+    "LayerEntry",
+    "LoadReport",
+    "Role",
+    "fingerprint",
+    "load_catalogue",
+    "load_layer",
+]
+
+_FAMILY = {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon"}
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a layer of one role must look like.
+
+    Attributes
+    ----------
+    geometry
+        Allowed geometry families: ``point``, ``line``, ``polygon``.
+    required
+        Attribute names that must be present (mapped through ``fields``).
+    numeric
+        Attribute names whose values must be numbers; other values become unknown (NaN),
+        counted in a warning.
+    unique
+        Attribute whose values identify the features: no nulls, no duplicates.
+    description
+        One line on what the layer is for.
+    """
+
+    geometry: tuple[str, ...]
+    required: tuple[str, ...] = ()
+    numeric: tuple[str, ...] = ()
+    unique: str | None = None
+    description: str = ""
+
+
+ROLES: dict[str, Role] = {
+    "parcels": Role(("polygon",), ("id",), unique="id", description="cadastral parcels"),
+    "business_parks": Role(
+        ("polygon",), ("id",), unique="id", description="business parks (bedrijventerreinen)"
+    ),
+    "work_sites": Role(
+        ("point", "polygon"),
+        ("id",),
+        numeric=("workers",),
+        unique="id",
+        description="work locations with their number of international workers",
+    ),
+    "cores": Role(("polygon",), description="village and town cores (kernen)"),
+    "zoning": Role(("polygon",), ("class",), description="zoning plan areas with a class"),
+    "parking": Role(
+        ("point", "polygon"), ("capacity",), numeric=("capacity",), description="parking"
+    ),
+    "exclusions": Role(("polygon",), description="areas where no site may be (nature, ...)"),
+    "dwellings": Role(("point", "polygon"), description="dwellings"),
+    "municipalities": Role(("polygon",), ("code",), unique="code", description="gemeenten"),
+    "ownership": Role(("polygon",), ("class",), description="land ownership with a class"),
+    "stops": Role(("point", "polygon"), description="public transport stops"),
+    "shops": Role(("point", "polygon"), description="shops (supermarkets)"),
+    "other": Role(("point", "line", "polygon"), description="any other layer"),
+}
+
+
+class LayerEntry(BaseModel):
+    """One layer in the catalogue.
+
+    Attributes
+    ----------
+    source
+        Path relative to the catalogue's folder, an absolute path, or a GDAL connection string.
+    layer
+        Layer inside the source; required when the source holds several.
+    role
+        One of :data:`ROLES`; defaults to the layer's name when that is a role, else ``other``.
+    crs
+        CRS to assume when the source carries none. A source whose CRS differs is an error.
+    fields
+        Mapping from attribute name used by locscan to the field name in the source.
+    where
+        Optional OGR SQL attribute filter applied while reading.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    layer: str | None = None
+    role: str | None = None
+    crs: str | None = None
+    fields: dict[str, str] = {}
+    where: str | None = None
+    description: str = ""
+    license: str | None = None
+    attribution: str | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str | None) -> str | None:
+        if value is not None and value not in ROLES:
+            raise ValueError(f"unknown role {value!r}; known roles: {', '.join(ROLES)}")
+        return value
+
+    @field_validator("crs")
+    @classmethod
+    def _valid_crs(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                CRS.from_user_input(value)
+            except CRSError as exc:
+                raise ValueError(f"crs {value!r} is not a CRS pyproj knows: {exc}") from exc
+        return value
+
+
+class Catalogue(BaseModel):
+    """The layer catalogue of a region (``layers.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    layers: dict[str, LayerEntry]
+
+    def role_of(self, name: str) -> str:
+        """Return the role of layer `name`."""
+        entry = self.layers[name]
+        if entry.role is not None:
+            return entry.role
+        return name if name in ROLES else "other"
+
+
+@dataclass
+class LoadReport:
+    """What happened while loading one layer, for logs and provenance.
+
+    Attributes
+    ----------
+    layer, source
+        Layer name and where it was read from.
+    features
+        Features read from the source.
+    dropped_empty
+        Features dropped because their geometry was empty or missing.
+    repaired
+        Row labels (ids when the role has them) of geometries made valid.
+    reprojected_from
+        The source CRS when the layer was reprojected, else ``None``.
+    non_numeric
+        Per numeric attribute, how many values were not numbers and became unknown.
+    """
+
+    layer: str
+    source: str
+    features: int = 0
+    dropped_empty: int = 0
+    repaired: list[Any] = field(default_factory=list)
+    reprojected_from: str | None = None
+    non_numeric: dict[str, int] = field(default_factory=dict)
+
+
+def load_catalogue(path: str | os.PathLike) -> Catalogue:
+    """
+    Read and validate a layer catalogue (``layers.yaml``).
+
+    Parameters
+    ----------
+    path
+        The catalogue file.
+
+    Returns
+    -------
+    Catalogue
+        The validated catalogue.
+
+    Raises
+    ------
+    LayerError
+        When the file is missing, is not YAML, or an entry is invalid; the message names the
+        layer and the key.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise LayerError(f"layer catalogue {path}: file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LayerError(f"layer catalogue {path}: not valid YAML: {exc}") from exc
+    try:
+        return Catalogue.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise LayerError(f"layer catalogue {path}: {problems}") from exc
+
+
+def _is_local(source: str) -> bool:
+    return "://" not in source and not source.split(":", 1)[0].isupper()
+
+
+def resolve_source(entry: LayerEntry, base_dir: str | os.PathLike) -> str:
+    """
+    Return the source of `entry` as GDAL should open it.
+
+    Relative paths are taken relative to `base_dir` (the catalogue's folder); URLs and GDAL
+    connection strings (``OAPIF:...``, ``WFS:...``) are returned unchanged.
+
+    Examples
+    --------
+    >>> resolve_source(LayerEntry(source="a.gpkg"), "/data/r")
+    '/data/r/a.gpkg'
+    >>> resolve_source(LayerEntry(source="OAPIF:https://x/ogc"), "/data/r")
+    'OAPIF:https://x/ogc'
+    """
+    if not _is_local(entry.source):
+        return entry.source
+    path = Path(entry.source)
+    return str(path if path.is_absolute() else Path(base_dir) / path)
+
+
+def fingerprint(name: str, entry: LayerEntry, base_dir: str | os.PathLike) -> str:
+    """
+    Return a short key that changes when the layer's catalogue entry or file changes.
+
+    For local files the key includes the file's size and modification time, so the cache is
+    invalidated whenever the file is written, without reading it. Remote sources are keyed on
+    the entry alone.
+
+    Examples
+    --------
+    >>> len(fingerprint("cores", LayerEntry(source="missing.gpkg"), "."))
+    16
+    """
+    source = resolve_source(entry, base_dir)
+    stat: tuple[int, int] | None = None
+    if _is_local(entry.source) and os.path.exists(source):
+        st = os.stat(source)
+        stat = (st.st_size, st.st_mtime_ns)
+    payload = json.dumps([name, entry.model_dump(), os.path.abspath(source), stat], default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _where(name: str, source: str) -> str:
+    return f"layer {name!r} ({source})"
+
+
+def _read_info(name: str, entry: LayerEntry, source: str) -> dict:
+    if _is_local(entry.source) and not os.path.exists(source):
+        raise LayerError(f"{_where(name, source)}: file not found")
+    try:
+        layers = pyogrio.list_layers(source)
+    except pyogrio.errors.DataSourceError as exc:
+        raise LayerError(f"{_where(name, source)}: GDAL cannot open it: {exc}") from exc
+    available = [str(n) for n in layers[:, 0]]
+    if entry.layer is None and len(available) > 1:
+        raise LayerError(
+            f"{_where(name, source)}: the source holds {len(available)} layers "
+            f"({', '.join(available)}); name one with 'layer:' in the catalogue"
+        )
+    if entry.layer is not None and entry.layer not in available:
+        raise LayerError(
+            f"{_where(name, source)}: no layer {entry.layer!r} in the source; "
+            f"found: {', '.join(available)}"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pyogrio.read_info(source, layer=entry.layer)
+
+
+def _field_map(name: str, entry: LayerEntry, role: Role, found: list[str], source: str) -> dict:
+    """Map source field -> locscan attribute; raise once listing every missing field."""
+    wanted = dict.fromkeys(role.required) | {k: None for k in entry.fields}
+    mapping, missing = {}, []
+    for attr in wanted:
+        src = entry.fields.get(attr, attr)
+        if src in found:
+            mapping[src] = attr
+        elif attr in role.required or attr in entry.fields:
+            mapped = f" (mapped from {src!r})" if src != attr else ""
+            missing.append(f"field {attr!r}{mapped} missing")
+    if missing:
+        raise LayerError(
+            f"{_where(name, source)}: {'; '.join(missing)}; found: {', '.join(found) or 'none'}"
+            + ("; map it with 'fields:' in the catalogue" if role.required else "")
+        )
+    return mapping
+
+
+def _layer_crs(name: str, entry: LayerEntry, source_crs: str | None, source: str) -> CRS:
+    if source_crs is None:
+        if entry.crs is None:
+            raise LayerError(
+                f"{_where(name, source)}: the source has no CRS; state it with 'crs:' in the "
+                "catalogue (for RD New: crs: EPSG:28992)"
+            )
+        return CRS.from_user_input(entry.crs)
+    crs = CRS.from_user_input(source_crs)
+    if entry.crs is not None and not crs.equals(CRS.from_user_input(entry.crs)):
+        raise LayerError(
+            f"{_where(name, source)}: the catalogue says crs {entry.crs} but the source says "
+            f"{crs.to_string()}; remove 'crs:' from the catalogue or fix the source"
+        )
+    return crs
+
+
+def _check_geometry(
+    name: str, gdf: gpd.GeoDataFrame, role: Role, report: LoadReport, source: str
+) -> gpd.GeoDataFrame:
+    geoms = gdf.geometry.to_numpy()
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if empty.any():
+        report.dropped_empty = int(empty.sum())
+        warnings.warn(
+            f"{_where(name, source)}: dropped {report.dropped_empty} features with an empty or "
+            "missing geometry",
+            stacklevel=3,
+        )
+        gdf = gdf.loc[~empty]
+        geoms = geoms[~empty]
+    invalid = ~shapely.is_valid(geoms)
+    if invalid.any():
+        fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
+        geoms = geoms.copy()
+        geoms[invalid] = fixed
+        label = gdf[role.unique] if role.unique and role.unique in gdf else gdf.index.to_series()
+        report.repaired = label[invalid].tolist()
+        shown = ", ".join(map(str, report.repaired[:10]))
+        warnings.warn(
+            f"{_where(name, source)}: repaired {int(invalid.sum())} invalid geometries with "
+            f"make_valid ({shown}{', ...' if invalid.sum() > 10 else ''})",
+            stacklevel=3,
+        )
+        gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
+    families = pd.Series(shapely.get_type_id(geoms)).map(_FAMILY)
+    wrong = families.isna() | ~families.isin(role.geometry)
+    if wrong.any():
+        kinds = sorted(set(shapely.get_type_id(geoms[wrong.to_numpy()]).tolist()))
+        names = [shapely.GeometryType(k).name.title().replace("_", "") for k in kinds]
+        raise LayerError(
+            f"{_where(name, source)}: {int(wrong.sum())} features have geometry type "
+            f"{', '.join(names)}; this role needs {' or '.join(role.geometry)}"
+        )
+    return gdf
+
+
+def _check_attributes(
+    name: str, gdf: gpd.GeoDataFrame, role: Role, report: LoadReport, source: str
+) -> gpd.GeoDataFrame:
+    for attr in role.numeric:
+        if attr not in gdf:
+            continue
+        values = gdf[attr]
+        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+        bad = values.notna() & numbers.isna()
+        if bad.any():
+            report.non_numeric[attr] = int(bad.sum())
+            examples = ", ".join(repr(v) for v in values[bad].unique()[:5])
+            warnings.warn(
+                f"{_where(name, source)}: field {attr!r} has {int(bad.sum())} values that are "
+                f"not numbers ({examples}); they count as unknown",
+                stacklevel=3,
+            )
+        gdf[attr] = numbers
+    if role.unique and role.unique in gdf:
+        key = gdf[role.unique]
+        problems = []
+        if key.isna().any():
+            problems.append(f"{int(key.isna().sum())} features have no {role.unique!r}")
+        dupes = key[key.duplicated() & key.notna()]
+        if len(dupes):
+            shown = ", ".join(map(str, dupes.unique()[:5]))
+            problems.append(f"{len(dupes)} duplicate values of {role.unique!r} ({shown})")
+        if problems:
+            raise LayerError(f"{_where(name, source)}: {'; '.join(problems)}")
+        gdf[role.unique] = key.astype(str)
+    return gdf
+
+
+def load_layer(
+    name: str, entry: LayerEntry, base_dir: str | os.PathLike, *, role: str | None = None
+) -> tuple[gpd.GeoDataFrame, LoadReport]:
+    """
+    Load one layer: read, map fields, reproject to EPSG:28992, repair and check.
+
+    Parameters
+    ----------
+    name
+        Layer name in the catalogue (used in messages).
+    entry
+        Its catalogue entry.
+    base_dir
+        Folder that relative sources are resolved against.
+    role
+        Role to check against; defaults to the entry's role or the layer name.
+
+    Returns
+    -------
+    GeoDataFrame, LoadReport
+        The layer in EPSG:28992 with the role's attribute names, and what was done to it.
+
+    Raises
+    ------
+    LayerError
+        When the file cannot be read, has no CRS, misses required fields, has geometries of the
+        wrong type or duplicate ids. Every message names the layer and the file.
+    """
+    source = resolve_source(entry, base_dir)
+    role_name = role or entry.role or (name if name in ROLES else "other")
+    spec = ROLES[role_name]
+    info = _read_info(name, entry, source)
+    found = [str(f) for f in info["fields"]]
+    mapping = _field_map(name, entry, spec, found, source)
+    crs = _layer_crs(name, entry, info["crs"], source)
+    try:
+        gdf = pyogrio.read_dataframe(
+            source, layer=entry.layer, columns=list(mapping), where=entry.where, use_arrow=True
+        )
+    except Exception as exc:  # GDAL raises a range of errors for broken files and bad SQL
+        raise LayerError(f"{_where(name, source)}: reading failed: {exc}") from exc
+    report = LoadReport(layer=name, source=source, features=len(gdf))
+    gdf = gdf.rename(columns=mapping)
+    if gdf.crs is None:
+        gdf = gdf.set_crs(crs)
+    if not crs.equals(CRS.from_user_input(settings.crs)):
+        report.reprojected_from = crs.to_string()
+        gdf = gdf.to_crs(settings.crs)
+    gdf = _check_geometry(name, gdf, spec, report, source)
+    gdf = _check_attributes(name, gdf, spec, report, source)
+    gdf = gdf.reset_index(drop=True)
+    gdf.attrs["locscan_layer"] = name
+    return gdf, report

@@ -1,0 +1,213 @@
+"""A region folder: its metadata (``region.yaml``) and its layers, loaded once and on demand.
+
+A region folder holds ``region.yaml`` (municipalities with CBS code and subregio, the task per
+subregio and the policy norms) and ``layers.yaml`` (the layer catalogue, see
+:mod:`locscan.layers`). Nothing about a particular region is code: it is all in these files.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from locscan import layers, settings
+from locscan.errors import LayerError, RegionError
+
+__all__ = ["Municipality", "Region", "RegionMeta", "SubregioTask", "load_meta", "open_region"]
+
+
+class Municipality(BaseModel):
+    """A municipality (gemeente) of the region."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str
+    name: str
+    subregio: str
+    subregio_settled: bool = True
+    note: str = ""
+    centre: tuple[float, float] | None = None
+    area_km2: float | None = None
+
+
+class SubregioTask(BaseModel):
+    """International workers working in a subregio, by length of stay, and those living there."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    short_stay: int
+    mid_stay: int
+    long_stay: int
+    total_working: int
+    living_there: int
+
+    @model_validator(mode="after")
+    def _total_adds_up(self) -> SubregioTask:
+        parts = self.short_stay + self.mid_stay + self.long_stay
+        if parts != self.total_working:
+            raise ValueError(
+                f"short_stay + mid_stay + long_stay = {parts}, but total_working = "
+                f"{self.total_working}"
+            )
+        return self
+
+
+class RegionMeta(BaseModel):
+    """The contents of ``region.yaml``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    label: str
+    demo: bool = False
+    crs: str = "EPSG:28992"
+    subregios: dict[str, SubregioTask]
+    growth_2030: dict[str, int] = {}
+    norms: dict[str, float | bool] = {}
+    municipalities: list[Municipality]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RegionMeta:
+        codes = [m.code for m in self.municipalities]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise ValueError(f"municipality codes listed twice: {', '.join(dupes)}")
+        unknown = sorted({m.subregio for m in self.municipalities} - set(self.subregios))
+        if unknown:
+            raise ValueError(
+                f"municipalities name subregio(s) {', '.join(unknown)} that are not under "
+                f"'subregios' ({', '.join(self.subregios)})"
+            )
+        return self
+
+    def municipality(self, key: str) -> Municipality:
+        """Return the municipality whose code or name is `key` (case-insensitive)."""
+        for m in self.municipalities:
+            if key.casefold() in (m.code.casefold(), m.name.casefold()):
+                return m
+        names = ", ".join(m.name for m in self.municipalities)
+        raise RegionError(f"region {self.name!r}: no gemeente {key!r}; known: {names}")
+
+    def subregio(self, key: str) -> str:
+        """Return the subregio named `key` (case-insensitive), as spelled in the metadata."""
+        for name in self.subregios:
+            if name.casefold() == key.casefold():
+                return name
+        raise RegionError(
+            f"region {self.name!r}: no subregio {key!r}; known: {', '.join(self.subregios)}"
+        )
+
+
+def load_meta(path: str | os.PathLike) -> RegionMeta:
+    """
+    Read and validate a region's metadata file.
+
+    Raises
+    ------
+    RegionError
+        When the file is missing or invalid; the message names the file and the key.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RegionError(f"region metadata {path}: file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return RegionMeta.model_validate(raw)
+    except yaml.YAMLError as exc:
+        raise RegionError(f"region metadata {path}: not valid YAML: {exc}") from exc
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'file'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise RegionError(f"region metadata {path}: {problems}") from exc
+
+
+class Region:
+    """
+    A region folder with lazily loaded, memoised layers.
+
+    Parameters
+    ----------
+    folder
+        Folder with ``region.yaml`` and ``layers.yaml``.
+    """
+
+    def __init__(self, folder: str | os.PathLike) -> None:
+        self.folder = Path(folder)
+        if not self.folder.is_dir():
+            raise RegionError(f"region folder {self.folder}: not found")
+        self.meta = load_meta(self.folder / settings.region_file)
+        self.catalogue = layers.load_catalogue(self.folder / settings.catalogue_file)
+        self._layers: dict[str, gpd.GeoDataFrame] = {}
+        self.reports: dict[str, layers.LoadReport] = {}
+
+    def __repr__(self) -> str:
+        return f"Region({str(self.folder)!r}, layers={list(self.catalogue.layers)})"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Folder where measures of this region are cached."""
+        return self.folder / settings.cache_dirname
+
+    def has_layer(self, name: str) -> bool:
+        """Return whether the catalogue names layer `name`."""
+        return name in self.catalogue.layers
+
+    def _entry(self, name: str) -> layers.LayerEntry:
+        if name not in self.catalogue.layers:
+            raise LayerError(
+                f"layer {name!r} is not in the catalogue {self.folder / settings.catalogue_file};"
+                f" layers there: {', '.join(self.catalogue.layers)}"
+            )
+        return self.catalogue.layers[name]
+
+    def layer(self, name: str) -> gpd.GeoDataFrame:
+        """Return layer `name`, loading and checking it on first use."""
+        if name not in self._layers:
+            gdf, report = layers.load_layer(name, self._entry(name), self.folder)
+            self._layers[name] = gdf
+            self.reports[name] = report
+        return self._layers[name]
+
+    def fingerprint(self, name: str) -> str:
+        """Return the cache key of layer `name` (changes when its file or entry changes)."""
+        return layers.fingerprint(name, self._entry(name), self.folder)
+
+    def role_of(self, name: str) -> str:
+        """Return the role of layer `name`."""
+        self._entry(name)
+        return self.catalogue.role_of(name)
+
+    def layers_with_role(self, role: str) -> list[str]:
+        """Return the names of the layers that have `role`, in catalogue order."""
+        return [n for n in self.catalogue.layers if self.catalogue.role_of(n) == role]
+
+    @cached_property
+    def meta_fingerprint(self) -> str:
+        """Cache key of the region metadata (municipalities and subregios)."""
+        return layers.fingerprint(
+            "region", layers.LayerEntry(source=settings.region_file), self.folder
+        )
+
+
+def open_region(folder: str | os.PathLike | None = None) -> Region:
+    """
+    Open a region folder; the default is :data:`locscan.settings.default_region`.
+
+    Raises
+    ------
+    RegionError
+        When the folder or its metadata is missing; for the demo region the message says how
+        to build it.
+    """
+    folder = Path(folder or settings.default_region)
+    if not (folder / settings.catalogue_file).is_file():
+        hint = " (build the demo region with: locscan demo build)" if "demo" in folder.name else ""
+        raise RegionError(f"region folder {folder}: no {settings.catalogue_file}{hint}")
+    return Region(folder)

@@ -1,0 +1,28 @@
+"""Technical defaults of locscan, read at call time so one assignment changes them everywhere.
+
+Policy numbers (15 km, 400 m, 15 m² per worker) do not belong here: they are in the criteria
+files (``criteria/*.yaml``) and the region metadata (``data/<region>/region.yaml``).
+
+Attributes
+----------
+crs : str
+    Internal coordinate reference system: RD New, metres.
+geojson_crs : str
+    CRS of GeoJSON exports (RFC 7946 demands WGS84 longitude/latitude).
+cache_dirname : str
+    Name of the folder inside a region folder where computed measures are cached.
+default_region : str
+    Region folder used when none is given (the built-in demo region).
+region_file, catalogue_file : str
+    File names of the region metadata and the layer catalogue inside a region folder.
+use_cache : bool
+    Whether measures and candidates are read from and written to the cache.
+"""
+
+crs: str = "EPSG:28992"
+geojson_crs: str = "EPSG:4326"
+cache_dirname: str = ".locscan-cache"
+default_region: str = "data/demo"
+region_file: str = "region.yaml"
+catalogue_file: str = "layers.yaml"
+use_cache: bool = True
