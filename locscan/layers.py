@@ -33,6 +33,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow.parquet as pq
 import pyogrio
 import shapely
 import yaml
@@ -312,6 +313,44 @@ def _read_info(name: str, entry: LayerEntry, source: str) -> dict:
         return pyogrio.read_info(source, layer=entry.layer)
 
 
+_PARQUET = {".parquet", ".geoparquet"}
+
+
+def _parquet_geometry(source: str) -> str:
+    meta = pq.read_schema(source).metadata or {}
+    geo = json.loads(meta.get(b"geo", b"{}"))
+    return geo.get("primary_column", "geometry")
+
+
+def _parquet_info(name: str, entry: LayerEntry, source: str) -> tuple[list[str], str | None]:
+    """Fields and CRS of a GeoParquet file (GDAL here is built without the Parquet driver)."""
+    if not os.path.exists(source):
+        raise LayerError(f"{_where(name, source)}: file not found")
+    if entry.where:
+        raise LayerError(f"{_where(name, source)}: 'where' is not supported for GeoParquet")
+    try:
+        schema = pq.read_schema(source)
+    except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for broken files
+        raise LayerError(f"{_where(name, source)}: not a Parquet file: {exc}") from exc
+    geo = json.loads((schema.metadata or {}).get(b"geo", b"null") or "null")
+    if not geo:
+        raise LayerError(f"{_where(name, source)}: a Parquet file without GeoParquet metadata")
+    column = geo.get("primary_column", "geometry")
+    crs = geo.get("columns", {}).get(column, {}).get("crs", "OGC:CRS84")
+    if isinstance(crs, dict):
+        crs = json.dumps(crs)
+    return [f for f in schema.names if f != column], crs
+
+
+def _read_gdal(source: str, entry: LayerEntry, columns: list[str]) -> gpd.GeoDataFrame:
+    """Read through GDAL with Arrow; curved geometries (GML arcs) are linearised by GDAL."""
+    kwargs = {"layer": entry.layer, "columns": columns, "where": entry.where}
+    try:
+        return pyogrio.read_dataframe(source, use_arrow=True, **kwargs)
+    except NotImplementedError:  # Arrow reading refuses curves; the classic path linearises
+        return pyogrio.read_dataframe(source, use_arrow=False, **kwargs)
+
+
 def _field_map(name: str, entry: LayerEntry, role: Role, found: list[str], source: str) -> dict:
     """Map source field -> locscan attribute; raise once listing every missing field."""
     wanted = dict.fromkeys(role.required) | {k: None for k in entry.fields}
@@ -452,14 +491,19 @@ def load_layer(
     source = resolve_source(entry, base_dir)
     role_name = role or entry.role or (name if name in ROLES else "other")
     spec = ROLES[role_name]
-    info = _read_info(name, entry, source)
-    found = [str(f) for f in info["fields"]]
+    parquet = _is_local(entry.source) and Path(source).suffix.lower() in _PARQUET
+    if parquet:
+        found, source_crs = _parquet_info(name, entry, source)
+    else:
+        info = _read_info(name, entry, source)
+        found, source_crs = [str(f) for f in info["fields"]], info["crs"]
     mapping = _field_map(name, entry, spec, found, source)
-    crs = _layer_crs(name, entry, info["crs"], source)
+    crs = _layer_crs(name, entry, source_crs, source)
     try:
-        gdf = pyogrio.read_dataframe(
-            source, layer=entry.layer, columns=list(mapping), where=entry.where, use_arrow=True
-        )
+        if parquet:
+            gdf = gpd.read_parquet(source, columns=[*mapping, _parquet_geometry(source)])
+        else:
+            gdf = _read_gdal(source, entry, list(mapping))
     except Exception as exc:  # GDAL raises a range of errors for broken files and bad SQL
         raise LayerError(f"{_where(name, source)}: reading failed: {exc}") from exc
     report = LoadReport(layer=name, source=source, features=len(gdf))

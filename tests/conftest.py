@@ -1,0 +1,29 @@
+"""Shared fixtures; the hand-made layers themselves are in ``_toy.py``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from _toy import REALDATA, ROOT, write_region
+
+
+@pytest.fixture
+def toy_region(tmp_path: Path) -> Path:
+    return write_region(tmp_path / "toy")
+
+
+@pytest.fixture
+def realdata() -> Path:
+    if not REALDATA.is_dir():
+        pytest.skip("../shared/realdata is absent")
+    return REALDATA
+
+
+@pytest.fixture(scope="session")
+def small_demo(tmp_path_factory) -> Path:
+    """A small demo region (2,000 parcels), built once per test session."""
+    from locscan import demo
+
+    return demo.build(tmp_path_factory.mktemp("demo") / "demo", source_region=ROOT / "data/gmr",
+                      parcels=2_000, seed=7)

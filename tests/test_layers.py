@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import yaml
+from _toy import gdf
+from shapely import Point, Polygon, box
+
+from locscan.errors import LayerError
+from locscan.layers import LayerEntry, fingerprint, load_catalogue, load_layer
+
+FORMATS = {"gpkg": "GPKG", "geojson": "GeoJSON", "shp": "ESRI Shapefile", "fgb": "FlatGeobuf",
+           "parquet": None}
+
+
+def _write(frame: gpd.GeoDataFrame, path) -> None:
+    if path.suffix == ".parquet":
+        frame.to_parquet(path)
+    else:
+        frame.to_file(path, driver=FORMATS[path.suffix[1:]])
+
+
+@pytest.mark.parametrize("ext", list(FORMATS))
+def test_load_every_format_maps_fields_and_keeps_values(tmp_path, ext):
+    path = tmp_path / f"parking.{ext}"
+    _write(gdf([Point(1, 2), Point(3, 4)], plaatsen=[10, 20], naam=["a", "b"]), path)
+    entry = LayerEntry(source=path.name, fields={"capacity": "plaatsen"})
+    layer, report = load_layer("parking", entry, tmp_path)
+    assert list(layer.columns) == ["capacity", "geometry"]
+    assert sorted(layer["capacity"]) == [10.0, 20.0]  # FlatGeobuf's index may reorder
+    assert layer.crs.to_epsg() == 28992
+    assert report.features == 2
+    assert report.repaired == []
+
+
+def test_reprojects_to_rd_new(tmp_path):
+    # Amersfoort reference point: RD (155000, 463000) is about 52.1552 N, 5.3872 E
+    path = tmp_path / "stops.gpkg"
+    gdf([Point(5.387204, 52.155173)], crs=4326).to_file(path)
+    layer, report = load_layer("stops", LayerEntry(source="stops.gpkg"), tmp_path)
+    assert report.reprojected_from == "EPSG:4326"
+    assert layer.geometry.x[0] == pytest.approx(155000, abs=2)
+    assert layer.geometry.y[0] == pytest.approx(463000, abs=2)
+
+
+def test_missing_field_names_layer_file_field_and_found(tmp_path):
+    path = tmp_path / "parkeren.gpkg"
+    gdf([Point(0, 0)], id=[1], naam=["x"], plaatsen=[3]).to_file(path)
+    with pytest.raises(LayerError, match=r"parking.*parkeren\.gpkg.*field 'capacity' missing; "
+                                         r"found: id, naam, plaatsen"):
+        load_layer("parking", LayerEntry(source="parkeren.gpkg"), tmp_path)
+
+
+def test_missing_mapped_field_says_where_it_was_mapped_from(tmp_path):
+    gdf([Point(0, 0)], naam=["x"]).to_file(tmp_path / "p.gpkg")
+    entry = LayerEntry(source="p.gpkg", fields={"capacity": "plaatsen"})
+    with pytest.raises(LayerError, match="'capacity' \\(mapped from 'plaatsen'\\) missing"):
+        load_layer("parking", entry, tmp_path)
+
+
+def test_no_crs_is_an_error_unless_the_catalogue_states_one(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # geopandas warns on writing without CRS
+        gdf([box(0, 0, 1, 1)], crs=None).to_file(tmp_path / "kernen.shp")
+    with pytest.raises(LayerError, match=r"cores.*kernen\.shp.*no CRS.*crs: EPSG:28992"):
+        load_layer("cores", LayerEntry(source="kernen.shp"), tmp_path)
+    layer, _ = load_layer("cores", LayerEntry(source="kernen.shp", crs="EPSG:28992"), tmp_path)
+    assert layer.crs.to_epsg() == 28992
+
+
+def test_catalogue_crs_conflicting_with_source_is_an_error(tmp_path):
+    gdf([box(0, 0, 1, 1)], crs=4326).to_file(tmp_path / "k.gpkg")
+    with pytest.raises(LayerError, match="catalogue says crs EPSG:28992 but the source says"):
+        load_layer("cores", LayerEntry(source="k.gpkg", crs="EPSG:28992"), tmp_path)
+
+
+def test_invalid_geometries_are_repaired_counted_and_warned(tmp_path):
+    bowtie = Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])
+    gdf([bowtie, box(20, 0, 30, 10)], id=["bad", "good"]).to_file(tmp_path / "p.gpkg")
+    with pytest.warns(UserWarning, match=r"parcels.*repaired 1 invalid geometries.*\(bad\)"):
+        layer, report = load_layer("parcels", LayerEntry(source="p.gpkg"), tmp_path)
+    assert report.repaired == ["bad"]
+    assert layer.is_valid.all()
+    assert layer.area.tolist() == pytest.approx([50.0, 100.0])
+
+
+def test_empty_geometries_are_dropped_with_a_warning(tmp_path):
+    frame = gdf([box(0, 0, 1, 1), None], id=["a", "b"])
+    frame.to_file(tmp_path / "p.gpkg")
+    with pytest.warns(UserWarning, match="dropped 1 features with an empty or missing geometry"):
+        layer, report = load_layer("parcels", LayerEntry(source="p.gpkg"), tmp_path)
+    assert layer["id"].tolist() == ["a"]
+    assert report.dropped_empty == 1
+
+
+def test_wrong_geometry_type_is_an_error(tmp_path):
+    gdf([Point(0, 0)], id=["a"]).to_file(tmp_path / "p.gpkg")
+    with pytest.raises(LayerError, match="1 features have geometry type Point; this role needs "
+                                         "polygon"):
+        load_layer("parcels", LayerEntry(source="p.gpkg"), tmp_path)
+
+
+def test_duplicate_and_missing_ids_are_reported_together(tmp_path):
+    gdf([box(0, 0, 1, 1)] * 3, id=["a", "a", None]).to_file(tmp_path / "p.gpkg")
+    with pytest.raises(LayerError, match="1 features have no 'id'; 1 duplicate values of 'id' "
+                                         r"\(a\)"):
+        load_layer("parcels", LayerEntry(source="p.gpkg"), tmp_path)
+
+
+def test_non_numeric_capacity_becomes_unknown_with_a_warning(tmp_path):
+    gdf([Point(0, 0)] * 3, plaatsen=["12", "veel", None]).to_file(tmp_path / "p.gpkg")
+    entry = LayerEntry(source="p.gpkg", fields={"capacity": "plaatsen"})
+    with pytest.warns(UserWarning, match="'capacity' has 1 values that are not numbers \\('veel'"):
+        layer, report = load_layer("parking", entry, tmp_path)
+    assert layer["capacity"].tolist()[0] == 12.0
+    assert np.isnan(layer["capacity"].tolist()[1:]).all()
+    assert report.non_numeric == {"capacity": 1}
+
+
+def test_source_with_several_layers_needs_a_layer_name(tmp_path):
+    path = tmp_path / "multi.gpkg"
+    gdf([box(0, 0, 1, 1)]).to_file(path, layer="a")
+    gdf([box(0, 0, 1, 1)]).to_file(path, layer="b")
+    with pytest.raises(LayerError, match="holds 2 layers \\(a, b\\); name one with 'layer:'"):
+        load_layer("cores", LayerEntry(source="multi.gpkg"), tmp_path)
+    with pytest.raises(LayerError, match="no layer 'c' in the source; found: a, b"):
+        load_layer("cores", LayerEntry(source="multi.gpkg", layer="c"), tmp_path)
+
+
+def test_missing_and_unreadable_files(tmp_path):
+    with pytest.raises(LayerError, match=r"layer 'cores' .*nope\.gpkg\): file not found"):
+        load_layer("cores", LayerEntry(source="nope.gpkg"), tmp_path)
+    (tmp_path / "junk.gpkg").write_text("not a geopackage")
+    with pytest.raises(LayerError, match=r"junk\.gpkg\): GDAL cannot open it"):
+        load_layer("cores", LayerEntry(source="junk.gpkg"), tmp_path)
+
+
+def test_catalogue_validation_names_layer_and_key(tmp_path):
+    path = tmp_path / "layers.yaml"
+    path.write_text(yaml.safe_dump({"layers": {"x": {"source": "a.gpkg", "role": "banana"},
+                                               "y": {"source": "b.gpkg", "colour": "red"}}}))
+    with pytest.raises(LayerError) as err:
+        load_catalogue(path)
+    assert "layers.x.role" in str(err.value)
+    assert "unknown role 'banana'" in str(err.value)
+    assert "layers.y.colour" in str(err.value)
+
+
+def test_catalogue_roles_default_to_layer_name(tmp_path):
+    path = tmp_path / "layers.yaml"
+    path.write_text(yaml.safe_dump({"layers": {"cores": {"source": "a.gpkg"},
+                                               "natura2000": {"source": "b.gpkg",
+                                                              "role": "exclusions"},
+                                               "extra": {"source": "c.gpkg"}}},
+                                   sort_keys=False))
+    cat = load_catalogue(path)
+    assert [cat.role_of(n) for n in cat.layers] == ["cores", "exclusions", "other"]
+
+
+def test_fingerprint_changes_when_the_file_changes(tmp_path):
+    path = tmp_path / "c.gpkg"
+    gdf([box(0, 0, 1, 1)]).to_file(path)
+    entry = LayerEntry(source="c.gpkg")
+    before = fingerprint("cores", entry, tmp_path)
+    assert fingerprint("cores", entry, tmp_path) == before
+    gdf([box(0, 0, 2, 2)]).to_file(path)
+    assert fingerprint("cores", entry, tmp_path) != before
+    assert fingerprint("cores", LayerEntry(source="c.gpkg", where="1=1"), tmp_path) != before
+
+
+@pytest.mark.realdata
+def test_real_cbs_municipalities_cover_the_known_area(realdata):
+    entry = LayerEntry(source="cbs/gmr_gemeenten_2025_rd.geojson",
+                       fields={"code": "statcode", "name": "statnaam"})
+    layer, _ = load_layer("municipalities", entry, realdata)
+    assert len(layer) == 18
+    assert layer.area.sum() / 1e6 == pytest.approx(1087.88, abs=0.01)
+    areas = layer.set_index("name").area / 1e6
+    assert areas.idxmax() == "Overbetuwe"
+    assert areas["Westervoort"] == pytest.approx(6.33, abs=0.01)
+
+
+@pytest.mark.realdata
+def test_real_brk_parcels_have_their_registered_area(realdata):
+    entry = LayerEntry(source="brk-otterlo/brk_v5_perceel_otterlo_rd.geojson",
+                       fields={"id": "identificatie", "registered_m2": "kadastraleGrootte_m2"})
+    layer, _ = load_layer("parcels", entry, realdata)
+    assert len(layer) == 11
+    assert np.abs(layer.area - layer["registered_m2"]).max() <= 3.5
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(("plan", "classes"), [
+    ("NL.IMRO.0202.957-0301.gml", {"Wonen", "Verkeer"}),
+    ("NL.IMRO.0202.974-0301.gml", {"Wonen", "Groen", "Verkeer", "Water"}),
+])
+def test_real_imro_zoning_with_curved_segments_loads_as_polygons(realdata, plan, classes):
+    entry = LayerEntry(source=f"imro-arnhem/{plan}", layer="Enkelbestemming",
+                       fields={"class": "naam"}, crs="EPSG:28992")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # repairs are allowed in these real plans
+        layer, _ = load_layer("zoning", entry, realdata)
+    assert set(layer.geom_type) <= {"Polygon", "MultiPolygon"}
+    assert layer.is_valid.all()
+    assert set(layer["class"].str.split(" - ").str[0]) == classes
+
+
+@pytest.mark.realdata
+def test_real_parking_polygons_load_without_capacity_field_error(realdata):
+    entry = LayerEntry(source="parking-arnhem/arnhem_e6a_parking_rd.geojson")
+    with pytest.raises(LayerError, match="field 'capacity' missing; found: OBJECTID, ID"):
+        load_layer("parking", entry, realdata)
