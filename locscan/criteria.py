@@ -295,7 +295,7 @@ def _errors_text(exc: ValidationError, raw: Any) -> str:
             elif not isinstance(key, int):
                 label.append(str(key))
         msg = err["msg"].removeprefix("Value error, ")
-        parts.append(f"{' / '.join(label) or 'file'}: {msg}")
+        parts.append(f"{' / '.join(label)}: {msg}" if label else msg)
     return "; ".join(parts)
 
 

@@ -1,7 +1,7 @@
 """Write result tables to GeoJSON (RFC 7946, WGS84), GeoPackage (EPSG:28992) or CSV.
 
 The format follows the file's suffix (:data:`FORMATS`); an unknown suffix is an error, never a
-guess. Lists and other values GDAL cannot store are written as text.
+guess. Lists are written as text, joined with ``; ``.
 """
 
 from __future__ import annotations
@@ -61,9 +61,10 @@ def _storable(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             continue
         if out[col].dtype == object:
             values = out[col]
-            nested = values.map(lambda v: isinstance(v, list | tuple | dict | set))
+            nested = values.map(lambda v: isinstance(v, list | tuple | set))
             if nested.any():
-                out[col] = values.where(~nested, values.astype(str))
+                joined = values[nested].map(lambda v: "; ".join(map(str, v)))
+                out[col] = values.where(~nested, joined)
     return out
 
 

@@ -161,9 +161,10 @@ def _hard_text(result: Result, crit: HardCriterion, ids: pd.Index) -> pd.Series:
     spec = result.criteria.measures[crit.measure]
     status = result.evaluation.loc[ids, crit.id]
     values = result.measures.loc[ids, crit.measure]
-    shown = values.map(lambda v: format_value(v, crit.unit, spec.value_unit))
+    shown = values.map(lambda v: format_value(v, crit.unit, spec.value_unit)).astype(object)
     codes = result.candidates.loc[ids, "gemeente_code"]
-    norm = codes.map(lambda c: _threshold(crit, _value_for(crit, c, result.overrides)))
+    norms = {c: _threshold(crit, _value_for(crit, c, result.overrides)) for c in codes.unique()}
+    norm = codes.map(norms).astype(object)
     relation = np.where(status == PASS, _HOLDS[crit.op], _BROKEN[crit.op])
     text = shown + " " + relation + " " + norm
     partial = f"{crit.measure}__unknown"
@@ -191,6 +192,8 @@ def reasons(result: Result, ids: pd.Index | None = None) -> pd.Series:
         for candidates that meet every hard criterion.
     """
     ids = result.candidates.index if ids is None else ids
+    if not len(ids):
+        return pd.Series([], index=ids, dtype=object)
     parts = []
     for crit in result.criteria.hard:
         text = _hard_text(result, crit, ids)
@@ -210,7 +213,8 @@ def _rule(result: Result, ids: pd.Index) -> pd.Series:
         for code, changes in result.overrides.items()
         if (codes == code).any()
     }
-    return codes.map(text).fillna("regionaal").astype(object)
+    mapped = codes.map(text)
+    return pd.Series(np.where(mapped.isna(), "regionaal", mapped), index=ids, dtype=object)
 
 
 def table(

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pandas as pd
+import pyogrio
+import pytest
+from _toy import gdf
+from shapely import box
+
+from locscan import export
+from locscan.errors import LocscanError
+
+
+@pytest.fixture
+def table():
+    frame = gdf([box(155_000, 463_000, 155_100, 463_100)], status=["voldoet"], score=[80.5],
+                tags=[["a", "b"]])
+    return frame.set_index(pd.Index(["perceel:1"], name="candidate_id"))
+
+
+def test_geojson_is_rfc7946_wgs84(tmp_path, table):
+    path = export.write(table, tmp_path / "out.geojson", description="DEMO longlist")
+    info = pyogrio.read_info(path)
+    assert info["crs"] == "EPSG:4326"
+    back = pyogrio.read_dataframe(path)
+    assert back["candidate_id"].tolist() == ["perceel:1"]
+    assert back["tags"].tolist() == ["a; b"]
+    x0, y0, _, _ = back.total_bounds
+    assert x0 == pytest.approx(5.387, abs=0.001)  # Amersfoort
+    assert y0 == pytest.approx(52.155, abs=0.001)
+    text = path.read_text()
+    assert '"crs"' not in text  # RFC 7946 has no crs member
+
+
+def test_geopackage_is_rd_new_with_provenance(tmp_path, table):
+    meta = export.provenance(criteria="toy", criteria_hash="abc")
+    path = export.write(table, tmp_path / "out.gpkg", metadata=meta)
+    info = pyogrio.read_info(path, layer="longlist")
+    assert info["crs"] == "EPSG:28992"
+    assert info["layer_metadata"]["criteria"] == "toy"
+    assert info["layer_metadata"]["software"].startswith("locscan ")
+    assert pyogrio.read_dataframe(path).geometry.area.tolist() == [10_000.0]
+
+
+def test_csv_has_the_representative_point(tmp_path, table):
+    path = export.write(table, tmp_path / "out.csv")
+    back = pd.read_csv(path)
+    assert back.loc[0, "candidate_id"] == "perceel:1"
+    assert back.loc[0, "x_rd"] == pytest.approx(155_050)
+    assert back.loc[0, "lat"] == pytest.approx(52.1556, abs=0.001)
+    assert "geometry" not in back.columns
+
+
+def test_unknown_suffix_is_an_error(tmp_path, table):
+    with pytest.raises(LocscanError, match=r"unknown format '\.shp'; use one of \.geojson, \.gpkg"):
+        export.write(table, tmp_path / "out.shp")

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+from _criteria import toy_criteria
+
+from locscan import criteria, longlist, measures
+from locscan.errors import CriteriaError
+from locscan.region import Region
+
+
+@pytest.fixture
+def result(toy_region):
+    raw = toy_criteria()
+    raw["overrides"] = {"Beestad": {"dichtbij": {"weight": 3}}}
+    crit = criteria.parse(raw)
+    region = Region(toy_region)
+    cands, table = measures.compute_for_region(region, crit.used_measures(), cache=False)
+    return longlist.build(crit, cands, table, region.meta)
+
+
+def test_status_rank_and_score(result):
+    # p1 14.9 km ok; p2 15.1 km fails; p3 exactly half in the core fails "< 50%";
+    # p4 60% Wonen ok; p5 without zoning plan is kept, to be checked
+    assert result.status.to_dict() == {
+        "perceel:p1": "voldoet", "perceel:p2": "valt af", "perceel:p3": "valt af",
+        "perceel:p4": "voldoet", "perceel:p5": "te controleren",
+    }
+    # p1: (1 - 14.9/20 + 1 for gemeente) / 2; p4, p5: owner scores 0, so half of dichtbij
+    score = result.evaluation["score"]
+    assert score["perceel:p1"] == pytest.approx(62.75)
+    assert score["perceel:p4"] == pytest.approx((1 - math.hypot(4_900, 4_950) / 20_000) * 50)
+    assert score["perceel:p5"] == pytest.approx((1 - math.hypot(2_900, 7_950) / 20_000) * 50)
+    assert result.rank.to_dict() == {"perceel:p1": 1, "perceel:p2": 0, "perceel:p3": 0,
+                                     "perceel:p4": 2, "perceel:p5": 3}
+
+
+def test_reasons_give_numbers_in_dutch(result):
+    text = longlist.reasons(result)
+    assert text["perceel:p2"] == "Binnen 15 km van werk: 15,1 km > 15 km"
+    assert text["perceel:p3"] == "Buiten de kern: 50% ≥ 50%"
+    assert text["perceel:p5"] == "Passende bestemming: onbekend: geen waarde voor bestemming"
+    assert text["perceel:p1"] == ""
+
+
+def test_table_is_the_ranked_longlist_with_every_column(result):
+    table = longlist.table(result)
+    assert table.index.tolist() == ["perceel:p1", "perceel:p4", "perceel:p5"]
+    assert table["c_bestemming"].tolist() == ["voldoet", "voldoet", "onbekend"]
+    assert table.loc["perceel:p4", "zoning__share"] == pytest.approx(0.6)
+    assert table.loc["perceel:p4", "dist_work_m__id"] == "W1"
+    assert table.crs.to_epsg() == 28992
+    everything = longlist.table(result, everything=True)
+    assert len(everything) == 5
+    assert set(everything.index[-2:]) == {"perceel:p2", "perceel:p3"}  # not ranked: last
+
+
+def test_filters_by_subregio_and_gemeente(result):
+    assert longlist.table(result, subregio="zuid", everything=True).index.tolist() == [
+        "perceel:p2"]
+    assert len(longlist.table(result, gemeente="GM0001")) == 3
+    assert len(longlist.table(result, gemeente="Beestad")) == 0
+
+
+def test_rule_says_which_gemeente_override_applied(result):
+    table = longlist.table(result, everything=True)
+    assert table.loc["perceel:p2", "rule"] == "gemeente Beestad: dichtbij"
+    assert table.loc["perceel:p1", "rule"] == "regionaal"
+
+
+def test_explain_every_criterion_for_a_failing_site(result):
+    why = longlist.explain(result, "perceel:p2")
+    assert why.index.tolist() == ["afstand_werk", "buiten_kern", "bestemming", "dichtbij",
+                                  "eigendom"]
+    row = why.loc["afstand_werk"]
+    assert (row["meting"], row["norm"], row["uitkomst"]) == ("15,1 km", "≤ 15 km", "voldoet niet")
+    assert row["details"] == "id: W1"
+    assert why.loc["dichtbij", "regel"] == "gemeente"
+    assert why.loc["dichtbij", "gewicht"] == 3
+    assert why.loc["eigendom", "uitkomst"] == "0 van 100"
+    assert longlist.explain(result, "perceel:p5").loc["bestemming", "uitkomst"] == (
+        "onbekend (te controleren)")
+
+
+def test_explain_unknown_candidate_suggests_similar_ids(result):
+    with pytest.raises(CriteriaError, match="no candidate 'p4' in this region; similar ids: "
+                                            "perceel:p4"):
+        longlist.explain(result, "p4")
+
+
+def test_summary_counts_per_criterion_and_area(result):
+    summary = longlist.summary(result)
+    assert summary["criteria"].loc["Binnen 15 km van werk"].tolist() == [4, 1, 0]
+    assert summary["criteria"].loc["Passende bestemming"].tolist() == [4, 0, 1]
+    areas = summary["areas"]
+    assert areas.loc[("Noord", "Aadorp")].tolist() == [4, 3, 1]
+    assert areas.loc[("Zuid", "Beestad")].tolist() == [1, 0, 0]
