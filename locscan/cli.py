@@ -90,8 +90,10 @@ def demo_build(out: Path, source_region: Path, parcels: int, seed: int) -> None:
     click.echo(f"Demoregio geschreven naar {folder} ({time.perf_counter() - start:.1f} s).")
 
 
-def _load(region_dir: Path | None, criteria_file: Path, cache: bool) -> tuple[Region, Any]:
-    region = open_region(region_dir)
+def _load(
+    region_dir: Path | None, criteria_file: Path, cache: bool, region: Region | None = None
+) -> tuple[Region, Any]:
+    region = region or open_region(region_dir)
     crit = criteria.load(criteria_file)
     start = time.perf_counter()
     done: list[tuple[str, bool]] = []
@@ -157,9 +159,10 @@ def scan_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
             f"output {output}: unknown format {output.suffix!r}; use one of "
             f"{', '.join(export.FORMATS)}"
         )
-    region, result = _load(region_dir, criteria_file, cache)
+    region = open_region(region_dir)
     subregio = region.meta.subregio(subregio) if subregio else None
     gemeente = region.meta.municipality(gemeente).code if gemeente else None
+    region, result = _load(region_dir, criteria_file, cache, region)
     _print_summary(result, region, subregio, gemeente)
     if output is None:
         return

@@ -1,0 +1,134 @@
+"""End to end: `locscan` on a small demo region; the output is read back feature by feature."""
+
+from __future__ import annotations
+
+import pyogrio
+import pytest
+from _toy import ROOT
+from click.testing import CliRunner
+
+from locscan import criteria
+from locscan.cli import main
+from locscan.units import to_native
+
+GMR = ROOT / "criteria/gmr-tijdelijke-werknemers.yaml"
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _threshold(crit, hard, gemeente_code, meta):
+    value = hard.value
+    for key, changes in crit.overrides.items():
+        if meta.municipality(key).code == gemeente_code and hard.id in changes:
+            value = changes[hard.id].value
+    spec = crit.measures[hard.measure]
+    if isinstance(value, list):
+        return value
+    return to_native(float(value), hard.unit, spec.value_unit)
+
+
+def _meets(value, op, threshold):
+    checks = {"<": lambda: value < threshold, "<=": lambda: value <= threshold,
+              ">": lambda: value > threshold, ">=": lambda: value >= threshold,
+              "in": lambda: value in threshold}
+    return checks[op]()
+
+
+def test_scan_writes_a_longlist_that_meets_every_criterion(small_demo, tmp_path):
+    out = tmp_path / "longlist.geojson"
+    text = _run("scan", "--region", small_demo, "--criteria", GMR, "--subregio", "liemers",
+                "-o", out)
+    assert "DEMO – fictieve gegevens" in text
+    assert "Per criterium:" in text
+    assert "Liemers  Duiven" in text
+    crit = criteria.load(GMR)
+    features = pyogrio.read_dataframe(out)
+    assert pyogrio.read_info(out)["crs"] == "EPSG:4326"
+    assert len(features) > 0
+    assert f"{len(features)} locaties geschreven" in text
+    assert set(features["subregio"]) == {"Liemers"}
+    assert features["rank"].is_monotonic_increasing
+    from locscan.region import load_meta
+
+    meta = load_meta(small_demo / "region.yaml")
+    checked = 0
+    for _, feature in features.iterrows():
+        for hard in crit.hard:
+            value = feature[hard.measure]
+            outcome = feature[f"c_{hard.id}"]
+            if outcome == "onbekend":
+                assert hard.on_unknown == "check"
+                assert feature["status"] == "te controleren"
+                assert hard.label in feature["reasons"], feature.to_dict()
+                continue
+            assert outcome == "voldoet"
+            threshold = _threshold(crit, hard, feature["gemeente_code"], meta)
+            assert _meets(value, hard.op, threshold), (feature["candidate_id"], hard.id, value)
+            checked += 1
+    assert checked >= len(features) * 5
+
+
+def test_scan_all_to_geopackage_and_csv_keeps_failures_with_reasons(small_demo, tmp_path):
+    gpkg = tmp_path / "alles.gpkg"
+    _run("scan", "--region", small_demo, "--criteria", GMR, "--all", "-o", gpkg)
+    frame = pyogrio.read_dataframe(gpkg)
+    assert pyogrio.read_info(gpkg)["crs"] == "EPSG:28992"
+    failed = frame[frame["status"] == "valt af"]
+    assert len(failed) > 0
+    assert (failed["reasons"].str.len() > 0).all()
+    assert (failed["rank"] == 0).all()
+    meta = pyogrio.read_info(gpkg, layer="longlist")["layer_metadata"]
+    assert meta["criteria"] == "gmr-tijdelijke-werknemers"
+    assert meta["demo"] == "True"
+    csv = tmp_path / "longlist.csv"
+    _run("scan", "--region", small_demo, "--criteria", GMR, "--gemeente", "Zevenaar", "-o", csv)
+    assert csv.read_text().splitlines()[0].startswith("candidate_id,source,")
+
+
+def test_second_scan_uses_cached_measures(small_demo):
+    _run("measure", "--region", small_demo, "--criteria", GMR)
+    result = CliRunner().invoke(main, ["measure", "--region", str(small_demo), "--criteria",
+                                       str(GMR)])
+    assert "(10 uit cache)" in result.output
+
+
+def test_explain_prints_every_criterion(small_demo):
+    text = _run("explain", "--region", small_demo, "--criteria", GMR, "--candidate",
+                "perceel:P0000001")
+    crit = criteria.load(GMR)
+    for c in crit.criteria:
+        assert c.id in text
+    assert "perceel:P0000001 (" in text
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--subregio", "Veluwe"], "no subregio 'Veluwe'; known: Arnhem, Liemers, Rijk van Nijmegen"),
+    (["-o", "x.shp"], "unknown format '.shp'"),
+    (["--gemeente", "Ede"], "no gemeente 'Ede'"),
+])
+def test_bad_input_is_one_clear_error(small_demo, args, message):
+    result = CliRunner().invoke(main, ["scan", "--region", str(small_demo), "--criteria",
+                                       str(GMR), *args])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_region_and_criteria(tmp_path):
+    result = CliRunner().invoke(main, ["scan", "--region", str(tmp_path / "demo"),
+                                       "--criteria", str(GMR)])
+    assert result.exit_code == 1
+    assert "locscan demo build" in result.output
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "none.yaml")])
+    assert result.exit_code == 1
+    assert "none.yaml: not found" in result.output
+
+
+def test_check_lists_the_criteria():
+    text = _run("check", GMR)
+    assert "gmr-tijdelijke-werknemers versie 2026-11-23 is geldig" in text
+    assert "afstand_werk: Binnen 15 km van een werklocatie" in text
