@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -478,19 +479,27 @@ def compute_for_region(
     cache = settings.use_cache if cache is None else cache
     cands = candidates_for_region(region, cache=cache)
     cand_key = candidates_key(region)
-    frames = []
-    for spec in specs:
-        path = region.cache_dir / f"measure-{spec.name}-{_spec_key(region, spec, cand_key)}.parquet"
+    paths = [
+        region.cache_dir / f"measure-{s.name}-{_spec_key(region, s, cand_key)}.parquet"
+        for s in specs
+    ]
+    frames: list[pd.DataFrame | None] = []
+    for path in paths:
         hit = _cache.read(path) if cache else None
-        if hit is None or not hit.index.equals(cands.index):
-            layer = region.layer(spec.layer) if spec.layer else None
-            hit_used, frame = False, compute_one(cands, spec, layer)
+        frames.append(hit if hit is not None and hit.index.equals(cands.index) else None)
+    todo = [i for i, frame in enumerate(frames) if frame is None]
+    layers = {specs[i].layer: region.layer(specs[i].layer) for i in todo if specs[i].layer}
+    # shapely releases the GIL in its vectorised operations: measures run side by side
+    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+        computed = pool.map(
+            lambda i: compute_one(cands, specs[i], layers.get(specs[i].layer)), todo
+        )
+        for i, frame in zip(todo, computed, strict=True):
+            frames[i] = frame
             if cache:
-                _cache.write(path, frame)
-        else:
-            hit_used, frame = True, hit
-        frames.append(frame)
-        if on_measure:
-            on_measure(spec, hit_used)
+                _cache.write(paths[i], frame)
+    if on_measure:
+        for i, spec in enumerate(specs):
+            on_measure(spec, i not in todo)
     table = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=cands.index)
     return cands, table

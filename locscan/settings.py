@@ -17,7 +17,11 @@ region_file, catalogue_file : str
     File names of the region metadata and the layer catalogue inside a region folder.
 use_cache : bool
     Whether measures and candidates are read from and written to the cache.
+workers : int
+    Threads that compute measures side by side (shapely releases the GIL).
 """
+
+import os
 
 crs: str = "EPSG:28992"
 geojson_crs: str = "EPSG:4326"
@@ -26,3 +30,4 @@ default_region: str = "data/demo"
 region_file: str = "region.yaml"
 catalogue_file: str = "layers.yaml"
 use_cache: bool = True
+workers: int = min(4, os.cpu_count() or 1)
