@@ -168,11 +168,7 @@ def scan_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
         return
     table = longlist.table(result, subregio=subregio, gemeente=gemeente, everything=everything)
     crit = result.criteria
-    meta = export.provenance(
-        region=region.meta.label, demo=region.meta.demo, criteria=crit.name,
-        criteria_version=crit.version, criteria_hash=crit.digest(),
-        subregio=subregio or "", gemeente=gemeente or "",
-    )
+    meta = export.scan_provenance(region, crit, subregio=subregio or "", gemeente=gemeente or "")
     label = f"{demo.DEMO_LABEL} – " if region.meta.demo else ""
     export.write(table, output, description=f"{label}longlist {crit.name} {crit.version}",
                  metadata=meta)

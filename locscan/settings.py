@@ -19,6 +19,11 @@ use_cache : bool
     Whether measures and candidates are read from and written to the cache.
 workers : int
     Threads that compute measures side by side (shapely releases the GIL).
+shortlist_url : str
+    SQLAlchemy URL of the shortlist database; ``$LOCSCAN_DB`` overrides it.
+tiles : bool
+    Whether maps load OpenStreetMap background tiles (``LOCSCAN_TILES=none`` turns them off,
+    for offline use).
 """
 
 import os
@@ -31,3 +36,5 @@ region_file: str = "region.yaml"
 catalogue_file: str = "layers.yaml"
 use_cache: bool = True
 workers: int = min(4, os.cpu_count() or 1)
+shortlist_url: str = "sqlite:///data/shortlist.sqlite"
+tiles: bool = os.environ.get("LOCSCAN_TILES", "osm").lower() not in {"none", "off", "0"}

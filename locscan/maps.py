@@ -1,0 +1,315 @@
+"""Folium maps of a longlist: boundaries, context layers, sites coloured by score.
+
+The maps load Leaflet from the app's own static folder (:data:`ASSET_BASE`), never from a CDN,
+so they work offline; the background tiles come from OpenStreetMap only when asked for. Every
+text shown in a tooltip is HTML-escaped, since layer attributes come from outside. The best
+``top_n`` sites are drawn as polygons and the rest as small circles, so a longlist of thousands
+stays fast. No Streamlit here: :func:`longlist_map` returns a ``folium.Map``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement, Template
+
+from locscan import settings
+from locscan.longlist import STATUS
+from locscan.region import RegionMeta
+
+__all__ = [
+    "ASSET_BASE",
+    "SCORE_CLASSES",
+    "asset_links",
+    "clicked_site",
+    "longlist_map",
+    "score_class",
+]
+
+#: URL path under which the app serves ``static/vendor`` (Streamlit static file serving)
+ASSET_BASE = "/app/static/vendor"
+
+#: score class upper bounds and their colours (ColorBrewer RdYlGn, colour-blind safe ends)
+SCORE_CLASSES = (
+    (20, "#d7191c", "0–20"),
+    (40, "#fdae61", "20–40"),
+    (60, "#ffffbf", "40–60"),
+    (80, "#a6d96a", "60–80"),
+    (101, "#1a9641", "80–100"),
+)
+_SHORTLIST_COLOUR = "#2b83ba"
+
+
+def asset_links(base: str = ASSET_BASE) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """
+    The JavaScript and CSS a locscan map needs, served from `base`.
+
+    Examples
+    --------
+    >>> js, css = asset_links("/static")
+    >>> js
+    [('leaflet', '/static/leaflet/leaflet.js')]
+    """
+    return (
+        [("leaflet", f"{base}/leaflet/leaflet.js")],
+        [("leaflet_css", f"{base}/leaflet/leaflet.css")],
+    )
+
+
+def score_class(score: pd.Series) -> pd.Series:
+    """
+    Index (0–4) of the score class of each score (0–100).
+
+    Examples
+    --------
+    >>> score_class(pd.Series([0, 19.9, 20, 99.5, 100])).tolist()
+    [0, 0, 1, 4, 4]
+    """
+    bounds = np.array([b for b, _, _ in SCORE_CLASSES])
+    return pd.Series(np.searchsorted(bounds, score.to_numpy(), side="right"), index=score.index)
+
+
+def _escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if col != "geometry" and not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else html.escape(str(v)))
+    return out
+
+
+def _wgs84(gdf: gpd.GeoDataFrame, simplify: float = 0.0) -> gpd.GeoDataFrame:
+    geoms = gdf.geometry.to_numpy()
+    if simplify:
+        geoms = shapely.simplify(geoms, simplify, preserve_topology=True)
+    out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
+    out = out.to_crs(settings.geojson_crs)
+    rounded = shapely.transform(out.geometry.to_numpy(), lambda xy: np.round(xy, 6))
+    return out.set_geometry(gpd.GeoSeries(rounded, index=out.index, crs=out.crs))
+
+
+def _geojson(gdf: gpd.GeoDataFrame, columns: list[str], simplify: float = 0.0) -> dict:
+    frame = _escaped(gdf[columns].reset_index(drop=False))
+    frame = gpd.GeoDataFrame(frame, geometry=_wgs84(gdf, simplify).geometry.to_numpy(),
+                             crs=settings.geojson_crs)
+    return json.loads(frame.to_json(drop_id=True))
+
+
+class _Legend(MacroElement):
+    """A legend drawn by Leaflet itself (no d3, no branca colormap)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "locscan-legend");
+            div.style.cssText = "background:white;padding:6px 8px;font:12px sans-serif;"
+                + "border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3);line-height:18px";
+            div.innerHTML = {{ this.html|tojson }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "Legend"
+        swatch = ('<i style="display:inline-block;width:12px;height:12px;margin-right:6px;'
+                  'background:{}"></i>{}<br>')
+        self.html = f"<b>{html.escape(title)}</b><br>" + "".join(
+            swatch.format(colour, html.escape(label)) for colour, label in rows
+        )
+
+
+def _boundaries(
+    m: folium.Map, municipalities: gpd.GeoDataFrame | None, meta: RegionMeta
+) -> None:
+    if municipalities is None or not len(municipalities):
+        return
+    gm = municipalities.copy()
+    names = {mu.code: mu.name for mu in meta.municipalities}
+    subregio = {mu.code: mu.subregio for mu in meta.municipalities}
+    gm["gemeente"] = gm["code"].map(names).fillna(gm["code"])
+    gm["subregio"] = gm["code"].map(subregio).fillna("buiten de regio")
+    folium.GeoJson(
+        _geojson(gm, ["gemeente", "subregio"], simplify=10),
+        name="Gemeenten",
+        style_function=lambda _: {"color": "#555555", "weight": 1, "fill": False},
+        tooltip=folium.GeoJsonTooltip(["gemeente", "subregio"], aliases=["Gemeente", "Subregio"]),
+    ).add_to(m)
+    sub = gm.dissolve("subregio").reset_index()
+    folium.GeoJson(
+        _geojson(sub, ["subregio"], simplify=20),
+        name="Subregio's",
+        style_function=lambda _: {"color": "#000000", "weight": 3, "fill": False},
+    ).add_to(m)
+
+
+def _context(m: folium.Map, layers: dict[str, gpd.GeoDataFrame]) -> None:
+    styles = {
+        "cores": ("Kernen", {"color": "#b2182b", "weight": 1, "fillOpacity": 0.08}),
+        "business_parks": ("Bedrijventerreinen",
+                           {"color": "#542788", "weight": 1, "fillOpacity": 0.1}),
+        "exclusions": ("Natuur / uitsluiting",
+                       {"color": "#1b7837", "weight": 1, "fillOpacity": 0.15}),
+    }
+    for role, (label, style) in styles.items():
+        layer = layers.get(role)
+        if layer is None or not len(layer):
+            continue
+        cols = [c for c in ("name",) if c in layer.columns]
+        tooltip = folium.GeoJsonTooltip(cols, aliases=["Naam"]) if cols else None
+        folium.GeoJson(_geojson(layer, cols, simplify=5), name=label,
+                       style_function=lambda _, s=style: s, tooltip=tooltip).add_to(m)
+
+
+def _work_sites(m: folium.Map, sites: gpd.GeoDataFrame | None, reach_m: float | None) -> None:
+    if sites is None or not len(sites):
+        return
+    sites = sites.copy()
+    workers = sites["workers"] if "workers" in sites else pd.Series(np.nan, index=sites.index)
+    sites["werknemers"] = workers.fillna(-1).astype(int).astype(str).replace("-1", "onbekend")
+    bins = np.array([0, 50, 200, 500, 1000])
+    sites["_r"] = 3 + 2 * np.searchsorted(bins, workers.fillna(0).to_numpy(), side="right")
+    cols = [c for c in ("id", "name", "werknemers") if c in sites.columns] + ["_r"]
+    folium.GeoJson(
+        _geojson(sites, cols),
+        name="Werklocaties",
+        marker=folium.CircleMarker(radius=4, color="#08306b", fill=True, fill_opacity=0.8),
+        style_function=lambda f: {"radius": f["properties"]["_r"], "color": "#08306b",
+                                  "fillColor": "#2171b5", "weight": 1},
+        tooltip=folium.GeoJsonTooltip([c for c in cols if c != "_r"]),
+    ).add_to(m)
+    if reach_m:
+        reach = shapely.union_all(shapely.buffer(sites.geometry.to_numpy(), reach_m, quad_segs=16))
+        zone = gpd.GeoDataFrame(geometry=[reach], crs=sites.crs)
+        folium.GeoJson(
+            _geojson(zone, [], simplify=50),
+            name=f"Bereik {reach_m / 1000:g} km rond werklocaties",
+            style_function=lambda _: {"color": "#08306b", "weight": 1, "dashArray": "4",
+                                      "fillOpacity": 0.04},
+            show=False,
+        ).add_to(m)
+
+
+def _site_style(feature: dict) -> dict:
+    props = feature["properties"]
+    colour = SCORE_CLASSES[props["_class"]][1]
+    check = props["status"] == STATUS["check"]
+    return {"color": "#e66101" if check else "#333333", "weight": 2 if check else 1,
+            "dashArray": "5" if check else None, "fillColor": colour, "fillOpacity": 0.75,
+            "radius": 5}
+
+
+def longlist_map(
+    table: gpd.GeoDataFrame,
+    layers: dict[str, gpd.GeoDataFrame],
+    meta: RegionMeta,
+    *,
+    shortlist: set[str] | frozenset[str] = frozenset(),
+    top_n: int = 500,
+    reach_m: float | None = None,
+    tiles: bool = True,
+    asset_base: str = ASSET_BASE,
+) -> folium.Map:
+    """
+    A Leaflet map of a longlist with its region's context.
+
+    Parameters
+    ----------
+    table
+        Longlist rows to draw (from :func:`locscan.longlist.table`), EPSG:28992.
+    layers
+        Context layers by role: ``municipalities``, ``cores``, ``business_parks``,
+        ``exclusions``, ``work_sites``; missing roles are left out.
+    meta
+        Region metadata: gemeente names and subregios for the boundaries.
+    shortlist
+        Candidate ids on the shortlist, drawn with a thick blue outline.
+    top_n
+        How many of the best sites to draw as polygons; the rest are drawn as circles.
+    reach_m
+        When given, a hidden layer shows this distance around the work sites.
+    tiles
+        Draw OpenStreetMap tiles (online only); otherwise a plain background.
+    asset_base
+        URL path where ``static/vendor`` is served.
+
+    Returns
+    -------
+    folium.Map
+        Layers: boundaries, context, work sites, longlist (polygons and circles), shortlist,
+        with a layer control and a legend.
+    """
+    extent = layers.get("municipalities")
+    extent = table if extent is None or not len(extent) else extent
+    x0, y0, x1, y1 = gpd.GeoSeries(
+        [shapely.box(*extent.total_bounds)], crs=settings.crs
+    ).to_crs(settings.geojson_crs).total_bounds
+    m = folium.Map(
+        location=[(y0 + y1) / 2, (x0 + x1) / 2], zoom_start=10, tiles=None,
+        prefer_canvas=True, control_scale=True,
+    )
+    m.default_js, m.default_css = asset_links(asset_base)
+    if tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap",
+                         attr="© OpenStreetMap contributors").add_to(m)
+    m.fit_bounds([[y0, x0], [y1, x1]])
+    _boundaries(m, layers.get("municipalities"), meta)
+    _context(m, layers)
+    _work_sites(m, layers.get("work_sites"), reach_m)
+    sites = table.assign(_class=score_class(table["score"]).clip(0, len(SCORE_CLASSES) - 1))
+    sites = sites.assign(score=sites["score"].round(1))
+    cols = ["candidate_id", "gemeente", "status", "score", "rank", "_class"]
+    tooltip = folium.GeoJsonTooltip(
+        ["candidate_id", "gemeente", "status", "score", "rank"],
+        aliases=["Locatie", "Gemeente", "Status", "Score", "Rang"],
+    )
+    best, rest = sites.iloc[:top_n], sites.iloc[top_n:]
+    if len(best):
+        folium.GeoJson(_geojson(best, cols[1:], simplify=1), name=f"Longlist: beste {len(best)}",
+                       style_function=_site_style, tooltip=tooltip).add_to(m)
+    if len(rest):
+        points = rest.set_geometry(shapely.point_on_surface(rest.geometry.to_numpy()))
+        folium.GeoJson(
+            _geojson(points, cols[1:]), name=f"Longlist: overige {len(rest)} (punten)",
+            marker=folium.CircleMarker(radius=4, fill=True), style_function=_site_style,
+            tooltip=tooltip,
+        ).add_to(m)
+    chosen = sites[sites.index.isin(list(shortlist))]
+    if len(chosen):
+        folium.GeoJson(
+            _geojson(chosen, cols[1:], simplify=1), name="Shortlist",
+            style_function=lambda _: {"color": _SHORTLIST_COLOUR, "weight": 4,
+                                      "fillOpacity": 0},
+            tooltip=tooltip,
+        ).add_to(m)
+    rows = [(colour, f"score {label}") for _, colour, label in reversed(SCORE_CLASSES)]
+    rows += [("#e66101", "te controleren (rand)"), (_SHORTLIST_COLOUR, "shortlist (rand)")]
+    _Legend("Longlist", rows).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+def clicked_site(state: dict | None) -> str | None:
+    """
+    The candidate id of the site clicked on the map, from the dict ``st_folium`` returns.
+
+    Examples
+    --------
+    >>> clicked_site({"last_active_drawing": {"properties": {"candidate_id": "perceel:1"}}})
+    'perceel:1'
+    >>> clicked_site({"last_active_drawing": None}) is None
+    True
+    """
+    drawing = (state or {}).get("last_active_drawing") or {}
+    value = (drawing.get("properties") or {}).get("candidate_id")
+    return html.unescape(value) if value else None
