@@ -1,27 +1,43 @@
-"""locscan web app (Streamlit): longlist per subregio, live thresholds and "waarom (niet)?".
+"""locscan web app (Streamlit) for the subregional working groups. UI only; start: ``make run``.
 
-UI only: every number shown comes from the library (``locscan.*``). Start with ``make run``.
+Everything shown comes from the library: measures are computed once per region and criteria
+set (``locscan.measures``), criteria are re-evaluated on every change (milliseconds), the map
+is built by ``locscan.maps`` and the shortlist lives in a database (``locscan.shortlist``).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from locscan import criteria, demo, longlist, measures, settings
+from locscan import criteria, demo, export, longlist, maps, measures, settings
 from locscan.errors import LocscanError
 from locscan.region import open_region
+from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
 
-st.set_page_config(page_title="locscan", layout="wide")
+st.set_page_config(page_title="locscan – locatiescan", layout="wide")
+CONTEXT_ROLES = ("municipalities", "cores", "business_parks", "exclusions", "work_sites")
 
 
 @st.cache_resource(show_spinner="Metingen laden of berekenen…")
-def _scan(region_dir: str, criteria_file: str):
+def _scan(region_dir: str, criteria_file: str, _stamp: float):
     region = open_region(region_dir)
     crit = criteria.load(criteria_file)
     cands, table = measures.compute_for_region(region, crit.used_measures())
-    return region, crit, cands, table
+    context = {}
+    for role in CONTEXT_ROLES:
+        names = region.layers_with_role(role)
+        if names:
+            context[role] = region.layer(names[0])
+    return region, crit, cands, table, context
+
+
+@st.cache_resource
+def _shortlist(url: str, region: str) -> Shortlist:
+    return Shortlist(url, region)
 
 
 def _regions() -> list[str]:
@@ -29,49 +45,200 @@ def _regions() -> list[str]:
     return found or [settings.default_region]
 
 
+# --- choose -------------------------------------------------------------------------------
+st.sidebar.title("locscan")
+user = st.sidebar.text_input("Uw naam", key="user", help="Nodig om de shortlist te wijzigen.")
 region_dir = st.sidebar.selectbox("Regio", _regions())
 criteria_files = sorted(str(p) for p in Path("criteria").glob("*.yaml"))
 criteria_file = st.sidebar.selectbox("Criteriaset", criteria_files)
 try:
-    region, crit, cands, table = _scan(region_dir, criteria_file)
+    region, base_crit, cands, table, context = _scan(
+        region_dir, criteria_file, Path(criteria_file).stat().st_mtime
+    )
 except LocscanError as exc:
     st.error(f"De regio of criteriaset kan niet worden geladen: {exc}")
     st.stop()
 
-if region.meta.demo:
-    st.warning(demo.DEMO_LABEL)
-st.title("Locatiescan huisvesting internationale werknemers")
-st.caption(f"{region.meta.label} · criteria {crit.name} versie {crit.version}")
-
 subregio = st.sidebar.selectbox("Subregio", ["(alle)", *region.meta.subregios])
 subregio = None if subregio == "(alle)" else subregio
+gemeenten = [m.name for m in region.meta.municipalities if subregio in (None, m.subregio)]
+gemeente = st.sidebar.selectbox("Gemeente", ["(alle)", *sorted(gemeenten)])
+gemeente = None if gemeente == "(alle)" else gemeente
 
-st.sidebar.subheader("Harde criteria")
-for c in crit.hard:
-    if isinstance(c.value, int | float) and c.op != "between":
-        value = st.sidebar.number_input(f"{c.label} ({c.op} … {c.unit or ''})",
-                                        value=float(c.value), key=f"v_{c.id}")
-        crit = crit.with_value(c.id, value)
+# --- tune criteria live -------------------------------------------------------------------
+crit = base_crit
+with st.sidebar.expander("Criteria aanpassen", expanded=True):
+    for c in base_crit.hard:
+        key = f"{base_crit.name}:{c.id}"
+        if c.op in ("in", "not_in"):
+            options = criteria.choices(base_crit, c.id, table)
+            chosen = st.multiselect(c.label, options, default=list(c.value), key=key)
+            crit = crit.with_value(c.id, chosen)
+        elif c.op != "between" and isinstance(c.value, int | float):
+            unit = c.unit or base_crit.measures[c.measure].value_unit or ""
+            value = st.number_input(f"{c.label} ({c.op} … {unit})", value=float(c.value),
+                                    min_value=0.0, key=key)
+            crit = crit.with_value(c.id, value)
+    st.caption("Gewichten (zachte criteria)")
+    for c in base_crit.soft:
+        weight = st.number_input(c.label, value=float(c.weight), min_value=0.0, step=0.5,
+                                 key=f"{base_crit.name}:w:{c.id}")
+        crit = crit.with_weight(c.id, weight)
+    changes = criteria.differences(base_crit, crit)
+    if changes:
+        st.caption("Gewijzigd: " + "; ".join(changes))
+        new_name = st.text_input("Naam nieuwe criteriaset", key="new_criteria_name")
+        if st.button("Opslaan als nieuwe criteriaset"):
+            try:
+                path = criteria.save_as_new(crit, "criteria", name=new_name, author=user,
+                                            base=base_crit)
+                st.success(f"Opgeslagen als {path}")
+            except LocscanError as exc:
+                st.error(str(exc))
 
+# --- evaluate (cheap: no geometry) --------------------------------------------------------
 result = longlist.build(crit, cands, table, region.meta)
-summary = longlist.summary(result, subregio=subregio)
+sites = longlist.table(result, subregio=subregio, gemeente=gemeente)
+summary = longlist.summary(result, subregio=subregio, gemeente=gemeente)
+store = _shortlist(default_url(), region.meta.name)
+short = store.items()
+
+if region.meta.demo:
+    st.warning(f"{demo.DEMO_LABEL}. Deze regio is verzonnen en dient alleen om het "
+               "instrument te leren kennen.")
+st.title("Locatiescan huisvesting internationale werknemers")
+st.caption(f"{region.meta.label} · criteria {crit.name} versie {crit.version} "
+           f"({crit.digest()})" + (" · aangepast, niet opgeslagen" if changes else ""))
 areas = summary["areas"]
-col1, col2, col3 = st.columns(3)
-col1.metric("Kandidaten", int(areas["kandidaten"].sum()))
-col2.metric("Op de longlist", int(areas["longlist"].sum()))
-col3.metric("Te controleren", int(areas["te_controleren"].sum()))
+cols = st.columns(4)
+cols[0].metric("Kandidaten", int(areas["kandidaten"].sum()))
+cols[1].metric("Op de longlist", int(areas["longlist"].sum()))
+cols[2].metric("Te controleren", int(areas["te_controleren"].sum()))
+cols[3].metric("Op de shortlist", len(short))
 
-st.subheader("Longlist")
-top = longlist.table(result, subregio=subregio)
-st.dataframe(top.drop(columns=top.geometry.name).head(200), width="stretch")
 
-st.subheader("Per criterium")
-st.dataframe(summary["criteria"], width="stretch")
-
-st.subheader("Waarom (niet)?")
-site = st.text_input("Kandidaat-id", value=top.index[0] if len(top) else "")
-if site:
+def _add_to_shortlist(site: str) -> None:
     try:
-        st.dataframe(longlist.explain(result, site), width="stretch")
+        row = cands.loc[site]
+        store.add(site, user=user, subregio=row["subregio"], gemeente=row["gemeente"],
+                  criteria=f"{crit.name} {crit.version}",
+                  score=float(result.evaluation.at[site, "score"]))
+        st.toast(f"{site} staat op de shortlist")
     except LocscanError as exc:
         st.error(str(exc))
+
+
+tab_map, tab_list, tab_why, tab_short, tab_export = st.tabs(
+    ["Kaart", "Longlist", "Waarom (niet)?", "Shortlist", "Export"]
+)
+
+with tab_map:
+    c1, c2, c3 = st.columns(3)
+    reach = c1.checkbox("Bereik rond werklocaties tonen", value=False)
+    tiles = c2.checkbox("Achtergrondkaart (OpenStreetMap, online)", value=settings.tiles)
+    top_n = c3.number_input("Als vlak tekenen: beste", 50, 5000, 500, step=50)
+    reach_m = criteria.reach_m(crit) if reach else None
+    fmap = maps.longlist_map(sites, context, region.meta, shortlist=set(short.index),
+                             top_n=int(top_n), reach_m=reach_m, tiles=tiles)
+    state = st_folium(fmap, key="kaart", height=620, use_container_width=True,
+                      returned_objects=["last_active_drawing"])
+    if (clicked := maps.clicked_site(state)) and clicked != st.session_state.get("clicked"):
+        st.session_state["clicked"] = clicked
+        st.session_state["site"] = clicked
+    st.caption("Klik op een locatie: de tab 'Waarom (niet)?' toont alle criteria.")
+
+with tab_list:
+    st.dataframe(
+        sites.drop(columns=sites.geometry.name).head(2000), width="stretch", height=500,
+        on_select="rerun", selection_mode="single-row", key="longlist_table",
+    )
+    picked = st.session_state.get("longlist_table", {}).get("selection", {}).get("rows", [])
+    if picked:
+        st.session_state["site"] = sites.index[picked[0]]
+    st.subheader("Per criterium")
+    st.dataframe(summary["criteria"], width="stretch")
+    st.subheader("Per subregio en gemeente")
+    st.dataframe(areas, width="stretch")
+
+with tab_why:
+    site = st.text_input("Locatie-id (of klik op de kaart)", key="site")
+    if site:
+        try:
+            why = longlist.explain(result, site)
+            st.markdown(f"**{site}**: {result.status[site]}, score "
+                        f"{result.evaluation.at[site, 'score']:.1f}"
+                        + (f", rang {result.rank[site]}" if result.rank[site] else ""))
+            st.dataframe(why, width="stretch")
+            if result.on_longlist[site] and site not in short.index and st.button(
+                "Op de shortlist zetten", disabled=not user.strip(),
+                help=None if user.strip() else "Vul eerst uw naam in.",
+            ):
+                _add_to_shortlist(site)
+                st.rerun()
+        except LocscanError as exc:
+            st.error(str(exc))
+
+
+@st.fragment(run_every="20s")
+def _shortlist_view() -> None:
+    items = store.items()
+    if subregio:
+        items = items[items["subregio"] == subregio]
+    st.dataframe(items.drop(columns=["region", "active"]), width="stretch")
+    if items.empty:
+        st.info("Nog geen locaties op de shortlist. Zet ze erop via 'Waarom (niet)?'.")
+        return
+    choice = st.selectbox("Locatie bewerken", list(items.index), key="edit_site")
+    row = store.get(choice)
+    draft_key = f"draft:{choice}"
+    draft = st.session_state.setdefault(draft_key, {"version": row["version"]})
+    with st.form(f"edit:{choice}"):
+        status = st.selectbox("Status", STATUSES, index=STATUSES.index(row["status"]))
+        note = st.text_area("Notitie", value=draft.get("note", row["note"]))
+        capacity = st.number_input("Geschatte capaciteit (werknemers)", min_value=0, step=1,
+                                   value=int(draft.get("capacity", row["capacity"] or 0)))
+        save = st.form_submit_button("Opslaan", disabled=not user.strip())
+        remove = st.form_submit_button("Van de shortlist halen", disabled=not user.strip())
+    st.caption(f"Versie {row['version']}, laatst gewijzigd door {row['updated_by']} op "
+               f"{row['updated_at']:%d-%m-%Y %H:%M}")
+    if save or remove:
+        draft.update(note=note, capacity=capacity)  # kept if the save fails: nothing is lost
+        try:
+            if save:
+                store.update(choice, user=user, expected_version=draft["version"],
+                             status=status, note=note, capacity=int(capacity))
+            else:
+                store.remove(choice, user=user, expected_version=draft["version"])
+            st.session_state.pop(draft_key, None)
+            st.rerun()
+        except ConflictError as exc:
+            st.error(str(exc))
+            draft["version"] = exc.current.get("version", draft["version"])
+    with st.expander("Geschiedenis"):
+        st.dataframe(store.history(choice), width="stretch")
+
+
+with tab_short:
+    if not user.strip():
+        st.info("Vul links uw naam in om de shortlist te wijzigen.")
+    _shortlist_view()
+
+with tab_export:
+    meta = export.scan_provenance(region, crit, subregio=subregio or "", gemeente=gemeente or "")
+    labels = {name: spec.label for name, spec in crit.measures.items() if spec.label}
+    short_table = longlist.table(result, everything=True).join(
+        short[["status", "note", "capacity", "updated_by", "updated_at"]].rename(
+            columns={"status": "shortlist_status"}), how="inner")
+    for title, frame, stem in (("Longlist", sites, "longlist"),
+                               ("Shortlist", short_table, "shortlist")):
+        st.subheader(title)
+        cols = st.columns(4)
+        for col, (suffix, label) in zip(cols, [(".geojson", "GeoJSON (WGS84)"),
+                                               (".gpkg", "GeoPackage (RD New)"),
+                                               (".csv", "CSV"), (".xlsx", "Excel")], strict=True):
+            col.download_button(
+                label, file_name=f"{stem}-{crit.name}{suffix}", key=f"dl:{stem}{suffix}",
+                data=partial(export.to_bytes, frame, suffix, layer=stem, metadata=meta,
+                             labels=labels, description=f"{stem} {crit.name}"),
+                disabled=frame.empty, on_click="ignore",
+            )

@@ -634,3 +634,43 @@ def save_as_new(
     except FileExistsError as exc:
         raise CriteriaError(f"criteria file {path} already exists; choose another name") from exc
     return path
+
+
+def choices(criteria: Criteria, cid: str, table: pd.DataFrame) -> list[str]:
+    """
+    Values a class criterion (``in``/``not_in``) can choose from: its own and the measured ones.
+
+    Examples
+    --------
+    >>> raw = {"name": "t", "version": 1,
+    ...        "measures": {"z": {"kind": "dominant_attribute", "layer": "zoning",
+    ...                           "field": "class"}},
+    ...        "hard": [{"id": "b", "label": "B", "measure": "z", "op": "in",
+    ...                  "value": ["Wonen"]}]}
+    >>> choices(parse(raw), "b", pd.DataFrame({"z": ["Natuur", None, "Wonen"]}))
+    ['Natuur', 'Wonen']
+    """
+    crit = criteria.criterion(cid)
+    own = crit.value if isinstance(crit, HardCriterion) and isinstance(crit.value, list) else []
+    measured = table[crit.measure].dropna().unique().tolist() if crit.measure in table else []
+    return sorted({str(v) for v in [*own, *measured]})
+
+
+def reach_m(criteria: Criteria, layer: str = "work_sites") -> float | None:
+    """
+    The distance (m) within which a hard criterion wants sites from `layer`, if it has one.
+
+    Examples
+    --------
+    >>> raw = {"name": "t", "version": 1,
+    ...        "measures": {"d": {"kind": "distance_to", "layer": "work_sites"}},
+    ...        "hard": [{"id": "w", "label": "W", "measure": "d", "op": "<=", "value": 15,
+    ...                  "unit": "km"}]}
+    >>> reach_m(parse(raw))
+    15000.0
+    """
+    for crit in criteria.hard:
+        spec = criteria.measures[crit.measure]
+        if spec.kind == "distance_to" and spec.layer == layer and crit.op in ("<", "<="):
+            return _native(crit.value, crit.unit, spec.value_unit)
+    return None

@@ -62,6 +62,22 @@ def asset_links(base: str = ASSET_BASE) -> tuple[list[tuple[str, str]], list[tup
     )
 
 
+def zoom_for(width_deg: float, height_deg: float, pixels: tuple[int, int] = (900, 600)) -> int:
+    """
+    The Web Mercator zoom level at which an extent of this many degrees fits the map.
+
+    Examples
+    --------
+    >>> zoom_for(0.8, 0.4), zoom_for(0.05, 0.03), zoom_for(0, 0)
+    (10, 14, 14)
+    """
+    fits = []
+    for span, px in ((width_deg, pixels[0]), (height_deg * 1.6, pixels[1])):
+        if span > 0:
+            fits.append(np.log2(px * 360 / (256 * span)))
+    return int(np.clip(np.floor(min(fits)), 5, 16)) if fits else 14
+
+
 def score_class(score: pd.Series) -> pd.Series:
     """
     Index (0–4) of the score class of each score (0–100).
@@ -178,14 +194,14 @@ def _work_sites(m: folium.Map, sites: gpd.GeoDataFrame | None, reach_m: float | 
     workers = sites["workers"] if "workers" in sites else pd.Series(np.nan, index=sites.index)
     sites["werknemers"] = workers.fillna(-1).astype(int).astype(str).replace("-1", "onbekend")
     bins = np.array([0, 50, 200, 500, 1000])
-    sites["_r"] = 3 + 2 * np.searchsorted(bins, workers.fillna(0).to_numpy(), side="right")
+    sites["_r"] = 2 + np.searchsorted(bins, workers.fillna(0).to_numpy(), side="right")
     cols = [c for c in ("id", "name", "werknemers") if c in sites.columns] + ["_r"]
     folium.GeoJson(
         _geojson(sites, cols),
         name="Werklocaties",
         marker=folium.CircleMarker(radius=4, color="#08306b", fill=True, fill_opacity=0.8),
         style_function=lambda f: {"radius": f["properties"]["_r"], "color": "#08306b",
-                                  "fillColor": "#2171b5", "weight": 1},
+                                  "fillColor": "#6baed6", "weight": 1, "fillOpacity": 0.6},
         tooltip=folium.GeoJsonTooltip([c for c in cols if c != "_r"]),
     ).add_to(m)
     if reach_m:
@@ -200,13 +216,21 @@ def _work_sites(m: folium.Map, sites: gpd.GeoDataFrame | None, reach_m: float | 
         ).add_to(m)
 
 
+def _site_tooltip() -> folium.GeoJsonTooltip:
+    # one instance per layer: a tooltip belongs to the layer it was added to
+    return folium.GeoJsonTooltip(
+        ["candidate_id", "gemeente", "status", "score", "rank"],
+        aliases=["Locatie", "Gemeente", "Status", "Score", "Rang"],
+    )
+
+
 def _site_style(feature: dict) -> dict:
     props = feature["properties"]
     colour = SCORE_CLASSES[props["_class"]][1]
     check = props["status"] == STATUS["check"]
     return {"color": "#e66101" if check else "#333333", "weight": 2 if check else 1,
-            "dashArray": "5" if check else None, "fillColor": colour, "fillOpacity": 0.75,
-            "radius": 5}
+            "dashArray": "5" if check else None, "fillColor": colour, "fillOpacity": 0.85,
+            "radius": 5, "className": "locscan-site"}
 
 
 def longlist_map(
@@ -218,6 +242,7 @@ def longlist_map(
     top_n: int = 500,
     reach_m: float | None = None,
     tiles: bool = True,
+    canvas_above: int = 3000,
     asset_base: str = ASSET_BASE,
 ) -> folium.Map:
     """
@@ -240,6 +265,9 @@ def longlist_map(
         When given, a hidden layer shows this distance around the work sites.
     tiles
         Draw OpenStreetMap tiles (online only); otherwise a plain background.
+    canvas_above
+        Draw on a canvas instead of SVG when there are more sites than this (faster, but the
+        sites are no longer separate elements in the page).
     asset_base
         URL path where ``static/vendor`` is served.
 
@@ -249,40 +277,34 @@ def longlist_map(
         Layers: boundaries, context, work sites, longlist (polygons and circles), shortlist,
         with a layer control and a legend.
     """
-    extent = layers.get("municipalities")
-    extent = table if extent is None or not len(extent) else extent
+    extent = table if len(table) else layers.get("municipalities", table)
     x0, y0, x1, y1 = gpd.GeoSeries(
         [shapely.box(*extent.total_bounds)], crs=settings.crs
     ).to_crs(settings.geojson_crs).total_bounds
     m = folium.Map(
-        location=[(y0 + y1) / 2, (x0 + x1) / 2], zoom_start=10, tiles=None,
-        prefer_canvas=True, control_scale=True,
+        location=[(y0 + y1) / 2, (x0 + x1) / 2], zoom_start=zoom_for(x1 - x0, y1 - y0),
+        tiles=None, prefer_canvas=len(table) > canvas_above, control_scale=True,
     )
     m.default_js, m.default_css = asset_links(asset_base)
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap",
                          attr="© OpenStreetMap contributors").add_to(m)
-    m.fit_bounds([[y0, x0], [y1, x1]])
     _boundaries(m, layers.get("municipalities"), meta)
     _context(m, layers)
     _work_sites(m, layers.get("work_sites"), reach_m)
     sites = table.assign(_class=score_class(table["score"]).clip(0, len(SCORE_CLASSES) - 1))
     sites = sites.assign(score=sites["score"].round(1))
     cols = ["candidate_id", "gemeente", "status", "score", "rank", "_class"]
-    tooltip = folium.GeoJsonTooltip(
-        ["candidate_id", "gemeente", "status", "score", "rank"],
-        aliases=["Locatie", "Gemeente", "Status", "Score", "Rang"],
-    )
     best, rest = sites.iloc[:top_n], sites.iloc[top_n:]
     if len(best):
         folium.GeoJson(_geojson(best, cols[1:], simplify=1), name=f"Longlist: beste {len(best)}",
-                       style_function=_site_style, tooltip=tooltip).add_to(m)
+                       style_function=_site_style, tooltip=_site_tooltip()).add_to(m)
     if len(rest):
         points = rest.set_geometry(shapely.point_on_surface(rest.geometry.to_numpy()))
         folium.GeoJson(
             _geojson(points, cols[1:]), name=f"Longlist: overige {len(rest)} (punten)",
             marker=folium.CircleMarker(radius=4, fill=True), style_function=_site_style,
-            tooltip=tooltip,
+            tooltip=_site_tooltip(),
         ).add_to(m)
     chosen = sites[sites.index.isin(list(shortlist))]
     if len(chosen):
@@ -290,7 +312,7 @@ def longlist_map(
             _geojson(chosen, cols[1:], simplify=1), name="Shortlist",
             style_function=lambda _: {"color": _SHORTLIST_COLOUR, "weight": 4,
                                       "fillOpacity": 0},
-            tooltip=tooltip,
+            tooltip=_site_tooltip(),
         ).add_to(m)
     rows = [(colour, f"score {label}") for _, colour, label in reversed(SCORE_CLASSES)]
     rows += [("#e66101", "te controleren (rand)"), (_SHORTLIST_COLOUR, "shortlist (rand)")]

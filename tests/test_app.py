@@ -2,45 +2,109 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
+import streamlit as st
 from _toy import ROOT
 from streamlit.testing.v1 import AppTest
 
+HARD_PARKING = "gmr-tijdelijke-werknemers:parkeren"
+
 
 @pytest.fixture
-def app(small_demo, tmp_path, monkeypatch):
+def workdir(small_demo, tmp_path, monkeypatch):
     (tmp_path / "data").mkdir()
     (tmp_path / "data/demo").symlink_to(small_demo)
     shutil.copytree(ROOT / "criteria", tmp_path / "criteria")
     monkeypatch.chdir(tmp_path)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    monkeypatch.setenv("LOCSCAN_DB", f"sqlite:///{tmp_path}/shortlist.sqlite")
+    monkeypatch.setenv("LOCSCAN_TILES", "none")
+    st.cache_resource.clear()
+    return tmp_path
 
 
-def _longlist_count(app) -> int:
-    metrics = {m.label: int(m.value) for m in app.metric}
-    return metrics["Op de longlist"]
+def _app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
 
 
-def test_app_shows_demo_label_and_counts(app):
+def _metric(app: AppTest, label: str) -> int:
+    return int(next(m.value for m in app.metric if m.label == label))
+
+
+def test_app_shows_demo_label_counts_and_a_map(workdir):
+    app = _app()
     assert not app.exception
     assert any("DEMO" in w.value for w in app.warning)
-    assert _longlist_count(app) > 0
+    assert _metric(app, "Op de longlist") > 0
+    maps = [e for e in app.main if getattr(e, "type", "") == "component_instance"] or [
+        e for e in app._tree.main.children.values()]
+    assert maps
 
 
-def test_stricter_threshold_shrinks_the_longlist(app):
-    before = _longlist_count(app)
-    app.number_input(key="v_parkeren").set_value(1_000).run()
+def _folium_args(app: AppTest) -> dict:
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from walk(child)
+
+    comp = next(e for e in walk(app._tree)
+                if getattr(getattr(e, "proto", None), "component_name", "").endswith("st_folium"))
+    return json.loads(comp.proto.json_args)
+
+
+def test_map_component_loads_only_local_assets(workdir):
+    args = _folium_args(_app())
+    links = args["js_links"] + args["css_links"]
+    assert links
+    assert all(link.startswith("/app/static/vendor/") for link in links), links
+    for link in links:
+        assert (ROOT / link.removeprefix("/app/")).is_file()
+    assert "https://" not in args["header"]
+
+
+def test_stricter_threshold_shrinks_the_longlist_and_offers_to_save(workdir):
+    app = _app()
+    before = _metric(app, "Op de longlist")
+    app.number_input(key=HARD_PARKING).set_value(1_000).run()
     assert not app.exception
-    assert _longlist_count(app) < before
-    app.number_input(key="v_parkeren").set_value(0).run()
-    assert _longlist_count(app) >= before
+    assert _metric(app, "Op de longlist") < before
+    assert any("parkeren: value 20 → 1000" in c.value for c in app.caption)
+    app.text_input(key="user").set_value("Anna").run()
+    app.text_input(key="new_criteria_name").set_value("strenger parkeren").run()
+    next(b for b in app.button if b.label == "Opslaan als nieuwe criteriaset").click().run()
+    saved = workdir / "criteria/strenger-parkeren.yaml"
+    assert saved.is_file()
+    assert "author: Anna" in saved.read_text()
+    app.number_input(key=HARD_PARKING).set_value(0).run()
+    assert _metric(app, "Op de longlist") >= before
 
 
-def test_why_not_table_for_a_typed_id(app):
-    app.text_input[0].set_value("perceel:P0000001").run()
+def test_why_not_for_a_typed_id(workdir):
+    app = _app()
+    app.text_input(key="site").set_value("perceel:P0000001").run()
     assert not app.exception
     assert not app.error
-    why = app.dataframe[-1].value
+    why = next(d.value for d in app.dataframe if d.value.index.name == "id")
     assert "afstand_werk" in why.index
+    assert why.loc["afstand_werk", "criterium"] == "Binnen 15 km van een werklocatie"
+
+
+def _first_longlist_site(app: AppTest) -> str:
+    table = next(d.value for d in app.dataframe if "status" in d.value.columns)
+    return table.index[0]
+
+
+def test_shortlist_survives_a_fresh_app_run(workdir):
+    app = _app()
+    site = _first_longlist_site(app)
+    app.text_input(key="user").set_value("Anna").run()
+    app.text_input(key="site").set_value(site).run()
+    next(b for b in app.button if b.label == "Op de shortlist zetten").click().run()
+    assert not app.exception
+    assert _metric(app, "Op de shortlist") == 1
+    st.cache_resource.clear()  # as after a restart of the server
+    fresh = _app()
+    assert _metric(fresh, "Op de shortlist") == 1
+    assert site in fresh.selectbox(key="edit_site").options
