@@ -75,9 +75,8 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
             chosen = st.multiselect(c.label, options, default=list(c.value), key=key)
             crit = crit.with_value(c.id, chosen)
         elif c.op != "between" and isinstance(c.value, int | float):
-            unit = c.unit or base_crit.measures[c.measure].value_unit or ""
-            value = st.number_input(f"{c.label} ({c.op} … {unit})", value=float(c.value),
-                                    min_value=0.0, key=key)
+            value = st.number_input(longlist.input_caption(base_crit, c.id),
+                                    value=float(c.value), min_value=0.0, key=key)
             crit = crit.with_value(c.id, value)
     st.caption("Gewichten (zachte criteria)")
     for c in base_crit.soft:

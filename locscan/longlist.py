@@ -26,7 +26,7 @@ from locscan.criteria import (
 )
 from locscan.errors import CriteriaError
 from locscan.region import RegionMeta
-from locscan.units import format_number, format_value
+from locscan.units import UNITS, format_number, format_value
 
 __all__ = ["STATUS", "Result", "build", "explain", "reasons", "summary", "table"]
 
@@ -375,3 +375,28 @@ def summary(
         .sum()
     )
     return {"criteria": pd.DataFrame(rows).set_index("criterium"), "areas": areas}
+
+
+def input_caption(criteria: Criteria, cid: str) -> str:
+    """
+    Dutch caption for the input of a hard criterion's value: its label, relation and unit.
+
+    Examples
+    --------
+    >>> from locscan.criteria import parse
+    >>> crit = parse({"name": "t", "version": 1,
+    ...     "measures": {"d": {"kind": "distance_to", "layer": "w"},
+    ...                  "p": {"kind": "sum_within", "layer": "p", "distance": 4, "field": "c"}},
+    ...     "hard": [{"id": "a", "label": "Afstand", "measure": "d", "op": "<=", "value": 15,
+    ...               "unit": "km"},
+    ...              {"id": "b", "label": "Parkeren", "measure": "p", "op": ">=", "value": 20}]})
+    >>> input_caption(crit, "a"), input_caption(crit, "b")
+    ('Afstand (≤ … km)', 'Parkeren (≥ …)')
+    """
+    crit = criteria.criterion(cid)
+    unit = crit.unit or criteria.measures[crit.measure].value_unit
+    symbol = {"fraction": "%", "percent": "%"}.get(unit, UNITS[unit][2] if unit else "")
+    if unit == "fraction":
+        symbol = "(fractie)"
+    relation = _HOLDS.get(getattr(crit, "op", ""), "")
+    return f"{crit.label} ({relation} … {symbol})".replace(" … )", " …)")

@@ -1,0 +1,134 @@
+"""The app in a real browser: Debian's Chromium driven by Playwright, all on 127.0.0.1.
+
+`.ci/run` installs Chromium; locally the test is skipped when it is missing (never in CI).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from _toy import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "test-artifacts"
+SITE = "path.locscan-site"
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium'] >> nth=-1"  # the newest map
+IGNORED_CONSOLE = ("Unrecognized feature", "sandbox attribute can escape")
+
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        pytest.fail("Chromium is missing; .ci/run should have installed it", pytrace=False)
+    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(small_demo, tmp_path_factory):
+    work = tmp_path_factory.mktemp("browser")
+    (work / "data").mkdir()
+    (work / "data/demo").symlink_to(small_demo)
+    shutil.copytree(ROOT / "criteria", work / "criteria")
+    port = _free_port()
+    env = os.environ | {"LOCSCAN_TILES": "none", "LOCSCAN_DB": f"sqlite:///{work}/sl.sqlite"}
+    log = (work / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--server.enableStaticServing", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the app did not start within 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def test_map_draws_sites_without_errors_and_explains_a_click(app_url, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 1300})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.goto(app_url)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=90_000)
+    frame.locator(SITE).first.wait_for(timeout=30_000)
+    drawn = frame.locator(SITE).count()
+    longlist = int(page.get_by_test_id("stMetricValue").nth(1).inner_text())
+    assert drawn == longlist  # every longlist site is on the map
+
+    # live tuning: a stricter parking norm redraws the map with fewer sites
+    start = time.perf_counter()
+    field = page.get_by_label("Voldoende parkeergelegenheid (≥ …)")
+    field.fill("300")
+    field.press("Enter")
+    page.wait_for_function(
+        """([sel, before]) => {
+            const all = document.querySelectorAll("iframe[title='streamlit_folium.st_folium']");
+            if (all.length !== 1) return false;  // a redrawn map replaces the old one
+            const n = all[0].contentDocument.querySelectorAll(sel).length;
+            return n > 0 && n < before;
+        }""",
+        arg=[SITE, drawn], timeout=30_000,
+    )
+    seconds = time.perf_counter() - start
+    after = frame.locator(SITE).count()
+    assert after < drawn
+
+    frame.locator(SITE).nth(3).click(force=True)
+    page.get_by_role("tab", name="Waarom (niet)?").click()
+    site = page.get_by_label("Locatie-id (of klik op de kaart)")
+    page.wait_for_function(
+        "(el) => el.value.startsWith('perceel:') || el.value.startsWith('bedrijventerrein:')",
+        arg=site.element_handle(), timeout=20_000,
+    )
+    page.get_by_text("Binnen 15 km van een werklocatie").first.wait_for(timeout=20_000)
+    page.screenshot(path=str(ARTIFACTS / "browser-app.png"))
+    (ARTIFACTS / "browser-timing.json").write_text(json.dumps(
+        {"sites_drawn": drawn, "sites_after_change": after,
+         "seconds_from_input_to_redrawn_map": round(seconds, 2), "clicked": site.input_value()},
+        indent=2))
+    real = [p for p in problems if not p.startswith(IGNORED_CONSOLE)]
+    assert real == []
