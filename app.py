@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -97,6 +98,11 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
 
 # --- evaluate (cheap: no geometry) --------------------------------------------------------
 result = longlist.build(crit, cands, table, region.meta)
+# SVG keeps every site a clickable element; past a few thousand sites a canvas is faster.
+# Decided on the saved criteria, so tuning them does not switch renderers (and remount).
+base_result = longlist.build(base_crit, cands, table, region.meta)
+canvas = int(longlist.summary(base_result, subregio=subregio, gemeente=gemeente)["areas"][
+    "longlist"].sum()) > 3000
 sites = longlist.table(result, subregio=subregio, gemeente=gemeente)
 summary = longlist.summary(result, subregio=subregio, gemeente=gemeente)
 store = _shortlist(default_url(), region.meta.name)
@@ -137,10 +143,16 @@ with tab_map:
     tiles = c2.checkbox("Achtergrondkaart (OpenStreetMap, online)", value=settings.tiles)
     top_n = c3.number_input("Als vlak tekenen: beste", 50, 5000, 500, step=50)
     reach_m = criteria.reach_m(crit) if reach else None
-    fmap = maps.longlist_map(sites, context, region.meta, shortlist=set(short.index),
-                             top_n=int(top_n), reach_m=reach_m, tiles=tiles)
-    state = st_folium(fmap, key="kaart", height=620, use_container_width=True,
-                      returned_objects=["last_active_drawing"])
+    # the base map stays mounted while criteria change; only the site layers are replaced
+    base = maps.base_map(context, region.meta, focus_codes=region.meta.codes(subregio, gemeente),
+                         reach_m=reach_m, tiles=tiles, canvas=canvas)
+    state = st_folium(
+        base, key="kaart", height=620, use_container_width=True,
+        feature_group_to_add=maps.site_layers(sites, shortlist=set(short.index),
+                                              top_n=int(top_n)),
+        layer_control=folium.LayerControl(collapsed=True),
+        returned_objects=["last_active_drawing"],
+    )
     if (clicked := maps.clicked_site(state)) and clicked != st.session_state.get("clicked"):
         st.session_state["clicked"] = clicked
         st.session_state["site"] = clicked

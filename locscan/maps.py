@@ -27,9 +27,11 @@ __all__ = [
     "ASSET_BASE",
     "SCORE_CLASSES",
     "asset_links",
+    "base_map",
     "clicked_site",
     "longlist_map",
     "score_class",
+    "site_layers",
 ]
 
 #: URL path under which the app serves ``static/vendor`` (Streamlit static file serving)
@@ -233,6 +235,123 @@ def _site_style(feature: dict) -> dict:
             "radius": 5, "className": "locscan-site"}
 
 
+def base_map(
+    layers: dict[str, gpd.GeoDataFrame],
+    meta: RegionMeta,
+    *,
+    focus: gpd.GeoDataFrame | None = None,
+    focus_codes: list[str] | None = None,
+    reach_m: float | None = None,
+    tiles: bool = True,
+    canvas: bool = False,
+    asset_base: str = ASSET_BASE,
+) -> folium.Map:
+    """
+    The map without sites: boundaries, context layers, work sites and the legend.
+
+    It changes only when the selection changes, so the app can keep it mounted while the sites
+    (:func:`site_layers`) follow every change of the criteria.
+
+    Parameters
+    ----------
+    layers
+        Context layers by role: ``municipalities``, ``cores``, ``business_parks``,
+        ``exclusions``, ``work_sites``; missing roles are left out.
+    meta
+        Region metadata: gemeente names and subregios for the boundaries.
+    focus
+        Geometries to centre and zoom on; default all municipalities.
+    focus_codes
+        Or: CBS codes of the gemeenten to centre and zoom on (a subregio, a gemeente).
+    reach_m
+        When given, a hidden layer shows this distance around the work sites.
+    tiles
+        Draw OpenStreetMap tiles (online only); otherwise a plain background.
+    canvas
+        Draw vectors on a canvas (fast for many thousands of sites) instead of SVG.
+    asset_base
+        URL path where ``static/vendor`` is served.
+    """
+    municipalities = layers.get("municipalities")
+    if focus is None and focus_codes and municipalities is not None:
+        focus = municipalities[municipalities["code"].isin(focus_codes)]
+    extent = focus if focus is not None and len(focus) else municipalities
+    if extent is None or not len(extent):
+        extent = gpd.GeoDataFrame(geometry=[shapely.box(0, 300_000, 280_000, 620_000)],
+                                  crs=settings.crs)  # the Netherlands in RD New
+    x0, y0, x1, y1 = gpd.GeoSeries(
+        [shapely.box(*extent.total_bounds)], crs=settings.crs
+    ).to_crs(settings.geojson_crs).total_bounds
+    m = folium.Map(
+        location=[(y0 + y1) / 2, (x0 + x1) / 2], zoom_start=zoom_for(x1 - x0, y1 - y0),
+        tiles=None, prefer_canvas=canvas, control_scale=True,
+    )
+    m.default_js, m.default_css = asset_links(asset_base)
+    if tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap",
+                         attr="© OpenStreetMap contributors").add_to(m)
+    _boundaries(m, layers.get("municipalities"), meta)
+    _context(m, layers)
+    _work_sites(m, layers.get("work_sites"), reach_m)
+    rows = [(colour, f"score {label}") for _, colour, label in reversed(SCORE_CLASSES)]
+    rows += [("#e66101", "te controleren (rand)"), (_SHORTLIST_COLOUR, "shortlist (rand)")]
+    _Legend("Longlist", rows).add_to(m)
+    return m
+
+
+def site_layers(
+    table: gpd.GeoDataFrame,
+    *,
+    shortlist: set[str] | frozenset[str] = frozenset(),
+    top_n: int = 500,
+) -> list[folium.FeatureGroup]:
+    """
+    The longlist as map layers: the best `top_n` as polygons, the rest as circles.
+
+    Parameters
+    ----------
+    table
+        Longlist rows (from :func:`locscan.longlist.table`), best first, EPSG:28992.
+    shortlist
+        Candidate ids on the shortlist, drawn with a thick blue outline in their own layer.
+    top_n
+        How many of the best sites to draw as polygons.
+
+    Returns
+    -------
+    list of folium.FeatureGroup
+        "Longlist: beste N", "Longlist: overige M (punten)" and "Shortlist", when not empty.
+        Every site carries its ``candidate_id``, so a click identifies it.
+    """
+    sites = table.assign(_class=score_class(table["score"]).clip(0, len(SCORE_CLASSES) - 1))
+    sites = sites.assign(score=sites["score"].round(1))
+    cols = ["gemeente", "status", "score", "rank", "_class"]
+    best, rest = sites.iloc[:top_n], sites.iloc[top_n:]
+    groups = []
+    if len(best):
+        group = folium.FeatureGroup(name=f"Longlist: beste {len(best)}")
+        folium.GeoJson(_geojson(best, cols, simplify=1), style_function=_site_style,
+                       tooltip=_site_tooltip()).add_to(group)
+        groups.append(group)
+    if len(rest):
+        points = rest.set_geometry(shapely.point_on_surface(rest.geometry.to_numpy()))
+        group = folium.FeatureGroup(name=f"Longlist: overige {len(rest)} (punten)")
+        folium.GeoJson(_geojson(points, cols), marker=folium.CircleMarker(radius=4, fill=True),
+                       style_function=_site_style, tooltip=_site_tooltip()).add_to(group)
+        groups.append(group)
+    chosen = sites[sites.index.isin(list(shortlist))]
+    if len(chosen):
+        group = folium.FeatureGroup(name="Shortlist")
+        folium.GeoJson(
+            _geojson(chosen, cols, simplify=1),
+            style_function=lambda _: {"color": _SHORTLIST_COLOUR, "weight": 4,
+                                      "fillOpacity": 0, "className": "locscan-shortlist"},
+            tooltip=_site_tooltip(),
+        ).add_to(group)
+        groups.append(group)
+    return groups
+
+
 def longlist_map(
     table: gpd.GeoDataFrame,
     layers: dict[str, gpd.GeoDataFrame],
@@ -246,77 +365,15 @@ def longlist_map(
     asset_base: str = ASSET_BASE,
 ) -> folium.Map:
     """
-    A Leaflet map of a longlist with its region's context.
+    One map with everything: :func:`base_map` plus :func:`site_layers` and a layer control.
 
-    Parameters
-    ----------
-    table
-        Longlist rows to draw (from :func:`locscan.longlist.table`), EPSG:28992.
-    layers
-        Context layers by role: ``municipalities``, ``cores``, ``business_parks``,
-        ``exclusions``, ``work_sites``; missing roles are left out.
-    meta
-        Region metadata: gemeente names and subregios for the boundaries.
-    shortlist
-        Candidate ids on the shortlist, drawn with a thick blue outline.
-    top_n
-        How many of the best sites to draw as polygons; the rest are drawn as circles.
-    reach_m
-        When given, a hidden layer shows this distance around the work sites.
-    tiles
-        Draw OpenStreetMap tiles (online only); otherwise a plain background.
-    canvas_above
-        Draw on a canvas instead of SVG when there are more sites than this (faster, but the
-        sites are no longer separate elements in the page).
-    asset_base
-        URL path where ``static/vendor`` is served.
-
-    Returns
-    -------
-    folium.Map
-        Layers: boundaries, context, work sites, longlist (polygons and circles), shortlist,
-        with a layer control and a legend.
+    Parameters are those of :func:`base_map` and :func:`site_layers`; the map centres on the
+    sites and draws on a canvas when there are more than `canvas_above` of them.
     """
-    extent = table if len(table) else layers.get("municipalities", table)
-    x0, y0, x1, y1 = gpd.GeoSeries(
-        [shapely.box(*extent.total_bounds)], crs=settings.crs
-    ).to_crs(settings.geojson_crs).total_bounds
-    m = folium.Map(
-        location=[(y0 + y1) / 2, (x0 + x1) / 2], zoom_start=zoom_for(x1 - x0, y1 - y0),
-        tiles=None, prefer_canvas=len(table) > canvas_above, control_scale=True,
-    )
-    m.default_js, m.default_css = asset_links(asset_base)
-    if tiles:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap",
-                         attr="© OpenStreetMap contributors").add_to(m)
-    _boundaries(m, layers.get("municipalities"), meta)
-    _context(m, layers)
-    _work_sites(m, layers.get("work_sites"), reach_m)
-    sites = table.assign(_class=score_class(table["score"]).clip(0, len(SCORE_CLASSES) - 1))
-    sites = sites.assign(score=sites["score"].round(1))
-    cols = ["candidate_id", "gemeente", "status", "score", "rank", "_class"]
-    best, rest = sites.iloc[:top_n], sites.iloc[top_n:]
-    if len(best):
-        folium.GeoJson(_geojson(best, cols[1:], simplify=1), name=f"Longlist: beste {len(best)}",
-                       style_function=_site_style, tooltip=_site_tooltip()).add_to(m)
-    if len(rest):
-        points = rest.set_geometry(shapely.point_on_surface(rest.geometry.to_numpy()))
-        folium.GeoJson(
-            _geojson(points, cols[1:]), name=f"Longlist: overige {len(rest)} (punten)",
-            marker=folium.CircleMarker(radius=4, fill=True), style_function=_site_style,
-            tooltip=_site_tooltip(),
-        ).add_to(m)
-    chosen = sites[sites.index.isin(list(shortlist))]
-    if len(chosen):
-        folium.GeoJson(
-            _geojson(chosen, cols[1:], simplify=1), name="Shortlist",
-            style_function=lambda _: {"color": _SHORTLIST_COLOUR, "weight": 4,
-                                      "fillOpacity": 0},
-            tooltip=_site_tooltip(),
-        ).add_to(m)
-    rows = [(colour, f"score {label}") for _, colour, label in reversed(SCORE_CLASSES)]
-    rows += [("#e66101", "te controleren (rand)"), (_SHORTLIST_COLOUR, "shortlist (rand)")]
-    _Legend("Longlist", rows).add_to(m)
+    m = base_map(layers, meta, focus=table, reach_m=reach_m, tiles=tiles,
+                 canvas=len(table) > canvas_above, asset_base=asset_base)
+    for group in site_layers(table, shortlist=shortlist, top_n=top_n):
+        group.add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m
 

@@ -93,6 +93,13 @@ class RegionMeta(BaseModel):
         names = ", ".join(m.name for m in self.municipalities)
         raise RegionError(f"region {self.name!r}: no gemeente {key!r}; known: {names}")
 
+    def codes(self, subregio: str | None = None, gemeente: str | None = None) -> list[str]:
+        """CBS codes of the gemeenten in a subregio and/or one gemeente (name or code)."""
+        if gemeente:
+            return [self.municipality(gemeente).code]
+        sub = self.subregio(subregio) if subregio else None
+        return [m.code for m in self.municipalities if sub in (None, m.subregio)]
+
     def subregio(self, key: str) -> str:
         """Return the subregio named `key` (case-insensitive), as spelled in the metadata."""
         for name in self.subregios:

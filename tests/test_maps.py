@@ -32,8 +32,11 @@ def _layers():
 
 def _features(m: folium.Map, name_start: str) -> list[dict]:
     for child in m._children.values():
-        if isinstance(child, folium.GeoJson) and child.layer_name.startswith(name_start):
-            return child.data["features"]
+        if isinstance(child, folium.FeatureGroup | folium.GeoJson) and child.layer_name.startswith(
+                name_start):
+            layer = child if isinstance(child, folium.GeoJson) else next(
+                c for c in child._children.values() if isinstance(c, folium.GeoJson))
+            return layer.data["features"]
     return []
 
 
