@@ -53,3 +53,33 @@ def test_csv_has_the_representative_point(tmp_path, table):
 def test_unknown_suffix_is_an_error(tmp_path, table):
     with pytest.raises(LocscanError, match=r"unknown format '\.shp'; use one of \.geojson, \.gpkg"):
         export.write(table, tmp_path / "out.shp")
+
+
+def test_excel_has_dutch_columns_and_a_provenance_sheet(tmp_path, table):
+    meta = export.provenance(criteria="toy", criteria_version="1")
+    path = export.write(table.assign(dist_m=[12.0]), tmp_path / "out.xlsx", metadata=meta,
+                        labels={"dist_m": "Afstand tot werk (m)"}, description="longlist")
+    sheets = pd.read_excel(path, sheet_name=None)
+    assert list(sheets) == ["Locaties", "Herkomst"]
+    assert {"locatie", "status", "score", "Afstand tot werk (m)", "breedtegraad"} <= set(
+        sheets["Locaties"].columns)
+    about = sheets["Herkomst"].set_index("gegeven")["waarde"]
+    assert about["criteria"] == "toy"
+    assert about["omschrijving"] == "longlist"
+
+
+def test_geojson_and_csv_carry_provenance(tmp_path, table):
+    import json
+
+    meta = export.provenance(criteria="toy", criteria_hash="abc")
+    gj = export.write(table, tmp_path / "out.geojson", metadata=meta)
+    assert json.loads(gj.read_text())["locscan_provenance"]["criteria_hash"] == "abc"
+    csv = pd.read_csv(export.write(table, tmp_path / "out.csv", metadata=meta))
+    assert csv.loc[0, "herkomst_criteria"] == "toy"
+
+
+def test_to_bytes_matches_write(tmp_path, table):
+    data = export.to_bytes(table, ".gpkg", layer="shortlist")
+    path = tmp_path / "x.gpkg"
+    path.write_bytes(data)
+    assert pyogrio.list_layers(path)[0][0] == "shortlist"
