@@ -237,7 +237,7 @@ with tab_short:
 with tab_export:
     meta = export.scan_provenance(region, crit, subregio=subregio or "", gemeente=gemeente or "")
     labels = {name: spec.label for name, spec in crit.measures.items() if spec.label}
-    short_table = longlist.table(result, everything=True).join(
+    short_table = longlist.table(result, ids=short.index).join(
         short[["status", "note", "capacity", "updated_by", "updated_at"]].rename(
             columns={"status": "shortlist_status"}), how="inner")
     for title, frame, stem in (("Longlist", sites, "longlist"),

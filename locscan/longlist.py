@@ -194,15 +194,15 @@ def reasons(result: Result, ids: pd.Index | None = None) -> pd.Series:
     ids = result.candidates.index if ids is None else ids
     if not len(ids):
         return pd.Series([], index=ids, dtype=object)
-    parts = []
+    out = pd.Series("", index=ids, dtype=object)
     for crit in result.criteria.hard:
-        text = _hard_text(result, crit, ids)
-        keep = result.evaluation.loc[ids, crit.id] != PASS
-        parts.append((crit.label + ": " + text).where(keep))
-    if not parts:
-        return pd.Series("", index=ids, dtype=object)
-    joined = pd.concat(parts, axis=1).apply(lambda row: "; ".join(row.dropna()), axis=1)
-    return joined.astype(object)
+        keep = ids[(result.evaluation.loc[ids, crit.id] != PASS).to_numpy()]
+        if not len(keep):
+            continue
+        text = crit.label + ": " + _hard_text(result, crit, keep)
+        sep = np.where(out[keep] == "", "", "; ")
+        out[keep] = out[keep] + sep + text
+    return out
 
 
 def _rule(result: Result, ids: pd.Index) -> pd.Series:
@@ -223,6 +223,7 @@ def table(
     subregio: str | None = None,
     gemeente: str | None = None,
     everything: bool = False,
+    ids: pd.Index | list[str] | None = None,
 ) -> gpd.GeoDataFrame:
     """
     The longlist (or every candidate) as a GeoDataFrame, best first.
@@ -235,6 +236,8 @@ def table(
         Keep only the candidates of this subregio / gemeente (name or CBS code).
     everything
         Include the candidates that fail (with their reasons), not only the longlist.
+    ids
+        Only these candidates (for example the shortlist), whatever their status.
 
     Returns
     -------
@@ -243,7 +246,9 @@ def table(
         measures and one ``c_<id>`` column per criterion (outcome or score), in EPSG:28992.
     """
     mask = _select(result, subregio, gemeente)
-    if not everything:
+    if ids is not None:
+        mask &= result.candidates.index.isin(list(ids))
+    elif not everything:
         mask &= result.on_longlist
     ids = result.candidates.index[mask.to_numpy()]
     ev = result.evaluation.loc[ids]
