@@ -17,9 +17,10 @@ from typing import Any
 import click
 import pandas as pd
 
-from locscan import __version__, criteria, demo, export, longlist, measures, settings
+from locscan import __version__, capacity, criteria, demo, export, longlist, measures, settings
 from locscan.errors import LocscanError
 from locscan.region import Region, open_region
+from locscan.shortlist import Shortlist
 
 __all__ = ["main"]
 
@@ -207,3 +208,113 @@ def check_cmd(criteria_file: Path) -> None:
     click.echo(f"{criteria_file}: {crit.name} versie {crit.version} is geldig.")
     for c in crit.criteria:
         click.echo(f"  {c.id}: {c.label}")
+
+
+def _assumptions_text(a: capacity.Assumptions) -> str:
+    return ", ".join(f"{k}={v}" for k, v in a.model_dump().items() if v is not None)
+
+
+@main.command("capacity")
+@region_option
+@criteria_option
+@click.option("--subregio", default=None, help="Only this subregio.")
+@cache_option
+@_friendly
+def capacity_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
+                 cache: bool) -> None:
+    """Task against capacity per subregio and gemeente, gaps, and the 80/10/10 split."""
+    region = open_region(region_dir)
+    subregio = region.meta.subregio(subregio) if subregio else None
+    region, result = _load(region_dir, criteria_file, cache, region)
+    if region.meta.demo:
+        click.secho(demo.DEMO_LABEL, fg="magenta", bold=True)
+    store = Shortlist(region=region.meta.name)
+    analysis = capacity.analyse_region(region, result, store.items().index)
+    click.echo(f"Aannames: {_assumptions_text(analysis.assumptions)}")
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        sub = analysis.coverage_subregio
+        click.echo("\nOpgave en capaciteit per subregio:")
+        click.echo(sub.round(0).to_string())
+        gem = analysis.coverage_gemeente
+        if subregio:
+            codes = region.meta.codes(subregio)
+            gem = gem[gem.index.isin(codes)]
+        click.echo("\nPer gemeente (opgave: tijdelijke werknemers van de werklocaties):")
+        click.echo(gem.round(0).to_string())
+        demand, sites = analysis.for_subregio(subregio)
+        gaps = demand[demand["capacity_in_reach"] == 0]
+        click.echo(f"\nWerklocaties zonder capaciteit binnen bereik (witte vlekken): "
+                   f"{len(gaps)} van {len(demand)}, samen {gaps['demand'].sum():.0f} "
+                   "tijdelijke werknemers")
+        plan = capacity.assign(demand, sites, analysis.assumptions)
+        click.echo(f"\nToewijzing aan de longlist ({plan.status}, {plan.seconds:.2f} s); "
+                   f"tekort: {plan.total_shortage:.0f}")
+        click.echo(plan.split.to_string())
+
+
+@main.command("suggest")
+@region_option
+@criteria_option
+@click.option("--subregio", required=True, help="The subregio whose task to cover.")
+@click.option("--min-spacing", type=float, default=None, help="Metres between chosen sites.")
+@click.option("--max-per-gemeente", type=int, default=None, help="Most sites per gemeente.")
+@click.option("--time-limit", type=float, default=120, show_default=True,
+              help="Seconds the solver may take.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write the suggested sites (.geojson, .gpkg, .csv, .xlsx).")
+@click.option("--accept", is_flag=True, help="Put the suggested sites on the shortlist.")
+@click.option("--user", default="", help="Who accepts the suggestion (with --accept).")
+@cache_option
+@_friendly
+def suggest_cmd(region_dir: Path | None, criteria_file: Path, subregio: str,
+                min_spacing: float | None, max_per_gemeente: int | None, time_limit: float,
+                output: Path | None, accept: bool, user: str, cache: bool) -> None:
+    """Suggest sites that cover a subregio's temporary task at the least distance."""
+    region = open_region(region_dir)
+    subregio = region.meta.subregio(subregio)
+    region, result = _load(region_dir, criteria_file, cache, region)
+    if region.meta.demo:
+        click.secho(demo.DEMO_LABEL, fg="magenta", bold=True)
+    analysis = capacity.analyse_region(region, result)
+    changes = {k: v for k, v in {"min_spacing_m": min_spacing,
+                                 "max_sites_per_gemeente": max_per_gemeente}.items()
+               if v is not None}
+    assumptions = analysis.assumptions.model_copy(update=changes)
+    demand, sites = analysis.for_subregio(subregio)
+    plan = capacity.suggest(demand, sites, assumptions, time_limit=time_limit)
+    click.echo(f"Aannames: {_assumptions_text(assumptions)}")
+    click.echo(f"Solver: HiGHS via scipy.optimize.milp; {plan.status}; {plan.seconds:.2f} s"
+               + (f"; per werklocatie alleen de {plan.nearest} dichtstbijzijnde locaties"
+                  if plan.nearest else ""))
+    total = demand["demand"].sum()
+    click.echo(f"Opgave {subregio}: {total:.0f} tijdelijke werknemers; voorgesteld: "
+               f"{len(plan.sites)} locaties, {plan.sites['planned'].sum():.0f} plaatsen")
+    if plan.total_shortage > 0.5:
+        short = plan.shortage[plan.shortage > 0.5]
+        by_gemeente = short.groupby(demand.loc[short.index, "gemeente_code"]).sum()
+        names = {m.code: m.name for m in region.meta.municipalities}
+        click.secho(f"Tekort: {plan.total_shortage:.0f} werknemers zonder plek binnen "
+                    f"{assumptions.reach_m / 1000:g} km; per gemeente: " + ", ".join(
+                        f"{names.get(c, c)} {v:.0f}" for c, v in by_gemeente.items()),
+                    fg="red")
+    else:
+        click.echo("De opgave wordt volledig gedekt.")
+    cols = ["gemeente", "capacity", "planned", "needs_manager", "parking"]
+    with pd.option_context("display.width", 160, "display.max_rows", 500):
+        click.echo(plan.sites[cols].sort_values("planned", ascending=False).to_string())
+        click.echo("\nWaar de werknemers zouden wonen:")
+        click.echo(plan.split.to_string())
+    if output is not None:
+        meta = export.scan_provenance(region, result.criteria, subregio=subregio,
+                                      solver=plan.status)
+        export.write(plan.sites, output, layer="suggestie", metadata=meta,
+                     description=f"suggestie {subregio}")
+        click.echo(f"Geschreven naar {output}.")
+    if accept:
+        store = Shortlist(region=region.meta.name)
+        for site in plan.sites.index:  # a handful of chosen sites, one database row each
+            row = plan.sites.loc[site]
+            store.add(site, user=user, subregio=row["subregio"], gemeente=row["gemeente"],
+                      capacity=int(row["planned"]), criteria=f"{result.criteria.name} suggestie",
+                      score=float(result.evaluation.at[site, "score"]))
+        click.echo(f"{len(plan.sites)} locaties op de shortlist gezet.")

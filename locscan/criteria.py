@@ -139,6 +139,9 @@ class Criteria(BaseModel):
         The criteria.
     overrides
         Gemeente (name or CBS code) -> criterion id -> override.
+    capacity
+        Assumptions for capacity and the suggested shortlist (see
+        :class:`locscan.capacity.Assumptions`); validated where they are used.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -154,6 +157,7 @@ class Criteria(BaseModel):
     hard: list[HardCriterion]
     soft: list[SoftCriterion] = []
     overrides: dict[str, dict[str, Override]] = {}
+    capacity: dict[str, Any] = {}
 
     @field_validator("version", mode="before")
     @classmethod
@@ -586,7 +590,7 @@ def to_yaml(criteria: Criteria) -> str:
         for key, changes in criteria.overrides.items()
     }
     order = ["name", "version", "description", "author", "created", "based_on", "changes",
-             "measures", "hard", "soft", "overrides"]
+             "measures", "hard", "soft", "overrides", "capacity"]
     data = {k: data[k] for k in order if data.get(k) not in (None, "", [], {})}
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 

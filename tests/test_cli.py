@@ -132,3 +132,24 @@ def test_check_lists_the_criteria():
     text = _run("check", GMR)
     assert "gmr-tijdelijke-werknemers versie 2026-11-23 is geldig" in text
     assert "afstand_werk: Binnen 15 km van een werklocatie" in text
+
+
+def test_capacity_and_suggest_commands(small_demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("LOCSCAN_DB", f"sqlite:///{tmp_path}/sl.sqlite")
+    text = _run("capacity", "--region", small_demo, "--criteria", GMR, "--subregio", "Liemers")
+    assert "Opgave en capaciteit per subregio:" in text
+    assert "Aannames: built_share=0.4, storeys=2.0, m2_per_worker=15.0" in text
+    assert "witte vlekken" in text
+    assert "eigen gemeente" in text
+    out = tmp_path / "suggestie.gpkg"
+    text = _run("suggest", "--region", small_demo, "--criteria", GMR, "--subregio", "Liemers",
+                "-o", out, "--accept", "--user", "Anna")
+    assert "Solver: HiGHS via scipy.optimize.milp" in text
+    assert "Opgave Liemers: 6232 tijdelijke werknemers" in text
+    assert "locaties op de shortlist gezet" in text
+    chosen = pyogrio.read_dataframe(out)
+    assert len(chosen) > 0
+    assert (chosen["planned"] <= chosen["capacity"] + 1e-6).all()
+    from locscan.shortlist import Shortlist
+
+    assert len(Shortlist(region="gmr-demo").items()) == len(chosen)
