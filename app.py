@@ -11,16 +11,19 @@ from functools import partial
 from pathlib import Path
 
 import folium
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from locscan import criteria, demo, export, longlist, maps, measures, settings
+from locscan import capacity, criteria, demo, export, longlist, maps, measures, settings
 from locscan.errors import LocscanError
 from locscan.region import open_region
 from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
 
 st.set_page_config(page_title="locscan – locatiescan", layout="wide")
 CONTEXT_ROLES = ("municipalities", "cores", "business_parks", "exclusions", "work_sites")
+FORMATS = [(".geojson", "GeoJSON (WGS84)"), (".gpkg", "GeoPackage (RD New)"), (".csv", "CSV"),
+           (".xlsx", "Excel")]
 
 
 @st.cache_resource(show_spinner="Metingen laden of berekenen…")
@@ -106,6 +109,7 @@ canvas = int(longlist.summary(base_result, subregio=subregio, gemeente=gemeente)
 sites = longlist.table(result, subregio=subregio, gemeente=gemeente)
 summary = longlist.summary(result, subregio=subregio, gemeente=gemeente)
 store = _shortlist(default_url(), region.meta.name)
+focus = region.meta.codes(subregio, gemeente)
 short = store.items()
 
 if region.meta.demo:
@@ -133,123 +137,205 @@ def _add_to_shortlist(site: str) -> None:
         st.error(str(exc))
 
 
-tab_map, tab_list, tab_why, tab_short, tab_export = st.tabs(
-    ["Kaart", "Longlist", "Waarom (niet)?", "Shortlist", "Export"]
-)
-
-with tab_map:
-    c1, c2, c3 = st.columns(3)
-    reach = c1.checkbox("Bereik rond werklocaties tonen", value=False)
-    tiles = c2.checkbox("Achtergrondkaart (OpenStreetMap, online)", value=settings.tiles)
-    top_n = c3.number_input("Als vlak tekenen: beste", 50, 5000, 500, step=50)
-    reach_m = criteria.reach_m(crit) if reach else None
-    # the base map stays mounted while criteria change; only the site layers are replaced
-    base = maps.base_map(context, region.meta, focus_codes=region.meta.codes(subregio, gemeente),
-                         reach_m=reach_m, tiles=tiles, canvas=canvas)
-    state = st_folium(
-        base, key="kaart", height=620, use_container_width=True,
-        feature_group_to_add=maps.site_layers(sites, shortlist=set(short.index),
-                                              top_n=int(top_n)),
-        layer_control=folium.LayerControl(collapsed=True),
-        returned_objects=["last_active_drawing"],
+def _longlist_page() -> None:
+    """Map, longlist, why (not), shortlist and exports."""
+    tab_map, tab_list, tab_why, tab_short, tab_export = st.tabs(
+        ["Kaart", "Longlist", "Waarom (niet)?", "Shortlist", "Export"]
     )
-    if (clicked := maps.clicked_site(state)) and clicked != st.session_state.get("clicked"):
-        st.session_state["clicked"] = clicked
-        st.session_state["site"] = clicked
-    st.caption("Klik op een locatie: de tab 'Waarom (niet)?' toont alle criteria.")
 
-with tab_list:
-    st.dataframe(
-        sites.drop(columns=sites.geometry.name).head(2000), width="stretch", height=500,
-        on_select="rerun", selection_mode="single-row", key="longlist_table",
-    )
-    picked = st.session_state.get("longlist_table", {}).get("selection", {}).get("rows", [])
-    if picked:
-        st.session_state["site"] = sites.index[picked[0]]
-    st.subheader("Per criterium")
-    st.dataframe(summary["criteria"], width="stretch")
-    st.subheader("Per subregio en gemeente")
-    st.dataframe(areas, width="stretch")
+    with tab_map:
+        c1, c2, c3 = st.columns(3)
+        reach = c1.checkbox("Bereik rond werklocaties tonen", value=False)
+        tiles = c2.checkbox("Achtergrondkaart (OpenStreetMap, online)", value=settings.tiles)
+        top_n = c3.number_input("Als vlak tekenen: beste", 50, 5000, 500, step=50)
+        reach_m = criteria.reach_m(crit) if reach else None
+        # the base map stays mounted while criteria change; only the site layers are replaced
+        base = maps.base_map(context, region.meta, focus_codes=focus, reach_m=reach_m,
+                             tiles=tiles, canvas=canvas)
+        state = st_folium(
+            base, key="kaart", height=620, use_container_width=True,
+            feature_group_to_add=maps.site_layers(sites, shortlist=set(short.index),
+                                                  top_n=int(top_n)),
+            layer_control=folium.LayerControl(collapsed=True),
+            returned_objects=["last_active_drawing"],
+        )
+        if (clicked := maps.clicked_site(state)) and clicked != st.session_state.get("clicked"):
+            st.session_state["clicked"] = clicked
+            st.session_state["site"] = clicked
+        st.caption("Klik op een locatie: de tab 'Waarom (niet)?' toont alle criteria.")
 
-with tab_why:
-    site = st.text_input("Locatie-id (of klik op de kaart)", key="site")
-    if site:
-        try:
-            why = longlist.explain(result, site)
-            st.markdown(f"**{site}**: {result.status[site]}, score "
-                        f"{result.evaluation.at[site, 'score']:.1f}"
-                        + (f", rang {result.rank[site]}" if result.rank[site] else ""))
-            st.dataframe(why, width="stretch")
-            if result.on_longlist[site] and site not in short.index and st.button(
-                "Op de shortlist zetten", disabled=not user.strip(),
-                help=None if user.strip() else "Vul eerst uw naam in.",
-            ):
-                _add_to_shortlist(site)
+    with tab_list:
+        st.dataframe(
+            sites.drop(columns=sites.geometry.name).head(2000), width="stretch", height=500,
+            on_select="rerun", selection_mode="single-row", key="longlist_table",
+        )
+        picked = st.session_state.get("longlist_table", {}).get("selection", {}).get("rows", [])
+        if picked:
+            st.session_state["site"] = sites.index[picked[0]]
+        st.subheader("Per criterium")
+        st.dataframe(summary["criteria"], width="stretch")
+        st.subheader("Per subregio en gemeente")
+        st.dataframe(areas, width="stretch")
+
+    with tab_why:
+        site = st.text_input("Locatie-id (of klik op de kaart)", key="site")
+        if site:
+            try:
+                why = longlist.explain(result, site)
+                st.markdown(f"**{site}**: {result.status[site]}, score "
+                            f"{result.evaluation.at[site, 'score']:.1f}"
+                            + (f", rang {result.rank[site]}" if result.rank[site] else ""))
+                st.dataframe(why, width="stretch")
+                if result.on_longlist[site] and site not in short.index and st.button(
+                    "Op de shortlist zetten", disabled=not user.strip(),
+                    help=None if user.strip() else "Vul eerst uw naam in.",
+                ):
+                    _add_to_shortlist(site)
+                    st.rerun()
+            except LocscanError as exc:
+                st.error(str(exc))
+
+
+    @st.fragment(run_every="20s")
+    def _shortlist_view() -> None:
+        items = store.items()
+        if subregio:
+            items = items[items["subregio"] == subregio]
+        st.dataframe(items.drop(columns=["region", "active"]), width="stretch")
+        if items.empty:
+            st.info("Nog geen locaties op de shortlist. Zet ze erop via 'Waarom (niet)?'.")
+            return
+        choice = st.selectbox("Locatie bewerken", list(items.index), key="edit_site")
+        row = store.get(choice)
+        draft_key = f"draft:{choice}"
+        draft = st.session_state.setdefault(draft_key, {"version": row["version"]})
+        with st.form(f"edit:{choice}"):
+            status = st.selectbox("Status", STATUSES, index=STATUSES.index(row["status"]))
+            note = st.text_area("Notitie", value=draft.get("note", row["note"]))
+            capacity = st.number_input("Geschatte capaciteit (werknemers)", min_value=0, step=1,
+                                       value=int(draft.get("capacity", row["capacity"] or 0)))
+            save = st.form_submit_button("Opslaan", disabled=not user.strip())
+            remove = st.form_submit_button("Van de shortlist halen", disabled=not user.strip())
+        st.caption(f"Versie {row['version']}, laatst gewijzigd door {row['updated_by']} op "
+                   f"{row['updated_at']:%d-%m-%Y %H:%M}")
+        if save or remove:
+            draft.update(note=note, capacity=capacity)  # kept if the save fails: nothing is lost
+            try:
+                if save:
+                    store.update(choice, user=user, expected_version=draft["version"],
+                                 status=status, note=note, capacity=int(capacity))
+                else:
+                    store.remove(choice, user=user, expected_version=draft["version"])
+                st.session_state.pop(draft_key, None)
                 st.rerun()
-        except LocscanError as exc:
-            st.error(str(exc))
+            except ConflictError as exc:
+                st.error(str(exc))
+                draft["version"] = exc.current.get("version", draft["version"])
+        with st.expander("Geschiedenis"):
+            st.dataframe(store.history(choice), width="stretch")
 
 
-@st.fragment(run_every="20s")
-def _shortlist_view() -> None:
-    items = store.items()
-    if subregio:
-        items = items[items["subregio"] == subregio]
-    st.dataframe(items.drop(columns=["region", "active"]), width="stretch")
-    if items.empty:
-        st.info("Nog geen locaties op de shortlist. Zet ze erop via 'Waarom (niet)?'.")
+    with tab_short:
+        if not user.strip():
+            st.info("Vul links uw naam in om de shortlist te wijzigen.")
+        _shortlist_view()
+
+    with tab_export:
+        meta = export.scan_provenance(region, crit, subregio=subregio or "",
+                                      gemeente=gemeente or "")
+        labels = {name: spec.label for name, spec in crit.measures.items() if spec.label}
+        short_table = longlist.table(result, ids=short.index).join(
+            short[["status", "note", "capacity", "updated_by", "updated_at"]].rename(
+                columns={"status": "shortlist_status"}), how="inner")
+        for title, frame, stem in (("Longlist", sites, "longlist"),
+                                   ("Shortlist", short_table, "shortlist")):
+            st.subheader(title)
+            cols = st.columns(4)
+            for col, (suffix, label) in zip(cols, FORMATS, strict=True):
+                col.download_button(
+                    label, file_name=f"{stem}-{crit.name}{suffix}", key=f"dl:{stem}{suffix}",
+                    data=partial(export.to_bytes, frame, suffix, layer=stem, metadata=meta,
+                                 labels=labels, description=f"{stem} {crit.name}"),
+                    disabled=frame.empty, on_click="ignore",
+                )
+
+
+def _capacity_page() -> None:
+    """Task against capacity, gaps, where workers would live, and a suggested shortlist."""
+    try:
+        analysis = capacity.analyse_region(region, result, short.index)
+    except LocscanError as exc:
+        st.error(f"Opgave en capaciteit zijn niet te berekenen: {exc}")
         return
-    choice = st.selectbox("Locatie bewerken", list(items.index), key="edit_site")
-    row = store.get(choice)
-    draft_key = f"draft:{choice}"
-    draft = st.session_state.setdefault(draft_key, {"version": row["version"]})
-    with st.form(f"edit:{choice}"):
-        status = st.selectbox("Status", STATUSES, index=STATUSES.index(row["status"]))
-        note = st.text_area("Notitie", value=draft.get("note", row["note"]))
-        capacity = st.number_input("Geschatte capaciteit (werknemers)", min_value=0, step=1,
-                                   value=int(draft.get("capacity", row["capacity"] or 0)))
-        save = st.form_submit_button("Opslaan", disabled=not user.strip())
-        remove = st.form_submit_button("Van de shortlist halen", disabled=not user.strip())
-    st.caption(f"Versie {row['version']}, laatst gewijzigd door {row['updated_by']} op "
-               f"{row['updated_at']:%d-%m-%Y %H:%M}")
-    if save or remove:
-        draft.update(note=note, capacity=capacity)  # kept if the save fails: nothing is lost
-        try:
-            if save:
-                store.update(choice, user=user, expected_version=draft["version"],
-                             status=status, note=note, capacity=int(capacity))
-            else:
-                store.remove(choice, user=user, expected_version=draft["version"])
-            st.session_state.pop(draft_key, None)
-            st.rerun()
-        except ConflictError as exc:
-            st.error(str(exc))
-            draft["version"] = exc.current.get("version", draft["version"])
-    with st.expander("Geschiedenis"):
-        st.dataframe(store.history(choice), width="stretch")
+    a = analysis.assumptions
+    st.subheader("Opgave en capaciteit per subregio")
+    cov = analysis.coverage_subregio
+    st.bar_chart(cov[["opgave_tijdelijk_2020", "opgave_tijdelijk_2030_laag",
+                      "opgave_tijdelijk_2030_hoog", "capaciteit_longlist",
+                      "capaciteit_shortlist"]], stack=False, height=300)
+    st.dataframe(cov.round(0), width="stretch")
+    st.subheader("Per gemeente")
+    gem = analysis.coverage_gemeente
+    gem = gem[gem.index.isin(focus)]
+    st.bar_chart(gem.set_index("gemeente")[["opgave_tijdelijk", "capaciteit_longlist",
+                                            "capaciteit_shortlist"]], stack=False, height=300)
+    st.dataframe(gem.round(0), width="stretch")
+    with st.expander("Aannames (uit de criteriaset en region.yaml)"):
+        st.table(pd.Series(a.model_dump(), name="waarde").astype(str))
+
+    demand, sites_cap = analysis.for_subregio(subregio)
+    gaps = demand[demand["capacity_in_reach"] == 0]
+    st.subheader("Witte vlekken")
+    st.write(f"{len(gaps)} van {len(demand)} werklocaties hebben geen capaciteit binnen "
+             f"{a.reach_m / 1000:g} km ({gaps['demand'].sum():.0f} tijdelijke werknemers).")
+    housed = analysis.shortlist_sites if len(analysis.shortlist_sites) else sites_cap
+    which = "shortlist" if len(analysis.shortlist_sites) else "longlist"
+    plan = capacity.assign(demand, housed, a)
+    st.subheader(f"Waar de werknemers zouden wonen (toewijzing aan de {which})")
+    st.caption(f"Kortste totale afstand binnen {a.reach_m / 1000:g} km; tekort "
+               f"{plan.total_shortage:.0f} werknemers. {plan.status}")
+    st.dataframe(plan.split.style.format({"aandeel": "{:.0%}"}), width="stretch")
+    base = maps.base_map(context, region.meta, focus_codes=focus, tiles=settings.tiles)
+    st_folium(base, key="gaps", height=450, use_container_width=True,
+              feature_group_to_add=[maps.gap_layer(demand)], returned_objects=[])
+
+    st.subheader("Suggestie voor de shortlist")
+    if subregio is None:
+        st.info("Kies links een subregio om een suggestie te berekenen.")
+        return
+    c1, c2 = st.columns(2)
+    spacing = c1.number_input("Minimale afstand tussen locaties (m)", 0.0,
+                              value=float(a.min_spacing_m), step=100.0)
+    per_gemeente = c2.number_input("Maximaal aantal locaties per gemeente (0 = geen)", 0,
+                                   value=int(a.max_sites_per_gemeente or 0))
+    if st.button("Bereken suggestie"):
+        chosen = a.model_copy(update={"min_spacing_m": spacing,
+                                      "max_sites_per_gemeente": per_gemeente or None})
+        with st.spinner("De solver zoekt de beste combinatie…"):
+            st.session_state["suggestion"] = (subregio, capacity.suggest(demand, sites_cap,
+                                                                         chosen))
+    stored = st.session_state.get("suggestion")
+    if not stored or stored[0] != subregio:
+        return
+    suggestion = stored[1]
+    total = demand["demand"].sum()
+    st.write(f"{len(suggestion.sites)} locaties met samen "
+             f"{suggestion.sites['planned'].sum():.0f} plaatsen voor {total:.0f} tijdelijke "
+             f"werknemers ({suggestion.seconds:.1f} s, {suggestion.status}).")
+    if suggestion.total_shortage > 0.5:
+        st.error(f"Tekort: {suggestion.total_shortage:.0f} werknemers zonder plek binnen bereik.")
+    st.dataframe(suggestion.sites.drop(columns=suggestion.sites.geometry.name)[
+        ["gemeente", "capacity", "planned", "needs_manager", "parking"]], width="stretch")
+    if st.button("Neem de suggestie over in de shortlist", disabled=not user.strip()):
+        for site in suggestion.sites.index:  # a handful of chosen sites, one row each
+            row = suggestion.sites.loc[site]
+            store.add(site, user=user, subregio=row["subregio"], gemeente=row["gemeente"],
+                      capacity=int(row["planned"]), criteria=f"{crit.name} suggestie",
+                      score=float(result.evaluation.at[site, "score"]))
+        st.success(f"{len(suggestion.sites)} locaties op de shortlist gezet.")
 
 
-with tab_short:
-    if not user.strip():
-        st.info("Vul links uw naam in om de shortlist te wijzigen.")
-    _shortlist_view()
-
-with tab_export:
-    meta = export.scan_provenance(region, crit, subregio=subregio or "", gemeente=gemeente or "")
-    labels = {name: spec.label for name, spec in crit.measures.items() if spec.label}
-    short_table = longlist.table(result, ids=short.index).join(
-        short[["status", "note", "capacity", "updated_by", "updated_at"]].rename(
-            columns={"status": "shortlist_status"}), how="inner")
-    for title, frame, stem in (("Longlist", sites, "longlist"),
-                               ("Shortlist", short_table, "shortlist")):
-        st.subheader(title)
-        cols = st.columns(4)
-        for col, (suffix, label) in zip(cols, [(".geojson", "GeoJSON (WGS84)"),
-                                               (".gpkg", "GeoPackage (RD New)"),
-                                               (".csv", "CSV"), (".xlsx", "Excel")], strict=True):
-            col.download_button(
-                label, file_name=f"{stem}-{crit.name}{suffix}", key=f"dl:{stem}{suffix}",
-                data=partial(export.to_bytes, frame, suffix, layer=stem, metadata=meta,
-                             labels=labels, description=f"{stem} {crit.name}"),
-                disabled=frame.empty, on_click="ignore",
-            )
+st.navigation([
+    st.Page(_longlist_page, title="Longlist en shortlist", url_path="longlist", default=True),
+    st.Page(_capacity_page, title="Opgave & capaciteit", url_path="capaciteit"),
+], position="sidebar").run()

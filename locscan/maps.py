@@ -29,6 +29,7 @@ __all__ = [
     "asset_links",
     "base_map",
     "clicked_site",
+    "gap_layer",
     "longlist_map",
     "score_class",
     "site_layers",
@@ -392,3 +393,31 @@ def clicked_site(state: dict | None) -> str | None:
     drawing = (state or {}).get("last_active_drawing") or {}
     value = (drawing.get("properties") or {}).get("candidate_id")
     return html.unescape(value) if value else None
+
+
+def gap_layer(demand: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """
+    Work sites by whether capacity lies within reach: gaps ("witte vlekken") in red.
+
+    Parameters
+    ----------
+    demand
+        Work sites with ``demand`` and ``capacity_in_reach`` (see :mod:`locscan.capacity`).
+    """
+    frame = demand.assign(
+        tijdelijk=demand["demand"].round(0),
+        capaciteit=demand["capacity_in_reach"].round(0),
+        _gap=(demand["capacity_in_reach"] <= 0).astype(int),
+    )
+    group = folium.FeatureGroup(name="Werklocaties: capaciteit binnen bereik")
+    folium.GeoJson(
+        _geojson(frame, ["tijdelijk", "capaciteit", "_gap"]),
+        marker=folium.CircleMarker(radius=6, fill=True),
+        style_function=lambda f: {"color": "#b2182b" if f["properties"]["_gap"] else "#2166ac",
+                                  "fillOpacity": 0.8, "radius": 7 if f["properties"]["_gap"]
+                                  else 4, "className": "locscan-gap" if f["properties"]["_gap"]
+                                  else "locscan-covered"},
+        tooltip=folium.GeoJsonTooltip(["tijdelijk", "capaciteit"],
+                                      aliases=["Tijdelijke werknemers", "Capaciteit in bereik"]),
+    ).add_to(group)
+    return group

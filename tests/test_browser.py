@@ -132,3 +132,20 @@ def test_map_draws_sites_without_errors_and_explains_a_click(app_url, browser):
         indent=2))
     real = [p for p in problems if not p.startswith(IGNORED_CONSOLE)]
     assert real == []
+
+
+def test_capacity_page_shows_task_gaps_and_a_suggestion(app_url, browser):
+    page = browser.new_page(viewport={"width": 1500, "height": 1800})
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(f"{app_url}/capaciteit")
+    page.get_by_text("Opgave en capaciteit per subregio").wait_for(timeout=90_000)
+    page.get_by_text("Waar de werknemers zouden wonen").wait_for(timeout=30_000)
+    gap_map = page.frame_locator("iframe[title='streamlit_folium.st_folium'] >> nth=-1")
+    gap_map.locator("path.locscan-covered, path.locscan-gap").first.wait_for(timeout=30_000)
+    page.get_by_role("combobox", name="Subregio").click()
+    page.get_by_role("option", name="Liemers").click()
+    page.get_by_role("button", name="Bereken suggestie").click()
+    page.get_by_text("locaties met samen").wait_for(timeout=120_000)
+    page.screenshot(path=str(ARTIFACTS / "browser-capacity.png"), full_page=True)
+    assert problems == []
