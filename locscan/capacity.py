@@ -427,7 +427,7 @@ def assign(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, assumptions: Assumpt
 
 
 def suggest(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, assumptions: Assumptions, *,
-            max_pairs: int | None = 200_000, time_limit: float = 120) -> Plan:
+            max_pairs: int | None = 30_000, time_limit: float = 120) -> Plan:
     """
     Choose sites that together house the work sites' ``demand`` at the least total distance.
 
