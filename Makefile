@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO := data/demo
 
-.PHONY: run test demo lint clean
+.PHONY: run test demo lint bench clean
 
 $(BIN)/locscan: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "locscan needs Python 3.11 or newer")'
@@ -28,6 +28,11 @@ lint: $(BIN)/locscan
 
 test: $(BIN)/locscan lint
 	$(BIN)/pytest
+
+bench: $(BIN)/locscan  ## locscan vs geopandas vs PostGIS; writes benchmarks/RESULTS.md
+	@command -v /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgis)
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache

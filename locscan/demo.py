@@ -190,8 +190,10 @@ def _zoning(mun, cores, parks, nature, n, rng) -> gpd.GeoDataFrame:
     cls[in_core] = rng.choice(["Wonen", "Gemengd", "Maatschappelijk"], int(in_core.sum()),
                               p=[0.7, 0.18, 0.12])
     keep = rng.random(len(blocks)) > 0.04  # a few areas without a zoning plan: unknown
-    park_geoms = parks.geometry.to_numpy()
-    nature_geoms = shapely.difference(nature.geometry.to_numpy(), shapely.union_all(park_geoms))
+    # zoning areas do not overlap: overlapping parks and nature areas are dissolved first
+    park_geoms = shapely.get_parts(shapely.union_all(parks.geometry.to_numpy()))
+    nature_geoms = shapely.get_parts(shapely.difference(
+        shapely.union_all(nature.geometry.to_numpy()), shapely.union_all(park_geoms)))
     cut = shapely.union_all(np.concatenate([park_geoms, nature_geoms]))
     pieces = shapely.intersection(shapely.difference(blocks[keep], cut), land)
     pieces = np.concatenate([pieces, park_geoms, nature_geoms])

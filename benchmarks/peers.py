@@ -1,0 +1,354 @@
+"""The same scan without locscan: as a competent geopandas user and as a PostGIS user would.
+
+Both peers read the demo region's GeoPackage, build the candidates (parcels and business parks
+with their gemeente) and compute the measures of the criteria file, one measure at a time with
+the best plain tools. The criteria are then evaluated by the same pandas code for all three, so
+the comparison is about the expensive part: the spatial measures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import yaml
+
+# --- shared ---------------------------------------------------------------------------------
+
+
+def _catalogue(folder: Path) -> dict:
+    return yaml.safe_load((folder / "layers.yaml").read_text())["layers"]
+
+
+def _read(folder: Path, name: str) -> gpd.GeoDataFrame:
+    entry = _catalogue(folder)[name]
+    frame = gpd.read_file(folder / entry["source"], layer=entry["layer"], engine="pyogrio",
+                          use_arrow=True)
+    return frame.rename(columns={v: k for k, v in entry.get("fields", {}).items()})
+
+
+def _region_codes(folder: Path) -> list[str]:
+    meta = yaml.safe_load((folder / "region.yaml").read_text())
+    return [m["code"] for m in meta["municipalities"]]
+
+
+# --- geopandas --------------------------------------------------------------------------------
+
+
+def geopandas_candidates(folder: Path) -> gpd.GeoDataFrame:
+    parcels = _read(folder, "parcels")
+    parks = _read(folder, "business_parks")
+    cands = pd.concat([
+        parcels.assign(candidate_id="perceel:" + parcels["id"].astype(str)),
+        parks.assign(candidate_id="bedrijventerrein:" + parks["id"].astype(str)),
+    ], ignore_index=True)[["candidate_id", "ownership", "geometry"]]
+    muni = _read(folder, "municipalities")[["code", "geometry"]]
+    points = cands.set_geometry(cands.representative_point())
+    joined = gpd.sjoin(points, muni, predicate="intersects", how="inner")
+    joined = joined[~joined.index.duplicated()]
+    joined = joined[joined["code"].isin(_region_codes(folder))]
+    cands = cands.loc[joined.index].assign(gemeente_code=joined["code"])
+    return cands.set_index("candidate_id")
+
+
+def _nearest(cands: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, fields: list[str]) -> pd.DataFrame:
+    joined = gpd.sjoin_nearest(cands[["geometry"]], layer[[*fields, "geometry"]],
+                               distance_col="value")
+    joined = joined[~joined.index.duplicated()]  # ties: keep one, as locscan does
+    return joined[["value", *fields]]
+
+
+def _overlap(cands: gpd.GeoDataFrame, layer: gpd.GeoDataFrame) -> pd.Series:
+    dissolved = layer[["geometry"]].dissolve().explode(index_parts=False)
+    left = cands[["geometry"]].reset_index()
+    pieces = gpd.overlay(left, dissolved, how="intersection", keep_geom_type=True)
+    share = pieces.area.groupby(pieces["candidate_id"]).sum() / cands.area
+    return share.reindex(cands.index).fillna(0).clip(0, 1)
+
+
+def _dominant(cands: gpd.GeoDataFrame, zoning: gpd.GeoDataFrame) -> pd.DataFrame:
+    left = cands[["geometry"]].reset_index()
+    pieces = gpd.overlay(left, zoning[["class", "geometry"]], how="intersection",
+                         keep_geom_type=True)
+    pieces["a"] = pieces.area
+    areas = pieces.groupby(["candidate_id", "class"])["a"].sum().reset_index()
+    areas = areas[areas["a"] > 0].sort_values(["candidate_id", "a", "class"],
+                                              ascending=[True, False, True])
+    best = areas.drop_duplicates("candidate_id").set_index("candidate_id")
+    out = pd.DataFrame(index=cands.index)
+    out["value"] = best["class"]
+    out["share"] = best["a"] / cands.area
+    return out
+
+
+def _sum_within(cands: gpd.GeoDataFrame, parking: gpd.GeoDataFrame, distance: float
+                ) -> pd.DataFrame:
+    joined = gpd.sjoin(cands[["geometry"]], parking[["capacity", "geometry"]],
+                       predicate="dwithin", distance=distance)
+    grouped = joined.groupby(level=0)["capacity"]
+    out = pd.DataFrame(index=cands.index)
+    out["value"] = grouped.sum().reindex(cands.index).fillna(0)
+    out["unknown"] = grouped.apply(lambda s: s.isna().sum()).reindex(cands.index).fillna(0)
+    return out
+
+
+def geopandas_scan(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
+    """Candidates and measures as a geopandas script would compute them, with timings."""
+    timings: dict[str, float] = {}
+
+    def timed(name, func):
+        start = time.perf_counter()
+        out = func()
+        timings[name] = time.perf_counter() - start
+        return out
+
+    cands = timed("candidates", lambda: geopandas_candidates(folder))
+    layers = {n: timed(f"read {n}", lambda n=n: _read(folder, n))
+              for n in ("work_sites", "cores", "zoning", "parking", "exclusions", "dwellings",
+                        "stops", "shops")}
+    work = timed("dist_work_site_m", lambda: _nearest(cands, layers["work_sites"],
+                                                      ["id", "gemeente"]))
+    zoning = timed("zoning_class", lambda: _dominant(cands, layers["zoning"]))
+    parking = timed("parking_places_400m", lambda: _sum_within(cands, layers["parking"], 400))
+    table = pd.DataFrame({
+        "dist_work_site_m": work["value"],
+        "dist_work_site_m__id": work["id"],
+        "core_share": timed("core_share", lambda: _overlap(cands, layers["cores"])),
+        "zoning_class": zoning["value"],
+        "zoning_class__share": zoning["share"],
+        "parking_places_400m": parking["value"],
+        "parking_places_400m__unknown": parking["unknown"],
+        "area_m2": cands.area,
+        "nature_share": timed("nature_share", lambda: _overlap(cands, layers["exclusions"])),
+        "dist_dwelling_m": timed("dist_dwelling_m",
+                                 lambda: _nearest(cands, layers["dwellings"], [])["value"]),
+        "dist_stop_m": timed("dist_stop_m", lambda: _nearest(cands, layers["stops"], [])["value"]),
+        "dist_shop_m": timed("dist_shop_m", lambda: _nearest(cands, layers["shops"], [])["value"]),
+        "ownership_class": cands["ownership"],
+    }, index=cands.index)
+    return cands, table, timings
+
+
+# --- PostGIS ----------------------------------------------------------------------------------
+
+PG_BIN = Path("/usr/lib/postgresql")
+
+
+def _pg_bin() -> Path:
+    versions = sorted(PG_BIN.glob("*/bin/initdb"))
+    if not versions:
+        raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql postgis)")
+    return versions[-1].parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def postgis_server():
+    """A throw-away PostgreSQL + PostGIS on 127.0.0.1, in a temporary data directory."""
+    import psycopg
+
+    bin_dir = _pg_bin()
+    folder = Path(tempfile.mkdtemp(prefix="locscan-pg-"))
+    data = folder / "data"
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses root: run the server as the postgres user
+        shutil.chown(folder, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    run = {"check": True, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    subprocess.run([*as_user, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust",
+                    "-U", "postgres"], **run)
+    options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c shared_buffers=1GB "
+               "-c work_mem=256MB -c max_parallel_workers_per_gather=2 -c fsync=off "
+               "-c synchronous_commit=off -c full_page_writes=off")
+    subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
+                    "-l", str(folder / "log"), "-w", "start"], **run)
+    try:
+        conn = psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres",
+                               autocommit=True)
+        conn.execute("CREATE EXTENSION postgis")
+        yield conn, port
+        conn.close()
+    finally:
+        subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast",
+                        "stop"], **run)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _copy(conn, table: str, frame: gpd.GeoDataFrame, columns: dict[str, str]) -> None:
+    cols = "".join(f"{c} {t}, " for c, t in columns.items())
+    conn.execute(f"DROP TABLE IF EXISTS {table}")
+    conn.execute(f"CREATE TABLE {table} ({cols}geom geometry(Geometry, 28992))")
+    geoms = shapely.set_srid(frame.geometry.to_numpy(), 28992)
+    wkb = shapely.to_wkb(geoms, hex=True, include_srid=True)
+    buffer = io.StringIO()
+    out = pd.DataFrame({c: frame[c] for c in columns})
+    out["geom"] = wkb
+    out.to_csv(buffer, sep="\t", header=False, index=False, na_rep="\\N")
+    buffer.seek(0)
+    with conn.cursor() as cur, cur.copy(
+            f"COPY {table} ({', '.join([*columns, 'geom'])}) FROM STDIN") as copy:
+        copy.write(buffer.read())
+    conn.execute(f"CREATE INDEX ON {table} USING gist (geom)")
+    conn.execute(f"ANALYZE {table}")
+
+
+def postgis_load(conn, folder: Path) -> float:
+    """Load the layers with GiST indexes; returns the seconds it took."""
+    start = time.perf_counter()
+    layers = {
+        "parcels": (_read(folder, "parcels"), {"id": "text", "ownership": "text"}),
+        "parks": (_read(folder, "business_parks"), {"id": "text", "ownership": "text"}),
+        "muni": (_read(folder, "municipalities"), {"code": "text"}),
+        "work": (_read(folder, "work_sites"), {"id": "text", "gemeente": "text"}),
+        "cores": (_read(folder, "cores"), {}),
+        "zoning": (_read(folder, "zoning"), {"class": "text"}),
+        "parking": (_read(folder, "parking"), {"capacity": "double precision"}),
+        "nature": (_read(folder, "exclusions"), {}),
+        "dwellings": (_read(folder, "dwellings"), {}),
+        "stops": (_read(folder, "stops"), {}),
+        "shops": (_read(folder, "shops"), {}),
+    }
+    for name, (frame, columns) in layers.items():
+        _copy(conn, name, frame, columns)
+    return time.perf_counter() - start
+
+
+def postgis_scan(conn, folder: Path) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The measures as SQL a PostGIS user would write; with timings per query."""
+    codes = _region_codes(folder)
+    timings: dict[str, float] = {}
+
+    def q(name: str, sql: str, params=None) -> pd.DataFrame:
+        start = time.perf_counter()
+        cur = conn.execute(sql, params)
+        rows = cur.fetchall()
+        cols = [d.name for d in cur.description] if cur.description else []
+        timings[name] = time.perf_counter() - start
+        return pd.DataFrame(rows, columns=cols)
+
+    start = time.perf_counter()
+    conn.execute("DROP TABLE IF EXISTS cands")
+    conn.execute("""
+        CREATE TABLE cands AS
+        SELECT c.candidate_id, c.ownership, m.code AS gemeente_code, c.geom
+        FROM (SELECT 'perceel:' || id AS candidate_id, ownership, geom FROM parcels
+              UNION ALL
+              SELECT 'bedrijventerrein:' || id, ownership, geom FROM parks) c
+        CROSS JOIN LATERAL (SELECT code FROM muni
+                            WHERE ST_Intersects(muni.geom, ST_PointOnSurface(c.geom))
+                            LIMIT 1) m
+        WHERE m.code = ANY(%s)""", (codes,))
+    conn.execute("CREATE INDEX ON cands USING gist (geom)")
+    conn.execute("ANALYZE cands")
+    for layer in ("cores", "nature"):
+        conn.execute(f"DROP TABLE IF EXISTS {layer}_u")
+        conn.execute(f"CREATE TABLE {layer}_u AS SELECT (ST_Dump(ST_Union(geom))).geom AS geom "
+                     f"FROM {layer}")
+        conn.execute(f"CREATE INDEX ON {layer}_u USING gist (geom)")
+    timings["candidates"] = time.perf_counter() - start
+
+    def nearest(name: str, layer: str, fields: str = "") -> pd.DataFrame:
+        extra = f", {fields}" if fields else ""
+        return q(name, f"""
+            SELECT c.candidate_id, n.d AS value{extra.replace(', ', ', n.')}
+            FROM cands c CROSS JOIN LATERAL (
+                SELECT ST_Distance(c.geom, l.geom) AS d{extra} FROM {layer} l
+                ORDER BY c.geom <-> l.geom LIMIT 1) n""").set_index("candidate_id")
+
+    def overlap(name: str, layer: str) -> pd.Series:
+        frame = q(name, f"""
+            SELECT c.candidate_id, COALESCE(sum(ST_Area(ST_Intersection(c.geom, u.geom)))
+                   / ST_Area(c.geom), 0) AS value
+            FROM cands c LEFT JOIN {layer}_u u ON ST_Intersects(c.geom, u.geom)
+            GROUP BY c.candidate_id, c.geom""")
+        return frame.set_index("candidate_id")["value"].clip(0, 1)
+
+    work = nearest("dist_work_site_m", "work", "id, gemeente")
+    zoning = q("zoning_class", """
+        SELECT DISTINCT ON (candidate_id) candidate_id, class AS value, a / area AS share
+        FROM (SELECT c.candidate_id, z.class, ST_Area(c.geom) AS area,
+                     sum(ST_Area(ST_Intersection(c.geom, z.geom))) AS a
+              FROM cands c JOIN zoning z ON ST_Intersects(c.geom, z.geom)
+              WHERE z.class IS NOT NULL
+              GROUP BY c.candidate_id, z.class, c.geom) t
+        WHERE a > 0
+        ORDER BY candidate_id, a DESC, class""").set_index("candidate_id")
+    parking = q("parking_places_400m", """
+        SELECT c.candidate_id, COALESCE(sum(p.capacity), 0) AS value,
+               count(p.geom) - count(p.capacity) AS unknown
+        FROM cands c LEFT JOIN parking p ON ST_DWithin(c.geom, p.geom, 400)
+        GROUP BY c.candidate_id""").set_index("candidate_id")
+    base = q("area_m2", "SELECT candidate_id, ST_Area(geom) AS area, ownership, gemeente_code "
+                        "FROM cands").set_index("candidate_id")
+    table = pd.DataFrame({
+        "dist_work_site_m": work["value"],
+        "dist_work_site_m__id": work["id"],
+        "core_share": overlap("core_share", "cores"),
+        "zoning_class": zoning["value"],
+        "zoning_class__share": zoning["share"],
+        "parking_places_400m": parking["value"].astype(float),
+        "parking_places_400m__unknown": parking["unknown"].astype(float),
+        "area_m2": base["area"],
+        "nature_share": overlap("nature_share", "nature"),
+        "dist_dwelling_m": nearest("dist_dwelling_m", "dwellings")["value"],
+        "dist_stop_m": nearest("dist_stop_m", "stops")["value"],
+        "dist_shop_m": nearest("dist_shop_m", "shops")["value"],
+        "ownership_class": base["ownership"],
+    }, index=base.index)
+    table["gemeente_code"] = base["gemeente_code"]
+    return table, timings
+
+
+def postgis_memory(port: int) -> int:
+    """Resident memory (bytes) of the PostgreSQL server processes listening on `port`."""
+    import psutil
+
+    total = 0
+    for proc in psutil.process_iter(["name", "cmdline", "memory_info"]):
+        cmd = " ".join(proc.info.get("cmdline") or [])
+        if proc.info.get("name", "").startswith("postgres") and (
+                f"-p {port}" in cmd or "postgres:" in cmd):
+            total += proc.info["memory_info"].rss
+    return total
+
+
+def compare(a: pd.DataFrame, b: pd.DataFrame, tolerance: dict[str, float]) -> list[str]:
+    """Differences between two measures tables beyond `tolerance` (absolute, per column)."""
+    problems = []
+    if not a.index.sort_values().equals(b.index.sort_values()):
+        only_a = a.index.difference(b.index)
+        only_b = b.index.difference(a.index)
+        problems.append(f"candidates differ: {len(only_a)} only left ({list(only_a[:3])}), "
+                        f"{len(only_b)} only right ({list(only_b[:3])})")
+        return problems
+    b = b.loc[a.index]
+    for col, tol in tolerance.items():
+        x, y = a[col], b[col]
+        if tol is None:  # categorical: equal or both missing
+            bad = ~((x == y) | (x.isna() & y.isna()))
+        else:
+            xv, yv = x.to_numpy(float), y.to_numpy(float)
+            bad = pd.Series(~((np.abs(xv - yv) <= tol) | (np.isnan(xv) & np.isnan(yv))),
+                            index=a.index)
+        if bad.any():
+            first = bad[bad].index[0]
+            problems.append(f"{col}: {int(bad.sum())} differ, e.g. {first}: {x[first]!r} vs "
+                            f"{y[first]!r}")
+    return problems
