@@ -174,14 +174,40 @@ def sum_within(
     return _frame(candidates, value=total, unknown=unknown)
 
 
+def _axis_rectangles(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Which geometries fill their bounding box (axis-aligned rectangles), and the bounds of all.
+
+    A polygonal geometry whose area equals its bounding box's area covers that box, so its
+    intersection with another such geometry is the overlap of the two boxes.
+    """
+    bounds = shapely.bounds(geoms)
+    box_area = (bounds[:, 2] - bounds[:, 0]) * (bounds[:, 3] - bounds[:, 1])
+    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
+    rect = polygonal & np.isclose(shapely.area(geoms), box_area, rtol=1e-9, atol=0)
+    return rect, bounds
+
+
 def _intersection_areas(
     geoms: np.ndarray, targets: np.ndarray, i_c: np.ndarray, i_t: np.ndarray
 ) -> np.ndarray:
-    """Area of geoms[i_c] ∩ targets[i_t]; skips the exact overlay where a target holds a geom."""
+    """
+    Area of geoms[i_c] ∩ targets[i_t], doing exact overlays only where they are needed.
+
+    A target that holds the geometry gives its whole area; two axis-aligned rectangles give the
+    overlap of their bounds; only the other pairs go through a GEOS overlay.
+    """
     shapely.prepare(targets)
     inside = shapely.contains_properly(targets[i_t], geoms[i_c])
     areas = shapely.area(geoms[i_c])
-    rest = ~inside
+    g_rect, g_bounds = _axis_rectangles(geoms)
+    t_rect, t_bounds = _axis_rectangles(targets)
+    both = ~inside & g_rect[i_c] & t_rect[i_t]
+    gb, tb = g_bounds[i_c[both]], t_bounds[i_t[both]]
+    width = np.minimum(gb[:, 2], tb[:, 2]) - np.maximum(gb[:, 0], tb[:, 0])
+    height = np.minimum(gb[:, 3], tb[:, 3]) - np.maximum(gb[:, 1], tb[:, 1])
+    areas[both] = np.clip(width, 0, None) * np.clip(height, 0, None)
+    rest = ~inside & ~both
     areas[rest] = shapely.area(shapely.intersection(geoms[i_c[rest]], targets[i_t[rest]]))
     return areas
 
