@@ -96,10 +96,10 @@ def _sum_within(cands: gpd.GeoDataFrame, parking: gpd.GeoDataFrame, distance: fl
                 ) -> pd.DataFrame:
     joined = gpd.sjoin(cands[["geometry"]], parking[["capacity", "geometry"]],
                        predicate="dwithin", distance=distance)
-    grouped = joined.groupby(level=0)["capacity"]
     out = pd.DataFrame(index=cands.index)
-    out["value"] = grouped.sum().reindex(cands.index).fillna(0)
-    out["unknown"] = grouped.apply(lambda s: s.isna().sum()).reindex(cands.index).fillna(0)
+    out["value"] = joined["capacity"].groupby(level=0).sum().reindex(cands.index).fillna(0)
+    missing = joined["capacity"].isna().groupby(level=0).sum()
+    out["unknown"] = missing.reindex(cands.index).fillna(0)
     return out
 
 

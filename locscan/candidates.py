@@ -135,9 +135,10 @@ def candidates_from_frames(
         )
     cands = cands.loc[inside.to_numpy()].copy()
     code = code[inside]
-    cands["gemeente_code"] = code.to_numpy()
-    cands["gemeente"] = code.map({c: m.name for c, m in codes.items()}).to_numpy()
-    cands["subregio"] = code.map({c: m.subregio for c, m in codes.items()}).to_numpy()
+    # as categoricals: a few distinct values, compared and filtered many times
+    cands["gemeente_code"] = pd.Categorical(code.to_numpy())
+    cands["gemeente"] = pd.Categorical(code.map({c: m.name for c, m in codes.items()}))
+    cands["subregio"] = pd.Categorical(code.map({c: m.subregio for c, m in codes.items()}))
     cands["area_m2"] = shapely.area(cands.geometry.to_numpy())
     ordered = _BASE_COLUMNS + [c for c in cands.columns if c not in [*_BASE_COLUMNS, "geometry"]]
     return cands[[*ordered, "geometry"]]
@@ -164,7 +165,7 @@ def candidates_for_region(region: Region, *, cache: bool | None = None) -> gpd.G
     cache = settings.use_cache if cache is None else cache
     path = region.cache_dir / f"candidates-{candidates_key(region)}.geo.parquet"
     if cache and (hit := _cache.read(path)) is not None:
-        return hit
+        return hit.astype(dict.fromkeys(["gemeente_code", "gemeente", "subregio"], "category"))
     muni = region.layers_with_role("municipalities")
     if not muni:
         raise RegionError(

@@ -17,7 +17,17 @@ from typing import Any
 import click
 import pandas as pd
 
-from locscan import __version__, capacity, criteria, demo, export, longlist, measures, settings
+from locscan import (
+    __version__,
+    capacity,
+    criteria,
+    demo,
+    export,
+    longlist,
+    measures,
+    pull,
+    settings,
+)
 from locscan.errors import LocscanError
 from locscan.region import Region, open_region
 from locscan.shortlist import Shortlist
@@ -318,3 +328,49 @@ def suggest_cmd(region_dir: Path | None, criteria_file: Path, subregio: str,
                       capacity=int(row["planned"]), criteria=f"{result.criteria.name} suggestie",
                       score=float(result.evaluation.at[site, "score"]))
         click.echo(f"{len(plan.sites)} locaties op de shortlist gezet.")
+
+
+@main.group("data")
+def data_group() -> None:
+    """Real data: pull layers from their official sources, see what is cached."""
+
+
+@data_group.command("pull")
+@click.option("--region", "region_dir", type=click.Path(path_type=Path), required=True,
+              help="Region folder with sources.yaml (e.g. data/gmr).")
+@click.option("--layers", default="all", show_default=True,
+              help="Comma-separated layer names from sources.yaml, or 'all'.")
+@_friendly
+def data_pull(region_dir: Path, layers: str) -> None:
+    """Pull layers tile by tile; an interrupted pull resumes where it stopped."""
+    from tqdm import tqdm
+
+    names = None if layers == "all" else [n.strip() for n in layers.split(",") if n.strip()]
+    bars: dict[str, tqdm] = {}
+
+    def progress(name: str, done: int, total: int) -> None:
+        bar = bars.setdefault(name, tqdm(total=total, desc=name, unit="tegel"))
+        bar.n = done
+        bar.refresh()
+
+    try:
+        records = pull.pull(region_dir, names, progress=progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    for name, record in records.items():
+        click.echo(f"{name}: {record['features']} objecten uit {record['url']} "
+                   f"({record['collection']}), {record['license']}, {record['attribution']}")
+
+
+@data_group.command("status")
+@click.option("--region", "region_dir", type=click.Path(path_type=Path), required=True)
+@_friendly
+def data_status(region_dir: Path) -> None:
+    """What is cached, from where, when, under which licence; what is missing."""
+    table = pull.status(region_dir)
+    if table.empty:
+        click.echo(f"{region_dir}: geen sources.yaml en geen layers.yaml")
+        return
+    with pd.option_context("display.width", 200, "display.max_colwidth", 70):
+        click.echo(table.to_string())

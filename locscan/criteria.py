@@ -362,8 +362,10 @@ def resolve_overrides(criteria: Criteria, meta: RegionMeta | None) -> dict[str, 
 
 def _compare(values: pd.Series, op: str, threshold: Any) -> np.ndarray:
     v = values
-    if op in _NUMERIC_OPS:
-        v = pd.to_numeric(values, errors="coerce")
+    if op in _NUMERIC_OPS:  # plain numpy: NaN compares False and is marked unknown after
+        v = (values.to_numpy(dtype=float, na_value=np.nan)
+             if pd.api.types.is_numeric_dtype(values)
+             else pd.to_numeric(values, errors="coerce").to_numpy(dtype=float))
     match op:
         case "<":
             out = v < threshold
@@ -461,11 +463,24 @@ def soft_score(
         score = values.map(crit.scores).to_numpy(dtype=float, copy=True)
         score[values.notna().to_numpy() & np.isnan(score)] = 0.0
         return score, weight
-    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    x = (values.to_numpy(dtype=float, na_value=np.nan) if pd.api.types.is_numeric_dtype(values)
+         else pd.to_numeric(values, errors="coerce").to_numpy(dtype=float))
     best = to_native(best, crit.unit, spec.value_unit)
     worst = to_native(worst, crit.unit, spec.value_unit)
     score = np.clip((x - worst) / (best - worst), 0.0, 1.0)
     return score, weight
+
+
+def _groups(codes: pd.Series, keys: list[str]) -> dict[str, np.ndarray]:
+    """Row mask per gemeente code; compares small integer codes for a categorical."""
+    if not keys:
+        return {}
+    if isinstance(codes.dtype, pd.CategoricalDtype):
+        position = {c: i for i, c in enumerate(codes.cat.categories)}
+        ints = codes.cat.codes.to_numpy()
+        return {k: ints == position.get(k, -2) for k in keys}
+    values = codes.to_numpy()
+    return {k: values == k for k in keys}
 
 
 def evaluate(
@@ -507,8 +522,7 @@ def evaluate(
             "compute the criteria's measures first"
         )
     overrides = resolve_overrides(criteria, meta)
-    codes = gemeente_codes.to_numpy()
-    groups = {code: codes == code for code in overrides}
+    groups = _groups(gemeente_codes, list(overrides))
     out: dict[str, np.ndarray] = {}
     excluded = np.zeros(len(table), dtype=bool)
     check = np.zeros(len(table), dtype=bool)

@@ -91,7 +91,7 @@ def build(
     """
     Evaluate `criteria` and rank the candidates that pass.
 
-    Ties in score are ranked by candidate id, so the ranking is reproducible.
+    Ties in score keep the order of the candidate table, so the ranking is reproducible.
 
     Examples
     --------
@@ -111,19 +111,20 @@ def build(
     (['voldoet', 'valt af', 'voldoet'], [2, 0, 1])
     """
     ev = evaluate(criteria, measures, candidates["gemeente_code"], meta)
-    status = np.where(ev["passes"], np.where(ev["check"], STATUS["check"], STATUS["pass"]),
-                      STATUS["fail"])
-    order = pd.DataFrame({"score": ev["score"], "id": ev.index})[ev["passes"].to_numpy()]
-    order = order.sort_values(["score", "id"], ascending=[False, True], kind="stable")
-    rank = pd.Series(0, index=ev.index, name="rank")
-    rank[order.index] = np.arange(1, len(order) + 1)
+    passes = ev["passes"].to_numpy()
+    codes = np.where(passes, np.where(ev["check"].to_numpy(), 1, 0), 2)
+    status = pd.Categorical.from_codes(codes, categories=list(STATUS.values()))
+    on = np.flatnonzero(passes)
+    order = on[np.lexsort((on, -ev["score"].to_numpy()[on]))]  # best first; ties: table order
+    rank = np.zeros(len(ev), dtype=np.int64)
+    rank[order] = np.arange(1, len(order) + 1)
     return Result(
         criteria=criteria,
         candidates=candidates,
         measures=measures,
         evaluation=ev,
         status=pd.Series(status, index=ev.index, name="status"),
-        rank=rank,
+        rank=pd.Series(rank, index=ev.index, name="rank"),
         overrides=resolve_overrides(criteria, meta),
     )
 

@@ -36,6 +36,7 @@ __all__ = [
     "KINDS",
     "MeasureSpec",
     "area",
+    "as_categories",
     "attribute",
     "check_specs",
     "compute",
@@ -445,7 +446,8 @@ def compute(
     [[3000.0, 500.0]]
     """
     frames = [compute_one(candidates, s, layers[s.layer] if s.layer else None) for s in specs]
-    return pd.concat(frames, axis=1) if frames else pd.DataFrame(index=candidates.index)
+    return as_categories(pd.concat(frames, axis=1)) if frames else pd.DataFrame(
+        index=candidates.index)
 
 
 def check_specs(specs: Iterable[MeasureSpec], region: Region) -> None:
@@ -528,4 +530,18 @@ def compute_for_region(
         for i, spec in enumerate(specs):
             on_measure(spec, i not in todo)
     table = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=cands.index)
-    return cands, table
+    return cands, as_categories(table)
+
+
+def as_categories(table: pd.DataFrame) -> pd.DataFrame:
+    """
+    Text columns as pandas categoricals: criteria on classes then compare a few categories.
+
+    Examples
+    --------
+    >>> as_categories(pd.DataFrame({"z": ["Wonen", None], "d": [1.0, 2.0]})).dtypes.tolist()
+    [CategoricalDtype(categories=['Wonen'], ordered=False, categories_dtype=str), dtype('float64')]
+    """
+    text = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])
+            and not isinstance(table[c].dtype, pd.CategoricalDtype)]
+    return table.astype(dict.fromkeys(text, "category")) if text else table

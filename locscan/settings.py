@@ -24,6 +24,9 @@ shortlist_url : str
 tiles : bool
     Whether maps load OpenStreetMap background tiles (``LOCSCAN_TILES=none`` turns them off,
     for offline use).
+http_retries, http_retry_delay, http_timeout
+    Retries (with doubling delay, in seconds) and timeout of GDAL's HTTP requests when
+    pulling layers from online services.
 """
 
 import os
@@ -38,3 +41,6 @@ use_cache: bool = True
 workers: int = min(4, os.cpu_count() or 1)
 shortlist_url: str = "sqlite:///data/shortlist.sqlite"
 tiles: bool = os.environ.get("LOCSCAN_TILES", "osm").lower() not in {"none", "off", "0"}
+http_retries: int = 4
+http_retry_delay: float = 1.0
+http_timeout: int = 60

@@ -1,0 +1,359 @@
+"""Pull layers from their official online sources into a region folder, with provenance.
+
+A region's ``sources.yaml`` says, per layer, where it comes from: an OGC API Features
+collection or a WFS feature type (read through GDAL's OAPIF and WFS drivers, which page through
+the results and retry), with the attribute mapping, licence and attribution. A pull fetches the
+region's extent in tiles, keeps each finished tile so an interrupted pull resumes where it
+stopped, then writes the layer to ``layers/<name>.gpkg`` through a temporary file that replaces
+the old one only when complete, and records where it came from (``provenance.json`` and the
+GeoPackage's layer metadata) and updates ``layers.yaml``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from locscan import settings
+from locscan.errors import LocscanError
+
+__all__ = ["PullError", "Source", "Sources", "load_sources", "pull", "status", "tiles"]
+
+PROVENANCE_FILE = "provenance.json"
+SOURCES_FILE = "sources.yaml"
+
+
+class PullError(LocscanError):
+    """A layer could not be fetched; what was there before is untouched."""
+
+
+class Source(BaseModel):
+    """
+    Where one layer comes from.
+
+    Attributes
+    ----------
+    kind
+        ``oapif`` (OGC API Features) or ``wfs``.
+    url
+        The service's landing page (OAPIF) or endpoint (WFS).
+    collection
+        Collection id (OAPIF) or feature type name (WFS).
+    role
+        Role in the layer catalogue (see :data:`locscan.layers.ROLES`).
+    fields
+        Role attribute -> source field, written to ``layers.yaml``.
+    id_field
+        Source field that identifies a feature, to drop the copies that neighbouring tiles
+        both return; without it, copies are recognised by their geometry and attributes.
+    where
+        Attribute filter (OGR SQL), e.g. ``jaarcode = 2025``.
+    page_size
+        Features per request (PDOK: at most 1000).
+    license, attribution
+        As the publisher states them; shown by ``data status`` and in exports.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["oapif", "wfs"]
+    url: str
+    collection: str
+    role: str | None = None
+    fields: dict[str, str] = {}
+    id_field: str | None = None
+    where: str | None = None
+    page_size: int = Field(1000, gt=0)
+    license: str = ""
+    attribution: str = ""
+    description: str = ""
+
+
+class Sources(BaseModel):
+    """The contents of a region's ``sources.yaml``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    extent_rd: tuple[float, float, float, float]
+    tile_size_m: float = Field(10_000, gt=0)
+    sources: dict[str, Source]
+
+
+def load_sources(folder: str | os.PathLike) -> Sources:
+    """
+    Read and validate ``<folder>/sources.yaml``.
+
+    Raises
+    ------
+    LocscanError
+        Naming the file and the key that is wrong.
+    """
+    path = Path(folder) / SOURCES_FILE
+    if not path.is_file():
+        raise LocscanError(f"sources {path}: file not found")
+    try:
+        return Sources.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise LocscanError(f"sources {path}: {exc}") from exc
+
+
+def tiles(extent: tuple[float, float, float, float], size: float) -> np.ndarray:
+    """
+    Split an extent (RD New) into square tiles; returns an (n, 4) array of bounds.
+
+    Examples
+    --------
+    >>> tiles((0, 0, 25, 10), 10).tolist()
+    [[0.0, 0.0, 10.0, 10.0], [10.0, 0.0, 20.0, 10.0], [20.0, 0.0, 25.0, 10.0]]
+    """
+    x0, y0, x1, y1 = map(float, extent)
+    xs = np.arange(x0, x1, size)
+    ys = np.arange(y0, y1, size)
+    gx, gy = np.meshgrid(xs, ys)
+    gx, gy = gx.ravel(), gy.ravel()
+    return np.column_stack([gx, gy, np.minimum(gx + size, x1), np.minimum(gy + size, y1)])
+
+
+def _gdal_source(source: Source) -> str:
+    return f"{'OAPIF' if source.kind == 'oapif' else 'WFS'}:{source.url}"
+
+
+@contextmanager
+def _gdal_http() -> Iterator[None]:
+    """Retries with back-off for busy servers (GDAL's own HTTP retry), and a timeout."""
+    options = {"GDAL_HTTP_MAX_RETRY": settings.http_retries,
+               "GDAL_HTTP_RETRY_DELAY": settings.http_retry_delay,
+               "GDAL_HTTP_TIMEOUT": settings.http_timeout,
+               "OGR_WFS_PAGING_ALLOWED": "ON"}
+    before = {k: os.environ.get(k) for k in options}
+    os.environ.update({k: str(v) for k, v in options.items()})
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL reports each retry
+            yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _fetch_tile(source: Source, bounds: np.ndarray) -> gpd.GeoDataFrame:
+    box = gpd.GeoSeries([shapely.box(*bounds)], crs=settings.crs).to_crs(settings.geojson_crs)
+    options = {"PAGE_SIZE": str(source.page_size)}
+    with _gdal_http():
+        frame = pyogrio.read_dataframe(
+            _gdal_source(source), layer=source.collection, bbox=tuple(box.total_bounds),
+            where=source.where, **options,
+        )
+    if frame.crs is None:
+        frame = frame.set_crs(settings.geojson_crs)
+    frame = frame.to_crs(settings.crs)
+    # keep what lies in this tile; a feature on a tile edge is in both (deduplicated later)
+    keep = shapely.intersects(frame.geometry.to_numpy(), shapely.box(*bounds))
+    return frame[keep]
+
+
+def _dedupe(frame: gpd.GeoDataFrame, id_field: str | None) -> gpd.GeoDataFrame:
+    if id_field and id_field in frame:
+        return frame.drop_duplicates(id_field)
+    key = pd.Series(shapely.to_wkb(frame.geometry.to_numpy()), index=frame.index)
+    attrs = frame.drop(columns=frame.geometry.name).astype(str).agg("|".join, axis=1)
+    return frame[~(key.astype(str) + attrs).duplicated()]
+
+
+def _staging(folder: Path, name: str) -> Path:
+    return folder / ".pull" / name
+
+
+def pull_layer(
+    folder: str | os.PathLike,
+    name: str,
+    source: Source,
+    extent: tuple[float, float, float, float],
+    tile_size: float,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """
+    Fetch one layer tile by tile, then swap it into ``layers/<name>.gpkg``.
+
+    Tiles that were fetched before an interruption are kept in ``.pull/<name>/`` and not
+    fetched again. The existing layer is replaced only when every tile is in.
+
+    Returns
+    -------
+    dict
+        The layer's provenance record.
+
+    Raises
+    ------
+    PullError
+        When a tile cannot be fetched (no network, server error); the message says how many
+        tiles are kept for the next run.
+    """
+    folder = Path(folder)
+    stage = _staging(folder, name)
+    stage.mkdir(parents=True, exist_ok=True)
+    grid = tiles(extent, tile_size)
+    for i, bounds in enumerate(grid):
+        done = stage / f"tile-{i:05d}.parquet"
+        if not done.exists():
+            try:
+                frame = _fetch_tile(source, bounds)
+            except Exception as exc:  # GDAL raises several error types for network trouble
+                kept = len(list(stage.glob("tile-*.parquet")))
+                raise PullError(
+                    f"layer {name!r} ({source.url}, {source.collection}): tile {i + 1} of "
+                    f"{len(grid)} could not be fetched: {exc}. No network or the service is "
+                    f"down? The existing layer is untouched; {kept} tiles are kept and the "
+                    "next pull resumes from there."
+                ) from exc
+            tmp = done.with_suffix(".tmp")
+            frame.to_parquet(tmp)
+            os.replace(tmp, done)
+        if progress:
+            progress(i + 1, len(grid))
+    parts = [gpd.read_parquet(p) for p in sorted(stage.glob("tile-*.parquet"))]
+    parts = [p for p in parts if len(p)]
+    layer = _dedupe(pd.concat(parts, ignore_index=True), source.id_field) if parts else (
+        gpd.GeoDataFrame(geometry=[], crs=settings.crs))
+    record = {
+        "kind": source.kind, "url": source.url, "collection": source.collection,
+        "where": source.where, "retrieved": datetime.now(UTC).isoformat(timespec="seconds"),
+        "features": len(layer), "license": source.license, "attribution": source.attribution,
+        "tiles": len(grid), "extent_rd": list(extent),
+    }
+    target = folder / "layers" / f"{name}.gpkg"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp.gpkg")
+    tmp.unlink(missing_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        pyogrio.write_dataframe(
+            layer, tmp, layer=name, driver="GPKG", promote_to_multi=None,
+            layer_options={"DESCRIPTION": source.description or f"{source.collection} "
+                           f"({source.url})"},
+            layer_metadata={f"locscan_{k}": str(v) for k, v in record.items()},
+        )
+    os.replace(tmp, target)  # the old layer is replaced only now, in one step
+    shutil.rmtree(stage, ignore_errors=True)
+    _record(folder, name, record)
+    _catalogue(folder, name, source)
+    return record
+
+
+def _record(folder: Path, name: str, record: dict) -> None:
+    path = folder / PROVENANCE_FILE
+    data = json.loads(path.read_text()) if path.is_file() else {}
+    data[name] = record
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    os.replace(tmp, path)
+
+
+def _catalogue(folder: Path, name: str, source: Source) -> None:
+    path = folder / settings.catalogue_file
+    data = yaml.safe_load(path.read_text()) if path.is_file() else None
+    data = data or {"layers": {}}
+    entry = {"source": f"layers/{name}.gpkg", "layer": name}
+    if source.role and source.role != name:
+        entry["role"] = source.role
+    if source.fields:
+        entry["fields"] = dict(source.fields)
+    entry |= {k: v for k, v in {"description": source.description,
+                                "license": source.license,
+                                "attribution": source.attribution}.items() if v}
+    data["layers"][name] = entry
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    os.replace(tmp, path)
+
+
+def pull(
+    folder: str | os.PathLike,
+    names: list[str] | None = None,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, dict]:
+    """
+    Pull the named layers (all in ``sources.yaml`` when ``None``) into the region folder.
+
+    Raises
+    ------
+    LocscanError
+        For an unknown layer name; :class:`PullError` when a layer cannot be fetched (the
+        layers pulled before it are kept).
+    """
+    folder = Path(folder)
+    config = load_sources(folder)
+    names = list(config.sources) if names in (None, [], ["all"]) else names
+    unknown = [n for n in names if n not in config.sources]
+    if unknown:
+        raise LocscanError(f"sources {folder / SOURCES_FILE}: no layer(s) {', '.join(unknown)};"
+                           f" known: {', '.join(config.sources)}")
+    done = {}
+    for name in names:
+        done[name] = pull_layer(
+            folder, name, config.sources[name], config.extent_rd, config.tile_size_m,
+            progress=(lambda i, n, name=name: progress(name, i, n)) if progress else None,
+        )
+    return done
+
+
+def status(folder: str | os.PathLike) -> pd.DataFrame:
+    """
+    What is cached in a region folder, from where, when, under which licence.
+
+    Returns
+    -------
+    DataFrame
+        One row per layer in ``sources.yaml`` or ``layers.yaml``: ``source``, ``retrieved``,
+        ``features``, ``license``, ``attribution``, ``file`` and ``state`` (``aanwezig``,
+        ``ontbreekt`` or ``onderbroken``: tiles of an interrupted pull are waiting).
+    """
+    folder = Path(folder)
+    config = load_sources(folder) if (folder / SOURCES_FILE).is_file() else None
+    catalogue = yaml.safe_load((folder / settings.catalogue_file).read_text()) if (
+        folder / settings.catalogue_file).is_file() else {"layers": {}}
+    provenance = json.loads((folder / PROVENANCE_FILE).read_text()) if (
+        folder / PROVENANCE_FILE).is_file() else {}
+    names = list(dict.fromkeys([*(config.sources if config else {}),
+                                *(catalogue or {}).get("layers", {})]))
+    rows = []
+    for name in names:
+        entry = (catalogue or {}).get("layers", {}).get(name, {})
+        src = config.sources.get(name) if config else None
+        rec = provenance.get(name, {})
+        file = folder / entry["source"] if entry.get("source") else None
+        waiting = len(list(_staging(folder, name).glob("tile-*.parquet")))
+        state = "aanwezig" if file is not None and file.exists() else "ontbreekt"
+        if waiting:
+            state = f"onderbroken ({waiting} tegels klaar)"
+        rows.append({
+            "layer": name,
+            "source": f"{src.url} ({src.collection})" if src else entry.get("source", ""),
+            "retrieved": rec.get("retrieved", ""),
+            "features": rec.get("features"),
+            "license": rec.get("license") or (src.license if src else entry.get("license", "")),
+            "attribution": rec.get("attribution") or (src.attribution if src else
+                                                      entry.get("attribution", "")),
+            "state": state,
+        })
+    return pd.DataFrame(rows).set_index("layer") if rows else pd.DataFrame()

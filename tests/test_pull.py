@@ -1,0 +1,139 @@
+"""Pulling layers from online services, against local OGC API Features servers."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import geopandas as gpd
+import pyogrio
+import pytest
+import yaml
+from _servers import oapif_server, point_features
+
+from locscan import pull, settings
+from locscan.layers import load_catalogue, load_layer
+
+
+@pytest.fixture(autouse=True)
+def _fast_retries(monkeypatch):
+    monkeypatch.setattr(settings, "http_retry_delay", 0.05)
+    monkeypatch.setattr(settings, "http_timeout", 10)
+
+
+def _extent(n: int) -> list[float]:
+    pts = gpd.GeoSeries.from_xy(*zip(*[f["geometry"]["coordinates"]
+                                       for f in point_features(n)], strict=True), crs=4326)
+    x0, y0, x1, y1 = pts.to_crs(28992).total_bounds
+    return [float(x0) - 50, float(y0) - 50, float(x1) + 50, float(y1) + 50]
+
+
+def _region(folder, url: str, n: int = 25) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / "sources.yaml").write_text(yaml.safe_dump({
+        "extent_rd": _extent(n), "tile_size_m": 1000,
+        "sources": {"stops": {"kind": "oapif", "url": url, "collection": "perceel",
+                              "id_field": "identificatie", "page_size": 3,
+                              "fields": {"name": "identificatie"},
+                              "license": "CC0", "attribution": "© test"}},
+    }))
+
+
+def test_pull_pages_tiles_and_records_provenance(tmp_path):
+    with oapif_server(25) as (url, log):
+        _region(tmp_path, url)
+        done = pull.pull(tmp_path, ["stops"])
+        requests = log.read_text().splitlines()
+    assert done["stops"]["features"] == 25
+    assert sum("offset=" in r for r in requests) >= 1  # followed a next link
+    assert done["stops"]["tiles"] > 1
+    layer, _ = load_layer("stops", load_catalogue(tmp_path / "layers.yaml").layers["stops"],
+                               tmp_path)
+    assert len(layer) == 25  # features on tile edges are not doubled
+    assert layer.crs.to_epsg() == 28992
+    assert sorted(layer["name"]) == sorted(f"f{i}" for i in range(25))
+    record = json.loads((tmp_path / "provenance.json").read_text())["stops"]
+    assert record["url"] == url
+    assert record["license"] == "CC0"
+    meta = pyogrio.read_info(tmp_path / "layers/stops.gpkg")["layer_metadata"]
+    assert meta["locscan_attribution"] == "© test"
+    table = pull.status(tmp_path)
+    assert table.loc["stops", "state"] == "aanwezig"
+    assert table.loc["stops", "features"] == 25
+
+
+def test_a_busy_server_is_retried(tmp_path):
+    with oapif_server(25, fail_first=2) as (url, log):
+        _region(tmp_path, url)
+        done = pull.pull(tmp_path)
+        assert log.read_text().splitlines()[:3] == ["/collections"] * 3
+    assert done["stops"]["features"] == 25
+
+
+def test_a_server_that_dies_keeps_the_old_layer_and_the_pull_resumes(tmp_path):
+    with oapif_server(25) as (url, _):
+        _region(tmp_path, url)
+        pull.pull(tmp_path)
+    target = tmp_path / "layers/stops.gpkg"
+    before = target.read_bytes()
+    with oapif_server(25, die_after_pages=5) as (url, _):
+        _region(tmp_path, url)
+        with pytest.raises(pull.PullError, match=r"tile \d+ of \d+ could not be fetched.*"
+                                                 r"existing layer is untouched"):
+            pull.pull(tmp_path)
+    assert target.read_bytes() == before
+    state = pull.status(tmp_path).loc["stops", "state"]
+    assert state.startswith("onderbroken")
+    with oapif_server(25) as (url, log):
+        _region(tmp_path, url)
+        done = pull.pull(tmp_path)
+        resumed = [r for r in log.read_text().splitlines() if "/items" in r]
+    assert done["stops"]["features"] == 25
+    total_tiles = done["stops"]["tiles"]
+    fetched_tiles = {r.split("bbox=")[1] for r in resumed if "bbox=" in r}
+    assert len(fetched_tiles) < total_tiles  # the tiles of the first attempt were kept
+    assert pull.status(tmp_path).loc["stops", "state"] == "aanwezig"
+
+
+def test_without_network_the_message_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(settings, "http_retries", 0)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nothing listens there
+    _region(tmp_path, f"http://127.0.0.1:{port}")
+    with pytest.raises(pull.PullError, match="No network or the service is down"):
+        pull.pull(tmp_path)
+    assert not (tmp_path / "layers").exists()
+
+
+def test_unknown_layer_and_bad_sources_file(tmp_path):
+    _region(tmp_path, "http://127.0.0.1:9")
+    with pytest.raises(Exception, match="no layer\\(s\\) parcels; known: stops"):
+        pull.pull(tmp_path, ["parcels"])
+    (tmp_path / "sources.yaml").write_text("extent_rd: [0, 0, 1, 1]\nsources: {x: {kind: ftp}}")
+    with pytest.raises(Exception, match=r"sources .*sources\.yaml"):
+        pull.load_sources(tmp_path)
+
+
+def test_data_commands(tmp_path):
+    from click.testing import CliRunner
+
+    from locscan.cli import main
+
+    with oapif_server(25) as (url, _):
+        _region(tmp_path, url)
+        result = CliRunner().invoke(main, ["data", "pull", "--region", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "stops: 25 objecten uit" in result.output
+    result = CliRunner().invoke(main, ["data", "status", "--region", str(tmp_path)])
+    assert "aanwezig" in result.output
+    assert "© test" in result.output
+
+
+def test_shipped_gmr_sources_are_valid():
+    from _toy import ROOT
+
+    config = pull.load_sources(ROOT / "data/gmr")
+    assert {"municipalities", "parcels", "dwellings", "exclusions"} <= set(config.sources)
+    assert all(s.license and s.attribution for s in config.sources.values())
+    assert config.sources["parcels"].page_size <= 1000
