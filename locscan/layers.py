@@ -107,6 +107,7 @@ ROLES: dict[str, Role] = {
     "ownership": Role(("polygon",), ("class",), description="land ownership with a class"),
     "stops": Role(("point", "polygon"), description="public transport stops"),
     "shops": Role(("point", "polygon"), description="shops (supermarkets)"),
+    "network": Role(("line",), description="road or bike network (an OSM XML file)"),
     "other": Role(("point", "line", "polygon"), description="any other layer"),
 }
 

@@ -44,6 +44,7 @@ __all__ = [
     "count_within",
     "distance_to",
     "dominant_attribute",
+    "network_distance_to",
     "overlap_fraction",
     "sum_within",
 ]
@@ -278,6 +279,36 @@ def dominant_attribute(
     return _frame(candidates, value=value, share=np.clip(share, 0.0, 1.0))
 
 
+def network_distance_to(
+    candidates: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, *, network: Any,
+    max_snap: float = 500.0,
+) -> pd.DataFrame:
+    """
+    Travel distance in metres over a road network to the nearest feature of `layer`.
+
+    `network` names a catalogue layer with role ``network`` (an OSM XML file); the engine
+    passes the built :class:`locscan.network.Network`. One shortest-path run serves all
+    candidates. Candidates more than `max_snap` metres from any road get NaN (unknown).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shapely import Point, box
+    >>> from locscan.network import Network
+    >>> net = Network(np.array([0.0, 1000.0, 1000.0]), np.array([0.0, 0.0, 1000.0]),
+    ...               np.array([0, 1]), np.array([1, 2]), np.array([1000.0, 1000.0]))
+    >>> cands = gpd.GeoDataFrame(geometry=[box(990, 990, 1010, 1010)], crs=28992)
+    >>> sites = gpd.GeoDataFrame(geometry=[Point(0, 10)], crs=28992)
+    >>> network_distance_to(cands, sites, network=net)["value"].round().tolist()
+    [2010.0]
+    """
+    from locscan.network import distances_to
+
+    value = distances_to(network, _geoms(candidates), layer.geometry.to_numpy(),
+                         max_snap=max_snap)
+    return _frame(candidates, value=value)
+
+
 def attribute(candidates: gpd.GeoDataFrame, *, field: str) -> pd.DataFrame:
     """
     The candidate's own attribute `field` (for example ``ownership`` of a parcel).
@@ -322,6 +353,7 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "distance_to": Kind(distance_to, True, "m"),
+    "network_distance_to": Kind(network_distance_to, True, "m"),
     "count_within": Kind(count_within, True, "count"),
     "sum_within": Kind(sum_within, True, "count"),
     "overlap_fraction": Kind(overlap_fraction, True, "fraction"),
@@ -392,7 +424,10 @@ class MeasureSpec(BaseModel):
 
 
 def compute_one(
-    candidates: gpd.GeoDataFrame, spec: MeasureSpec, layer: gpd.GeoDataFrame | None
+    candidates: gpd.GeoDataFrame,
+    spec: MeasureSpec,
+    layer: gpd.GeoDataFrame | None,
+    networks: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """
     Compute one measure; columns are ``spec.name`` and ``spec.name + '__' + extra``.
@@ -406,8 +441,11 @@ def compute_one(
         raise MeasureError("; ".join(problems))
     kind = KINDS[spec.kind]
     args = (candidates, layer) if kind.needs_layer else (candidates,)
+    params = dict(spec.params)
+    if "network" in params:
+        params["network"] = (networks or {})[params["network"]]
     try:
-        out = kind.func(*args, **spec.params)
+        out = kind.func(*args, **params)
     except MeasureError as exc:
         raise MeasureError(f"measure {spec.name!r}: {exc}") from exc
     return out.rename(columns=lambda c: spec.name if c == "value" else f"{spec.name}__{c}")
@@ -445,7 +483,8 @@ def compute(
     >>> compute(cands, {"sites": sites}, specs).round().values.tolist()
     [[3000.0, 500.0]]
     """
-    frames = [compute_one(candidates, s, layers[s.layer] if s.layer else None) for s in specs]
+    frames = [compute_one(candidates, s, layers[s.layer] if s.layer else None, layers)
+              for s in specs]
     return as_categories(pd.concat(frames, axis=1)) if frames else pd.DataFrame(
         index=candidates.index)
 
@@ -462,18 +501,22 @@ def check_specs(specs: Iterable[MeasureSpec], region: Region) -> None:
     problems = []
     for spec in specs:
         problems += spec.problems()
-        if spec.layer and not region.has_layer(spec.layer):
-            problems.append(
-                f"measure {spec.name!r}: layer {spec.layer!r} is not in the catalogue of "
-                f"{region.folder}; layers there: {', '.join(region.catalogue.layers)}"
-            )
+        for name in (spec.layer, spec.params.get("network")):
+            if name and not region.has_layer(name):
+                problems.append(
+                    f"measure {spec.name!r}: layer {name!r} is not in the catalogue of "
+                    f"{region.folder}; layers there: {', '.join(region.catalogue.layers)}"
+                )
     if problems:
         raise MeasureError("; ".join(problems))
 
 
 def _spec_key(region: Region, spec: MeasureSpec, cand_key: str) -> str:
     layer_key = region.fingerprint(spec.layer) if spec.layer else None
-    return _cache.key(MEASURES_VERSION, spec.model_dump(exclude={"label"}), cand_key, layer_key)
+    net = spec.params.get("network")
+    net_key = region.fingerprint(net) if net else None
+    return _cache.key(MEASURES_VERSION, spec.model_dump(exclude={"label"}), cand_key, layer_key,
+                      net_key)
 
 
 def compute_for_region(
@@ -517,10 +560,11 @@ def compute_for_region(
         frames.append(hit if hit is not None and hit.index.equals(cands.index) else None)
     todo = [i for i, frame in enumerate(frames) if frame is None]
     layers = {specs[i].layer: region.layer(specs[i].layer) for i in todo if specs[i].layer}
+    networks = {n: region.network(n) for i in todo if (n := specs[i].params.get("network"))}
     # shapely releases the GIL in its vectorised operations: measures run side by side
     with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
         computed = pool.map(
-            lambda i: compute_one(cands, specs[i], layers.get(specs[i].layer)), todo
+            lambda i: compute_one(cands, specs[i], layers.get(specs[i].layer), networks), todo
         )
         for i, frame in zip(todo, computed, strict=True):
             frames[i] = frame

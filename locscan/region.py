@@ -182,6 +182,26 @@ class Region:
             self.reports[name] = report
         return self._layers[name]
 
+    def network(self, name: str):
+        """Network layer `name` as a :class:`locscan.network.Network`, built once and cached."""
+        from locscan import _cache
+        from locscan.network import Network, load_network
+
+        entry = self._entry(name)
+        if self.catalogue.role_of(name) != "network":
+            raise LayerError(f"layer {name!r} is not a network (role: network, source: .osm)")
+        key = self.fingerprint(name)
+        nodes_path = self.cache_dir / f"network-{name}-{key}-nodes.parquet"
+        edges_path = self.cache_dir / f"network-{name}-{key}-edges.parquet"
+        nodes, edges = _cache.read(nodes_path), _cache.read(edges_path)
+        if nodes is not None and edges is not None:
+            return Network.from_frames(nodes, edges)
+        net = load_network(layers.resolve_source(entry, self.folder), name)
+        nodes, edges = net.to_frames()
+        _cache.write(nodes_path, nodes)
+        _cache.write(edges_path, edges)
+        return net
+
     def fingerprint(self, name: str) -> str:
         """Return the cache key of layer `name` (changes when its file or entry changes)."""
         return layers.fingerprint(name, self._entry(name), self.folder)
