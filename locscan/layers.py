@@ -23,6 +23,7 @@ A catalogue in YAML::
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import os
@@ -50,6 +51,7 @@ __all__ = [
     "LayerEntry",
     "LoadReport",
     "Role",
+    "classify",
     "fingerprint",
     "load_catalogue",
     "load_layer",
@@ -127,6 +129,10 @@ class LayerEntry(BaseModel):
         CRS to assume when the source carries none. A source whose CRS differs is an error.
     fields
         Mapping from attribute name used by locscan to the field name in the source.
+    classes
+        Per attribute, source values (shell-style patterns such as ``Wonen*``, case-insensitive)
+        to the class the criteria use, e.g. ``{class: {"Bedrijf*": Bedrijventerrein}}``;
+        the first matching pattern wins and values that match none are kept as they are.
     where
         Optional OGR SQL attribute filter applied while reading.
     """
@@ -138,6 +144,7 @@ class LayerEntry(BaseModel):
     role: str | None = None
     crs: str | None = None
     fields: dict[str, str] = {}
+    classes: dict[str, dict[str, str]] = {}
     where: str | None = None
     description: str = ""
     license: str | None = None
@@ -194,6 +201,8 @@ class LoadReport:
         The source CRS when the layer was reprojected, else ``None``.
     non_numeric
         Per numeric attribute, how many values were not numbers and became unknown.
+    unclassified
+        Per attribute with ``classes``, the distinct values no pattern matched.
     """
 
     layer: str
@@ -203,6 +212,7 @@ class LoadReport:
     repaired: list[Any] = field(default_factory=list)
     reprojected_from: str | None = None
     non_numeric: dict[str, int] = field(default_factory=dict)
+    unclassified: dict[str, list] = field(default_factory=dict)
 
 
 def load_catalogue(path: str | os.PathLike) -> Catalogue:
@@ -461,6 +471,32 @@ def _check_attributes(
     return gdf
 
 
+def classify(values: pd.Series, patterns: dict[str, str]) -> tuple[pd.Series, list]:
+    """
+    Map source values to classes by shell-style patterns (case-insensitive, first match wins).
+
+    Returns the mapped values (unmatched kept as they are) and the distinct unmatched values.
+
+    Examples
+    --------
+    >>> out, rest = classify(pd.Series(["Wonen - 2", "Bedrijf - 1", "Water", None]),
+    ...                      {"wonen*": "Wonen", "bedrijf*": "Bedrijventerrein"})
+    >>> out.tolist(), rest
+    (['Wonen', 'Bedrijventerrein', 'Water', None], ['Water'])
+    """
+    text = values.astype("string").str.casefold()
+    out = values.astype(object).copy()
+    done = pd.Series(False, index=values.index)
+    for pattern, target in patterns.items():
+        hit = text.str.match(fnmatch.translate(pattern.casefold())).fillna(False).astype(bool)
+        hit &= ~done
+        out[hit] = target
+        done |= hit
+    out[values.isna()] = None
+    rest = sorted(values[~done & values.notna()].astype(str).unique().tolist())
+    return out, rest
+
+
 def load_layer(
     name: str, entry: LayerEntry, base_dir: str | os.PathLike, *, role: str | None = None
 ) -> tuple[gpd.GeoDataFrame, LoadReport]:
@@ -516,6 +552,16 @@ def load_layer(
         gdf = gdf.to_crs(settings.crs)
     gdf = _check_geometry(name, gdf, spec, report, source)
     gdf = _check_attributes(name, gdf, spec, report, source)
+    for attr, patterns in entry.classes.items():
+        if attr not in gdf:
+            raise LayerError(f"{_where(name, source)}: 'classes' names attribute {attr!r}, "
+                             f"which the layer does not have; it has: "
+                             f"{', '.join(c for c in gdf.columns if c != 'geometry')}")
+        gdf[attr], report.unclassified[attr] = classify(gdf[attr], patterns)
+        if report.unclassified[attr]:
+            shown = ", ".join(map(repr, report.unclassified[attr][:5]))
+            warnings.warn(f"{_where(name, source)}: values of {attr!r} that match no class "
+                          f"pattern are kept as they are: {shown}", stacklevel=2)
     gdf = gdf.reset_index(drop=True)
     gdf.attrs["locscan_layer"] = name
     return gdf, report

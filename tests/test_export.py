@@ -83,3 +83,14 @@ def test_to_bytes_matches_write(tmp_path, table):
     path = tmp_path / "x.gpkg"
     path.write_bytes(data)
     assert pyogrio.list_layers(path)[0][0] == "shortlist"
+
+
+def test_geojson_coordinates_match_the_rdnaptrans_reference_point(tmp_path):
+    # RD (155000, 463000) is 52.155173 N, 5.387204 E (RDNAPTRANS2018, Amersfoort); pyproj's
+    # transformation without the grid is within 0.1 m of it (5.3872035, 52.1551723)
+    from shapely import Point
+
+    frame = gdf([Point(155_000, 463_000)], status=["voldoet"])
+    back = pyogrio.read_dataframe(export.write(frame, tmp_path / "p.geojson"))
+    assert back.geometry.x[0] == pytest.approx(5.387204, abs=1e-6)  # 1e-6° ≈ 0.07–0.11 m
+    assert back.geometry.y[0] == pytest.approx(52.155173, abs=1e-6)

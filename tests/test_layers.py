@@ -213,3 +213,31 @@ def test_real_parking_polygons_load_without_capacity_field_error(realdata):
     entry = LayerEntry(source="parking-arnhem/arnhem_e6a_parking_rd.geojson")
     with pytest.raises(LayerError, match="field 'capacity' missing; found: OBJECTID, ID"):
         load_layer("parking", entry, realdata)
+
+
+def test_classes_map_source_values_to_criteria_classes(tmp_path):
+    frame = gdf([box(0, 0, 1, 1)] * 4, bestemming=["Wonen - 1", "Bedrijf - 2", "WONEN", "Water"])
+    frame.to_file(tmp_path / "z.gpkg")
+    entry = LayerEntry(source="z.gpkg", fields={"class": "bestemming"},
+                       classes={"class": {"wonen*": "Wonen", "bedrijf*": "Bedrijventerrein"}})
+    with pytest.warns(UserWarning, match="match no class pattern are kept as they are: 'Water'"):
+        layer, report = load_layer("zoning", entry, tmp_path)
+    assert layer["class"].tolist() == ["Wonen", "Bedrijventerrein", "Wonen", "Water"]
+    assert report.unclassified == {"class": ["Water"]}
+    bad = LayerEntry(source="z.gpkg", fields={"class": "bestemming"},
+                     classes={"kind": {"*": "x"}})
+    with pytest.raises(LayerError, match="'classes' names attribute 'kind'"):
+        load_layer("zoning", bad, tmp_path)
+
+
+@pytest.mark.realdata
+def test_real_imro_plan_classes(realdata):
+    entry = LayerEntry(source="imro-arnhem/NL.IMRO.0202.974-0301.gml", layer="Enkelbestemming",
+                       fields={"class": "naam"}, crs="EPSG:28992",
+                       classes={"class": {"Wonen*": "Wonen", "Groen*": "Groen",
+                                          "Verkeer*": "Verkeer", "Water*": "Water"}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        layer, report = load_layer("zoning", entry, realdata)
+    assert set(layer["class"]) == {"Wonen", "Groen", "Verkeer", "Water"}
+    assert report.unclassified == {"class": []}
