@@ -27,7 +27,7 @@ import pandas as pd
 import pyogrio
 import shapely
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from locscan import settings
 from locscan.errors import LocscanError
@@ -49,11 +49,16 @@ class Source(BaseModel):
     Attributes
     ----------
     kind
-        ``oapif`` (OGC API Features) or ``wfs``.
+        ``oapif`` (OGC API Features), ``wfs``, or ``osm`` (OpenStreetMap through osmnx).
     url
         The service's landing page (OAPIF) or endpoint (WFS).
     collection
         Collection id (OAPIF) or feature type name (WFS).
+    tags
+        OSM tags to select (``{amenity: parking}``), for ``osm``.
+    file
+        For ``osm``: a local OSM XML extract (relative to the region folder) instead of the
+        Overpass API.
     role
         Role in the layer catalogue (see :data:`locscan.layers.ROLES`).
     fields
@@ -71,9 +76,11 @@ class Source(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["oapif", "wfs"]
-    url: str
-    collection: str
+    kind: Literal["oapif", "wfs", "osm"]
+    url: str = ""
+    collection: str = ""
+    tags: dict[str, bool | str | list[str]] = {}
+    file: str | None = None
     role: str | None = None
     fields: dict[str, str] = {}
     id_field: str | None = None
@@ -82,6 +89,15 @@ class Source(BaseModel):
     license: str = ""
     attribution: str = ""
     description: str = ""
+
+
+    @model_validator(mode="after")
+    def _complete(self) -> Source:
+        if self.kind == "osm" and not self.tags:
+            raise ValueError("kind 'osm' needs 'tags' (e.g. {amenity: parking})")
+        if self.kind != "osm" and not (self.url and self.collection):
+            raise ValueError(f"kind {self.kind!r} needs 'url' and 'collection'")
+        return self
 
 
 class Sources(BaseModel):
@@ -170,12 +186,39 @@ def _fetch_tile(source: Source, bounds: np.ndarray) -> gpd.GeoDataFrame:
     return frame[keep]
 
 
+def _fetch_osm(folder: Path, source: Source, extent: tuple[float, ...]) -> gpd.GeoDataFrame:
+    """OSM features with `source.tags` in the extent, from a local extract or Overpass."""
+    import osmnx as ox
+
+    area = gpd.GeoSeries([shapely.box(*extent)], crs=settings.crs).to_crs(settings.geojson_crs)
+    if source.file:
+        frame = ox.features_from_xml(folder / source.file, polygon=area.iloc[0],
+                                     tags=source.tags)
+    else:
+        frame = ox.features_from_polygon(area.iloc[0], tags=source.tags)
+    frame = frame[frame.geom_type.isin(["Point", "Polygon", "MultiPolygon"])]
+    frame = frame.reset_index()
+    frame["osm_id"] = frame["element"].astype(str) + "/" + frame["id"].astype(str)
+    frame = frame.drop(columns=["element", "id"])
+    # OSM tags vary per feature; keep the mapped ones and a few common ones, as text
+    keep = [c for c in {*source.fields.values(), "name", "osm_id"} if c in frame.columns]
+    out = frame[keep].astype(object).where(frame[keep].notna(), None)
+    return gpd.GeoDataFrame(out, geometry=frame.geometry.to_numpy(),
+                            crs=frame.crs).to_crs(settings.crs)
+
+
 def _dedupe(frame: gpd.GeoDataFrame, id_field: str | None) -> gpd.GeoDataFrame:
     if id_field and id_field in frame:
         return frame.drop_duplicates(id_field)
-    key = pd.Series(shapely.to_wkb(frame.geometry.to_numpy()), index=frame.index)
-    attrs = frame.drop(columns=frame.geometry.name).astype(str).agg("|".join, axis=1)
-    return frame[~(key.astype(str) + attrs).duplicated()]
+    key = pd.DataFrame(frame.drop(columns=frame.geometry.name)).assign(
+        _wkb=shapely.to_wkb(frame.geometry.to_numpy(), hex=True))
+    return frame[~key.duplicated().to_numpy()]
+
+
+def _origin(source: Source) -> str:
+    if source.kind == "osm":
+        return f"OpenStreetMap {source.file or 'Overpass API'} {source.tags}"
+    return f"{source.url}, {source.collection}"
 
 
 def _staging(folder: Path, name: str) -> Path:
@@ -211,16 +254,17 @@ def pull_layer(
     folder = Path(folder)
     stage = _staging(folder, name)
     stage.mkdir(parents=True, exist_ok=True)
-    grid = tiles(extent, tile_size)
+    grid = tiles(extent, tile_size) if source.kind != "osm" else np.array([extent], dtype=float)
     for i, bounds in enumerate(grid):
         done = stage / f"tile-{i:05d}.parquet"
         if not done.exists():
             try:
-                frame = _fetch_tile(source, bounds)
+                frame = (_fetch_osm(folder, source, extent) if source.kind == "osm"
+                         else _fetch_tile(source, bounds))
             except Exception as exc:  # GDAL raises several error types for network trouble
                 kept = len(list(stage.glob("tile-*.parquet")))
                 raise PullError(
-                    f"layer {name!r} ({source.url}, {source.collection}): tile {i + 1} of "
+                    f"layer {name!r} ({_origin(source)}): tile {i + 1} of "
                     f"{len(grid)} could not be fetched: {exc}. No network or the service is "
                     f"down? The existing layer is untouched; {kept} tiles are kept and the "
                     "next pull resumes from there."
@@ -235,7 +279,8 @@ def pull_layer(
     layer = _dedupe(pd.concat(parts, ignore_index=True), source.id_field) if parts else (
         gpd.GeoDataFrame(geometry=[], crs=settings.crs))
     record = {
-        "kind": source.kind, "url": source.url, "collection": source.collection,
+        "kind": source.kind, "url": source.url or _origin(source),
+        "collection": source.collection or json.dumps(source.tags),
         "where": source.where, "retrieved": datetime.now(UTC).isoformat(timespec="seconds"),
         "features": len(layer), "license": source.license, "attribution": source.attribution,
         "tiles": len(grid), "extent_rd": list(extent),
@@ -348,7 +393,7 @@ def status(folder: str | os.PathLike) -> pd.DataFrame:
             state = f"onderbroken ({waiting} tegels klaar)"
         rows.append({
             "layer": name,
-            "source": f"{src.url} ({src.collection})" if src else entry.get("source", ""),
+            "source": _origin(src) if src else entry.get("source", ""),
             "retrieved": rec.get("retrieved", ""),
             "features": rec.get("features"),
             "license": rec.get("license") or (src.license if src else entry.get("license", "")),

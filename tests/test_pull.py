@@ -137,3 +137,49 @@ def test_shipped_gmr_sources_are_valid():
     assert {"municipalities", "parcels", "dwellings", "exclusions"} <= set(config.sources)
     assert all(s.license and s.attribution for s in config.sources.values())
     assert config.sources["parcels"].page_size <= 1000
+
+
+def _osm_parking(path) -> None:
+    # RD near Arnhem: a parking node with capacity, a parking area whose capacity is text,
+    # a supermarket node (not parking)
+    pts = gpd.GeoSeries.from_xy([190_000, 190_100, 190_100, 190_200, 190_200, 190_300],
+                                [444_000, 444_000, 444_100, 444_100, 444_000, 444_000],
+                                crs=28992).to_crs(4326)
+    nodes = "".join(f'<node id="{i + 1}" lat="{p.y:.8f}" lon="{p.x:.8f}" version="1">'
+                    + ('<tag k="amenity" v="parking"/><tag k="capacity" v="40"/>' if i == 0
+                       else '<tag k="shop" v="supermarket"/>' if i == 5 else "")
+                    + "</node>" for i, p in enumerate(pts))
+    way = ('<way id="20"><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="5"/><nd ref="2"/>'
+           '<tag k="amenity" v="parking"/><tag k="capacity" v="veel"/>'
+           '<tag k="name" v="P+R Noord"/></way>')
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?><osm version="0.6">{nodes}{way}'
+                    "</osm>")
+
+
+def test_osm_features_from_a_local_extract(tmp_path):
+    _osm_parking(tmp_path / "extract.osm")
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump({
+        "extent_rd": [189_000, 443_000, 191_000, 445_000],
+        "sources": {"parking": {"kind": "osm", "tags": {"amenity": "parking"},
+                                "file": "extract.osm", "fields": {"capacity": "capacity"},
+                                "license": "ODbL 1.0",
+                                "attribution": "© OpenStreetMap contributors"}},
+    }))
+    record = pull.pull(tmp_path)["parking"]
+    assert record["features"] == 2
+    assert record["attribution"] == "© OpenStreetMap contributors"
+    entry = load_catalogue(tmp_path / "layers.yaml").layers["parking"]
+    with pytest.warns(UserWarning, match="'capacity' has 1 values that are not numbers \\('veel'"):
+        layer, _ = load_layer("parking", entry, tmp_path)
+    assert sorted(layer.geom_type) == ["Point", "Polygon"]
+    assert layer.sort_values("capacity")["capacity"].tolist()[0] == 40
+    assert layer["capacity"].isna().sum() == 1
+    area = layer[layer.geom_type == "Polygon"].area.iloc[0]
+    assert area == pytest.approx(100 * 100, rel=1e-3)  # the 100 m square, back in RD
+
+
+def test_osm_source_needs_tags(tmp_path):
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump({
+        "extent_rd": [0, 0, 1, 1], "sources": {"parking": {"kind": "osm"}}}))
+    with pytest.raises(Exception, match="kind 'osm' needs 'tags'"):
+        pull.load_sources(tmp_path)
