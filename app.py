@@ -335,6 +335,10 @@ def _capacity_page() -> None:
         st.success(f"{len(suggestion.sites)} locaties op de shortlist gezet.")
 
 
+attributions = sorted({e.attribution for e in region.catalogue.layers.values() if e.attribution})
+st.sidebar.caption("Bronnen: " + ("; ".join(attributions) if attributions else
+                                  region.meta.label))
+
 st.navigation([
     st.Page(_longlist_page, title="Longlist en shortlist", url_path="longlist", default=True),
     st.Page(_capacity_page, title="Opgave & capaciteit", url_path="capaciteit"),

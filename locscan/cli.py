@@ -149,6 +149,10 @@ def _print_summary(result: longlist.Result, region: Region, subregio: str | None
         click.echo(summary["criteria"].to_string())
         click.echo("\nPer subregio en gemeente:")
         click.echo(areas.to_string())
+        differ = longlist.radius_vs_network(result)
+        if not differ.empty:
+            click.echo("\nHemelsbreed tegenover over de weg (aantal locaties dat verschilt):")
+            click.echo(differ.to_string(index=False))
 
 
 @main.command("scan")

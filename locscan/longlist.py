@@ -28,7 +28,10 @@ from locscan.errors import CriteriaError
 from locscan.region import RegionMeta
 from locscan.units import UNITS, format_number, format_value
 
-__all__ = ["STATUS", "Result", "build", "explain", "reasons", "summary", "table"]
+__all__ = [
+    "STATUS", "Result", "build", "explain", "input_caption", "radius_vs_network", "reasons",
+    "summary", "table",
+]
 
 #: overall status of a candidate
 STATUS = {"pass": "voldoet", "check": "te controleren", "fail": "valt af"}
@@ -406,3 +409,34 @@ def input_caption(criteria: Criteria, cid: str) -> str:
         symbol = "(fractie)"
     relation = _HOLDS.get(getattr(crit, "op", ""), "")
     return f"{crit.label} ({relation} … {symbol})".replace(" … )", " …)")
+
+
+def radius_vs_network(result: Result) -> pd.DataFrame:
+    """
+    Where straight-line and travel-distance criteria to the same layer disagree.
+
+    Per pair of criteria, how many candidates pass one and fail the other.
+
+    Returns
+    -------
+    DataFrame
+        One row per pair: ``hemelsbreed``, ``over de weg``, ``alleen hemelsbreed``
+        (pass by radius, fail by road) and ``alleen over de weg``; empty when the criteria
+        have no such pair.
+    """
+    crit = result.criteria
+    by_layer: dict[str, dict[str, HardCriterion]] = {}
+    for c in crit.hard:
+        spec = crit.measures[c.measure]
+        if spec.kind in ("distance_to", "network_distance_to") and spec.layer:
+            by_layer.setdefault(spec.layer, {})[spec.kind] = c
+    rows = []
+    for layer, pair in by_layer.items():
+        if len(pair) == 2:
+            radius = result.evaluation[pair["distance_to"].id] == PASS
+            road = result.evaluation[pair["network_distance_to"].id] == PASS
+            rows.append({"laag": layer, "hemelsbreed": pair["distance_to"].id,
+                         "over de weg": pair["network_distance_to"].id,
+                         "alleen hemelsbreed": int((radius & ~road).sum()),
+                         "alleen over de weg": int((road & ~radius).sum())})
+    return pd.DataFrame(rows)
