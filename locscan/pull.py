@@ -150,12 +150,14 @@ def _gdal_source(source: Source) -> str:
 
 
 @contextmanager
-def _gdal_http() -> Iterator[None]:
-    """Retries with back-off for busy servers (GDAL's own HTTP retry), and a timeout."""
+def _gdal_http(page_size: int | None = None) -> Iterator[None]:
+    """Retries with back-off for busy servers (GDAL's own HTTP retry), a timeout, paging."""
     options = {"GDAL_HTTP_MAX_RETRY": settings.http_retries,
                "GDAL_HTTP_RETRY_DELAY": settings.http_retry_delay,
                "GDAL_HTTP_TIMEOUT": settings.http_timeout,
                "OGR_WFS_PAGING_ALLOWED": "ON"}
+    if page_size:
+        options["OGR_WFS_PAGE_SIZE"] = page_size
     before = {k: os.environ.get(k) for k in options}
     os.environ.update({k: str(v) for k, v in options.items()})
     try:
@@ -170,16 +172,25 @@ def _gdal_http() -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _fetch_tile(source: Source, bounds: np.ndarray) -> gpd.GeoDataFrame:
-    box = gpd.GeoSeries([shapely.box(*bounds)], crs=settings.crs).to_crs(settings.geojson_crs)
-    options = {"PAGE_SIZE": str(source.page_size)}
+def _service_crs(source: Source) -> str:
+    """The CRS the service's layer is in (bounding boxes are sent in it)."""
     with _gdal_http():
+        crs = pyogrio.read_info(_gdal_source(source), layer=source.collection)["crs"]
+    return crs or settings.geojson_crs
+
+
+def _fetch_tile(source: Source, bounds: np.ndarray, crs: str) -> gpd.GeoDataFrame:
+    box = gpd.GeoSeries([shapely.box(*bounds)], crs=settings.crs).to_crs(crs)
+    options = {"PAGE_SIZE": str(source.page_size)}
+    if source.kind == "wfs":
+        options["PAGING_ALLOWED"] = "ON"
+    with _gdal_http(source.page_size):
         frame = pyogrio.read_dataframe(
             _gdal_source(source), layer=source.collection, bbox=tuple(box.total_bounds),
             where=source.where, **options,
         )
     if frame.crs is None:
-        frame = frame.set_crs(settings.geojson_crs)
+        frame = frame.set_crs(crs)
     frame = frame.to_crs(settings.crs)
     # keep what lies in this tile; a feature on a tile edge is in both (deduplicated later)
     keep = shapely.intersects(frame.geometry.to_numpy(), shapely.box(*bounds))
@@ -255,12 +266,16 @@ def pull_layer(
     stage = _staging(folder, name)
     stage.mkdir(parents=True, exist_ok=True)
     grid = tiles(extent, tile_size) if source.kind != "osm" else np.array([extent], dtype=float)
+    crs: str | None = None
     for i, bounds in enumerate(grid):
         done = stage / f"tile-{i:05d}.parquet"
         if not done.exists():
             try:
-                frame = (_fetch_osm(folder, source, extent) if source.kind == "osm"
-                         else _fetch_tile(source, bounds))
+                if source.kind == "osm":
+                    frame = _fetch_osm(folder, source, extent)
+                else:
+                    crs = crs or _service_crs(source)
+                    frame = _fetch_tile(source, bounds, crs)
             except Exception as exc:  # GDAL raises several error types for network trouble
                 kept = len(list(stage.glob("tile-*.parquet")))
                 raise PullError(

@@ -170,5 +170,26 @@ def point_features(n: int, x0: float = 5.9, y0: float = 51.9) -> list[dict]:
             for i in range(n)]
 
 
+@contextmanager
+def wfs_server(n_features: int, page: int = 10):
+    """The WFS of ``_wfs.py`` in a child process; yields (endpoint URL, request log path)."""
+    folder = Path(tempfile.mkdtemp(prefix="wfs-"))
+    port_file, log = folder / "port", folder / "requests.log"
+    log.touch()
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("_wfs.py")),
+                             "--features", str(n_features), "--page", str(page),
+                             "--port-file", str(port_file), "--log", str(log)])
+    try:
+        deadline = time.monotonic() + 20
+        while not port_file.exists() or not port_file.read_text().strip():
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("test server did not start")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port_file.read_text().strip()}/wfs", log
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 if __name__ == "__main__":
     _serve()

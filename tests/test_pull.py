@@ -183,3 +183,24 @@ def test_osm_source_needs_tags(tmp_path):
         "extent_rd": [0, 0, 1, 1], "sources": {"parking": {"kind": "osm"}}}))
     with pytest.raises(Exception, match="kind 'osm' needs 'tags'"):
         pull.load_sources(tmp_path)
+
+
+def test_wfs_with_paging(tmp_path):
+    from _servers import wfs_server
+
+    with wfs_server(25, page=10) as (url, log):
+        (tmp_path / "sources.yaml").write_text(yaml.safe_dump({
+            "extent_rd": [189_000, 443_000, 193_000, 445_000], "tile_size_m": 5000,
+            "sources": {"cores": {"kind": "wfs", "url": url, "collection": "test:kernen",
+                                  "page_size": 10, "fields": {"name": "naam"},
+                                  "license": "CC0", "attribution": "test"}},
+        }))
+        record = pull.pull(tmp_path)["cores"]
+        requests = log.read_text()
+    assert record["features"] == 25
+    assert "STARTINDEX=20" in requests.upper()  # three pages of at most 10
+    assert "%3CBBOX%3E" in requests.upper()  # the tile as a filter
+    layer, _ = load_layer("cores", load_catalogue(tmp_path / "layers.yaml").layers["cores"],
+                          tmp_path)
+    assert layer.crs.to_epsg() == 28992
+    assert layer.geometry.x.min() == 190_000  # served in RD New, kept exactly
