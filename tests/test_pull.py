@@ -191,16 +191,16 @@ def test_wfs_with_paging(tmp_path):
     with wfs_server(25, page=10) as (url, log):
         (tmp_path / "sources.yaml").write_text(yaml.safe_dump({
             "extent_rd": [189_000, 443_000, 193_000, 445_000], "tile_size_m": 5000,
-            "sources": {"cores": {"kind": "wfs", "url": url, "collection": "test:kernen",
+            "sources": {"stops": {"kind": "wfs", "url": url, "collection": "test:kernen",
                                   "page_size": 10, "fields": {"name": "naam"},
                                   "license": "CC0", "attribution": "test"}},
         }))
-        record = pull.pull(tmp_path)["cores"]
+        record = pull.pull(tmp_path)["stops"]
         requests = log.read_text()
     assert record["features"] == 25
     assert "STARTINDEX=20" in requests.upper()  # three pages of at most 10
     assert "%3CBBOX%3E" in requests.upper()  # the tile as a filter
-    layer, _ = load_layer("cores", load_catalogue(tmp_path / "layers.yaml").layers["cores"],
+    layer, _ = load_layer("stops", load_catalogue(tmp_path / "layers.yaml").layers["stops"],
                           tmp_path)
     assert layer.crs.to_epsg() == 28992
     assert layer.geometry.x.min() == 190_000  # served in RD New, kept exactly
