@@ -174,7 +174,7 @@ class Criteria(BaseModel):
             if not isinstance(decl, dict) or "params" in decl:  # a spec, not a declaration
                 out[name] = decl
                 continue
-            known = {"kind", "layer", "unit", "label"}
+            known = {"kind", "layer", "unit", "label", "if_missing"}
             params = {k: v for k, v in decl.items() if k not in known}
             out[name] = {"name": name, "params": params} | {
                 k: v for k, v in decl.items() if k in known
@@ -594,6 +594,7 @@ def to_yaml(criteria: Criteria) -> str:
         | spec.params
         | ({"unit": spec.unit} if spec.unit else {})
         | ({"label": spec.label} if spec.label else {})
+        | ({"if_missing": spec.if_missing} if spec.if_missing != "error" else {})
         for name, spec in criteria.measures.items()
     }
     data["hard"] = [c.model_dump(exclude_defaults=True) | {"op": c.op, "value": c.value}

@@ -16,10 +16,11 @@ recomputes geometry.
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -381,6 +382,10 @@ class MeasureSpec(BaseModel):
         Unit of the value; defaults to the kind's unit (``m``, ``m2``, ``fraction``, ``count``).
     label
         Dutch label for the UI and exports.
+    if_missing
+        What a missing layer (not in the region's catalogue) or candidate attribute means:
+        ``error`` (default) or ``unknown``, for data that regions may not have (ownership is
+        not open data): every value is then unknown, with a warning.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -391,6 +396,7 @@ class MeasureSpec(BaseModel):
     params: dict[str, Any] = {}
     unit: str | None = None
     label: str = ""
+    if_missing: Literal["error", "unknown"] = "error"
 
     @property
     def value_unit(self) -> str | None:
@@ -423,6 +429,19 @@ class MeasureSpec(BaseModel):
         return out
 
 
+def _missing(candidates: gpd.GeoDataFrame, spec: MeasureSpec, layer: Any) -> str | None:
+    """The warning for optional data the region lacks (``if_missing: unknown``), else None."""
+    if spec.if_missing != "unknown" or spec.kind not in KINDS:
+        return None
+    if KINDS[spec.kind].needs_layer and layer is None:
+        what = f"layer {spec.layer!r}"
+    elif spec.kind == "attribute" and spec.params.get("field") not in candidates:
+        what = f"attribute {spec.params.get('field')!r}"
+    else:
+        return None
+    return f"measure {spec.name!r}: the region has no {what}; every value is unknown"
+
+
 def compute_one(
     candidates: gpd.GeoDataFrame,
     spec: MeasureSpec,
@@ -440,6 +459,10 @@ def compute_one(
     if problems := spec.problems():
         raise MeasureError("; ".join(problems))
     kind = KINDS[spec.kind]
+    if (missing := _missing(candidates, spec, layer)) is not None:
+        warnings.warn(missing, stacklevel=2)
+        return pd.DataFrame({spec.name: np.full(len(candidates), np.nan)},
+                            index=candidates.index)
     args = (candidates, layer) if kind.needs_layer else (candidates,)
     params = dict(spec.params)
     if "network" in params:
@@ -502,7 +525,7 @@ def check_specs(specs: Iterable[MeasureSpec], region: Region) -> None:
     for spec in specs:
         problems += spec.problems()
         for name in (spec.layer, spec.params.get("network")):
-            if name and not region.has_layer(name):
+            if name and not region.has_layer(name) and spec.if_missing == "error":
                 problems.append(
                     f"measure {spec.name!r}: layer {name!r} is not in the catalogue of "
                     f"{region.folder}; layers there: {', '.join(region.catalogue.layers)}"
@@ -512,7 +535,8 @@ def check_specs(specs: Iterable[MeasureSpec], region: Region) -> None:
 
 
 def _spec_key(region: Region, spec: MeasureSpec, cand_key: str) -> str:
-    layer_key = region.fingerprint(spec.layer) if spec.layer else None
+    layer_key = region.fingerprint(spec.layer) if spec.layer and region.has_layer(
+        spec.layer) else None
     net = spec.params.get("network")
     net_key = region.fingerprint(net) if net else None
     return _cache.key(MEASURES_VERSION, spec.model_dump(exclude={"label"}), cand_key, layer_key,
@@ -559,7 +583,16 @@ def compute_for_region(
         hit = _cache.read(path) if cache else None
         frames.append(hit if hit is not None and hit.index.equals(cands.index) else None)
     todo = [i for i, frame in enumerate(frames) if frame is None]
-    layers = {specs[i].layer: region.layer(specs[i].layer) for i in todo if specs[i].layer}
+    layers = {specs[i].layer: region.layer(specs[i].layer) for i in todo
+              if specs[i].layer and region.has_layer(specs[i].layer)}
+    unknown = set()
+    for i in list(todo):  # optional data the region lacks: unknown, warned here, not in threads
+        if (missing := _missing(cands, specs[i], layers.get(specs[i].layer))) is not None:
+            warnings.warn(missing, stacklevel=2)
+            frames[i] = pd.DataFrame({specs[i].name: np.full(len(cands), np.nan)},
+                                     index=cands.index)
+            todo.remove(i)
+            unknown.add(i)
     networks = {n: region.network(n) for i in todo if (n := specs[i].params.get("network"))}
     # shapely releases the GIL in its vectorised operations: measures run side by side
     with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
@@ -572,7 +605,7 @@ def compute_for_region(
                 _cache.write(paths[i], frame)
     if on_measure:
         for i, spec in enumerate(specs):
-            on_measure(spec, i not in todo)
+            on_measure(spec, i not in todo and i not in unknown)
     table = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=cands.index)
     return cands, as_categories(table)
 

@@ -163,3 +163,21 @@ def test_rectangle_fast_path_gives_the_overlay_areas():
     fast = measures._intersection_areas(cands, targets, i_c, i_t)
     exact = shapely.area(shapely.intersection(cands[i_c], targets[i_t]))
     np.testing.assert_allclose(fast, exact, rtol=1e-9, atol=1e-9)
+
+
+def test_missing_optional_data_is_unknown_with_a_warning(toy_region):
+    specs = [MeasureSpec(name="owner", kind="dominant_attribute", layer="ownership",
+                         params={"field": "class"}, if_missing="unknown"),
+             MeasureSpec(name="height", kind="attribute", params={"field": "height"},
+                         if_missing="unknown")]
+    with pytest.warns(UserWarning, match="every value is unknown") as record:
+        _, table = measures.compute_for_region(Region(toy_region), specs, cache=False)
+    assert sorted(str(w.message) for w in record) == [
+        "measure 'height': the region has no attribute 'height'; every value is unknown",
+        "measure 'owner': the region has no layer 'ownership'; every value is unknown"]
+    assert table["owner"].isna().all()
+    assert table["height"].isna().all()
+    strict = MeasureSpec(name="owner", kind="dominant_attribute", layer="ownership",
+                         params={"field": "class"})
+    with pytest.raises(MeasureError, match="layer 'ownership' is not in the catalogue"):
+        measures.compute_for_region(Region(toy_region), [strict], cache=False)
