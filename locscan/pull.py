@@ -49,7 +49,9 @@ class Source(BaseModel):
     Attributes
     ----------
     kind
-        ``oapif`` (OGC API Features), ``wfs``, or ``osm`` (OpenStreetMap through osmnx).
+        ``oapif`` (OGC API Features), ``wfs``, ``osm`` (OpenStreetMap through osmnx), or
+        ``manual``: not open data or no service; the region supplies the layer itself
+        (``description`` says how), and ``data status`` reports it while it is missing.
     url
         The service's landing page (OAPIF) or endpoint (WFS).
     collection
@@ -76,7 +78,7 @@ class Source(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["oapif", "wfs", "osm"]
+    kind: Literal["oapif", "wfs", "osm", "manual"]
     url: str = ""
     collection: str = ""
     tags: dict[str, bool | str | list[str]] = {}
@@ -95,7 +97,7 @@ class Source(BaseModel):
     def _complete(self) -> Source:
         if self.kind == "osm" and not self.tags:
             raise ValueError("kind 'osm' needs 'tags' (e.g. {amenity: parking})")
-        if self.kind != "osm" and not (self.url and self.collection):
+        if self.kind in ("oapif", "wfs") and not (self.url and self.collection):
             raise ValueError(f"kind {self.kind!r} needs 'url' and 'collection'")
         return self
 
@@ -227,6 +229,8 @@ def _dedupe(frame: gpd.GeoDataFrame, id_field: str | None) -> gpd.GeoDataFrame:
 
 
 def _origin(source: Source) -> str:
+    if source.kind == "manual":
+        return "eigen laag (zie de beschrijving in sources.yaml)"
     if source.kind == "osm":
         return f"OpenStreetMap {source.file or 'Overpass API'} {source.tags}"
     return f"{source.url}, {source.collection}"
@@ -363,11 +367,16 @@ def pull(
     """
     folder = Path(folder)
     config = load_sources(folder)
-    names = list(config.sources) if names in (None, [], ["all"]) else names
+    everything = names in (None, [], ["all"])
+    names = [n for n, s in config.sources.items() if s.kind != "manual"] if everything else names
     unknown = [n for n in names if n not in config.sources]
     if unknown:
         raise LocscanError(f"sources {folder / SOURCES_FILE}: no layer(s) {', '.join(unknown)};"
                            f" known: {', '.join(config.sources)}")
+    manual = [n for n in names if config.sources[n].kind == "manual"]
+    if manual:
+        raise LocscanError(f"layer(s) {', '.join(manual)} cannot be pulled: the region "
+                           "supplies them itself (see their description in sources.yaml)")
     done = {}
     for name in names:
         done[name] = pull_layer(
@@ -404,6 +413,8 @@ def status(folder: str | os.PathLike) -> pd.DataFrame:
         file = folder / entry["source"] if entry.get("source") else None
         waiting = len(list(_staging(folder, name).glob("tile-*.parquet")))
         state = "aanwezig" if file is not None and file.exists() else "ontbreekt"
+        if state == "ontbreekt" and src is not None and src.kind == "manual":
+            state = "ontbreekt (geen open bron: lever een eigen laag aan)"
         if waiting:
             state = f"onderbroken ({waiting} tegels klaar)"
         rows.append({

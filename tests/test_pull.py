@@ -135,7 +135,10 @@ def test_shipped_gmr_sources_are_valid():
 
     config = pull.load_sources(ROOT / "data/gmr")
     assert {"municipalities", "parcels", "dwellings", "exclusions"} <= set(config.sources)
-    assert all(s.license and s.attribution for s in config.sources.values())
+    pulled = [s for s in config.sources.values() if s.kind != "manual"]
+    assert all(s.license and s.attribution for s in pulled)
+    assert {n for n, s in config.sources.items() if s.kind == "manual"} == {
+        "work_sites", "ownership", "cores", "zoning", "business_parks"}
     assert config.sources["parcels"].page_size <= 1000
 
 
@@ -204,3 +207,15 @@ def test_wfs_with_paging(tmp_path):
                           tmp_path)
     assert layer.crs.to_epsg() == 28992
     assert layer.geometry.x.min() == 190_000  # served in RD New, kept exactly
+
+
+def test_manual_layers_are_reported_not_pulled(tmp_path):
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump({
+        "extent_rd": [0, 0, 1, 1],
+        "sources": {"ownership": {"kind": "manual", "role": "ownership",
+                                  "description": "eigen vastgoedregister"}}}))
+    with pytest.raises(Exception, match="ownership cannot be pulled: the region supplies"):
+        pull.pull(tmp_path, ["ownership"])
+    assert pull.pull(tmp_path) == {}  # 'all' skips them
+    state = pull.status(tmp_path).loc["ownership", "state"]
+    assert state == "ontbreekt (geen open bron: lever een eigen laag aan)"
