@@ -16,7 +16,8 @@ def test_demo_has_every_role_and_says_it_is_demo(small_demo):
     assert region.meta.demo
     assert demo.DEMO_LABEL in region.meta.label
     roles = {region.catalogue.role_of(n) for n in region.catalogue.layers}
-    assert roles == set(ROLES) - {"ownership", "other"}  # ownership is a parcel attribute
+    # ownership is a parcel attribute; the demo has no road network (an OSM file)
+    assert roles == set(ROLES) - {"ownership", "other", "network"}
     for name in region.catalogue.layers:
         info = pyogrio.read_info(small_demo / "demo.gpkg", layer=name)
         assert info["layer_metadata"]["locscan_demo"] == "true"
