@@ -121,29 +121,35 @@ def _oapif_handler(b: Behaviour, collection: str):
 
 
 @contextmanager
-def oapif_server(n_features: int, collection: str = "perceel", *, fail_first: int = 0,
-                 die_after_pages: int | None = None):
-    """
-    An OGC API Features server in a child process; yields (base URL, request log path).
-    """
-    folder = Path(tempfile.mkdtemp(prefix="oapif-"))
+def _child_server(script: str, prefix: str, args: list[str], path: str = ""):
+    """Run `script` as a server in a child process; yields (base URL + path, request log)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     port_file, log = folder / "port", folder / "requests.log"
     log.touch()
-    cmd = [sys.executable, __file__, "--features", str(n_features), "--collection", collection,
-           "--fail-first", str(fail_first), "--port-file", str(port_file), "--log", str(log)]
-    if die_after_pages is not None:
-        cmd += ["--die-after-pages", str(die_after_pages)]
-    proc = subprocess.Popen(cmd)
+    proc = subprocess.Popen([sys.executable, script, *args, "--port-file", str(port_file),
+                             "--log", str(log)])
     try:
         deadline = time.monotonic() + 20
         while not port_file.exists() or not port_file.read_text().strip():
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise RuntimeError("test server did not start")
             time.sleep(0.05)
-        yield f"http://127.0.0.1:{port_file.read_text().strip()}", log
+        yield f"http://127.0.0.1:{port_file.read_text().strip()}{path}", log
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@contextmanager
+def oapif_server(n_features: int, collection: str = "perceel", *, fail_first: int = 0,
+                 die_after_pages: int | None = None):
+    """An OGC API Features server in a child process; yields (base URL, request log path)."""
+    args = ["--features", str(n_features), "--collection", collection,
+            "--fail-first", str(fail_first)]
+    if die_after_pages is not None:
+        args += ["--die-after-pages", str(die_after_pages)]
+    with _child_server(__file__, "oapif-", args) as served:
+        yield served
 
 
 def _serve() -> None:
@@ -173,22 +179,9 @@ def point_features(n: int, x0: float = 5.9, y0: float = 51.9) -> list[dict]:
 @contextmanager
 def wfs_server(n_features: int, page: int = 10):
     """The WFS of ``_wfs.py`` in a child process; yields (endpoint URL, request log path)."""
-    folder = Path(tempfile.mkdtemp(prefix="wfs-"))
-    port_file, log = folder / "port", folder / "requests.log"
-    log.touch()
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("_wfs.py")),
-                             "--features", str(n_features), "--page", str(page),
-                             "--port-file", str(port_file), "--log", str(log)])
-    try:
-        deadline = time.monotonic() + 20
-        while not port_file.exists() or not port_file.read_text().strip():
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("test server did not start")
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port_file.read_text().strip()}/wfs", log
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    args = ["--features", str(n_features), "--page", str(page)]
+    with _child_server(str(Path(__file__).with_name("_wfs.py")), "wfs-", args, "/wfs") as served:
+        yield served
 
 
 if __name__ == "__main__":
