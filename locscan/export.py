@@ -19,7 +19,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from locscan import __version__, settings
+from locscan import __version__, rdnap, settings
 from locscan.criteria import Criteria
 from locscan.errors import LocscanError
 from locscan.region import Region
@@ -129,7 +129,7 @@ def write(
             f"output {path}: unknown format {path.suffix!r}; use one of {', '.join(FORMATS)}"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    out = _storable(gdf.to_crs(settings.crs) if gdf.crs else gdf)
+    out = _storable(rdnap.to_crs(gdf, settings.crs) if gdf.crs else gdf)
     if fmt.driver is None:
         table = _with_points(out)
         if path.suffix.lower() == ".csv":
@@ -138,7 +138,7 @@ def write(
         else:
             _write_excel(table, path, description, metadata or {}, labels or {})
         return path
-    out = out.to_crs(fmt.crs)
+    out = rdnap.to_crs(out, fmt.crs)
     options = dict(fmt.options)
     if description:
         options["DESCRIPTION"] = description
@@ -158,7 +158,7 @@ def write(
 
 def _with_points(out: gpd.GeoDataFrame) -> pd.DataFrame:
     points = gpd.GeoSeries(shapely.point_on_surface(out.geometry.to_numpy()), crs=out.crs)
-    wgs = points.to_crs(settings.geojson_crs)
+    wgs = rdnap.to_crs(points, settings.geojson_crs)
     table = pd.DataFrame(out.drop(columns=out.geometry.name))
     return table.assign(x_rd=points.x.round(2).to_numpy(), y_rd=points.y.round(2).to_numpy(),
                         lon=wgs.x.round(7).to_numpy(), lat=wgs.y.round(7).to_numpy())

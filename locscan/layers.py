@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from locscan import settings
+from locscan import rdnap, settings
 from locscan.errors import LayerError
 
 __all__ = [
@@ -549,7 +549,7 @@ def load_layer(
         gdf = gdf.set_crs(crs)
     if not crs.equals(CRS.from_user_input(settings.crs)):
         report.reprojected_from = crs.to_string()
-        gdf = gdf.to_crs(settings.crs)
+        gdf = rdnap.to_crs(gdf, settings.crs)
     gdf = _check_geometry(name, gdf, spec, report, source)
     gdf = _check_attributes(name, gdf, spec, report, source)
     for attr, patterns in entry.classes.items():

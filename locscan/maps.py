@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement, Template
 
-from locscan import settings
+from locscan import rdnap, settings
 from locscan.longlist import STATUS
 from locscan.region import RegionMeta
 
@@ -107,7 +107,7 @@ def _wgs84(gdf: gpd.GeoDataFrame, simplify: float = 0.0) -> gpd.GeoDataFrame:
     if simplify:
         geoms = shapely.simplify(geoms, simplify, preserve_topology=True)
     out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
-    out = out.to_crs(settings.geojson_crs)
+    out = rdnap.to_crs(out, settings.geojson_crs)
     rounded = shapely.transform(out.geometry.to_numpy(), lambda xy: np.round(xy, 6))
     return out.set_geometry(gpd.GeoSeries(rounded, index=out.index, crs=out.crs))
 

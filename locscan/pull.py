@@ -29,7 +29,7 @@ import shapely
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from locscan import settings
+from locscan import rdnap, settings
 from locscan.errors import LocscanError
 
 __all__ = ["PullError", "Source", "Sources", "load_sources", "pull", "status", "tiles"]
@@ -182,7 +182,7 @@ def _service_crs(source: Source) -> str:
 
 
 def _fetch_tile(source: Source, bounds: np.ndarray, crs: str) -> gpd.GeoDataFrame:
-    box = gpd.GeoSeries([shapely.box(*bounds)], crs=settings.crs).to_crs(crs)
+    box = rdnap.to_crs(gpd.GeoSeries([shapely.box(*bounds)], crs=settings.crs), crs)
     options = {"PAGE_SIZE": str(source.page_size)}
     if source.kind == "wfs":
         options["PAGING_ALLOWED"] = "ON"
@@ -193,7 +193,7 @@ def _fetch_tile(source: Source, bounds: np.ndarray, crs: str) -> gpd.GeoDataFram
         )
     if frame.crs is None:
         frame = frame.set_crs(crs)
-    frame = frame.to_crs(settings.crs)
+    frame = rdnap.to_crs(frame, settings.crs)
     # keep what lies in this tile; a feature on a tile edge is in both (deduplicated later)
     keep = shapely.intersects(frame.geometry.to_numpy(), shapely.box(*bounds))
     return frame[keep]
@@ -203,7 +203,8 @@ def _fetch_osm(folder: Path, source: Source, extent: tuple[float, ...]) -> gpd.G
     """OSM features with `source.tags` in the extent, from a local extract or Overpass."""
     import osmnx as ox
 
-    area = gpd.GeoSeries([shapely.box(*extent)], crs=settings.crs).to_crs(settings.geojson_crs)
+    area = rdnap.to_crs(gpd.GeoSeries([shapely.box(*extent)], crs=settings.crs),
+                        settings.geojson_crs)
     if source.file:
         frame = ox.features_from_xml(folder / source.file, polygon=area.iloc[0],
                                      tags=source.tags)
@@ -216,8 +217,8 @@ def _fetch_osm(folder: Path, source: Source, extent: tuple[float, ...]) -> gpd.G
     # OSM tags vary per feature; keep the mapped ones and a few common ones, as text
     keep = [c for c in {*source.fields.values(), "name", "osm_id"} if c in frame.columns]
     out = frame[keep].astype(object).where(frame[keep].notna(), None)
-    return gpd.GeoDataFrame(out, geometry=frame.geometry.to_numpy(),
-                            crs=frame.crs).to_crs(settings.crs)
+    return rdnap.to_crs(gpd.GeoDataFrame(out, geometry=frame.geometry.to_numpy(), crs=frame.crs),
+                        settings.crs)
 
 
 def _dedupe(frame: gpd.GeoDataFrame, id_field: str | None) -> gpd.GeoDataFrame:
