@@ -357,14 +357,19 @@ def data_pull(region_dir: Path, layers: str) -> None:
         bar.n = done
         bar.refresh()
 
+    failure = None
     try:
         records = pull.pull(region_dir, names, progress=progress)
+    except pull.PullError as exc:
+        records, failure = exc.done, exc
     finally:
         for bar in bars.values():
             bar.close()
     for name, record in records.items():
         click.echo(f"{name}: {record['features']} objecten uit {record['url']} "
                    f"({record['collection']}), {record['license']}, {record['attribution']}")
+    if failure is not None:
+        raise failure
 
 
 @data_group.command("status")

@@ -2,19 +2,25 @@
 
 A region's ``sources.yaml`` says, per layer, where it comes from: an OGC API Features
 collection or a WFS feature type (read through GDAL's OAPIF and WFS drivers, which page through
-the results and retry), with the attribute mapping, licence and attribution. A pull fetches the
-region's extent in tiles, keeps each finished tile so an interrupted pull resumes where it
-stopped, then writes the layer to ``layers/<name>.gpkg`` through a temporary file that replaces
+the results and retry), a downloadable file (GeoPackage, GML, GeoJSON, also inside a zip; read
+through GDAL's ``/vsicurl/`` and ``/vsizip/``), the download links of an Atom feed (INSPIRE
+download services, e.g. Ruimtelijke plannen on PDOK) or OpenStreetMap, with the attribute
+mapping, licence and attribution. A pull fetches the region's extent in tiles (or one download
+at a time), keeps each finished part so an interrupted pull resumes where it stopped, then
+writes the layer to ``layers/<name>.gpkg`` through a temporary file that replaces
 the old one only when complete, and records where it came from (``provenance.json`` and the
 GeoPackage's layer metadata) and updates ``layers.yaml``.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
+import re
 import shutil
 import warnings
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -39,7 +45,19 @@ SOURCES_FILE = "sources.yaml"
 
 
 class PullError(LocscanError):
-    """A layer could not be fetched; what was there before is untouched."""
+    """
+    A layer could not be fetched; what was there before is untouched.
+
+    Attributes
+    ----------
+    done : dict
+        Provenance records of the layers that were pulled in the same run before or after the
+        failing ones (:func:`pull` goes on with the other layers).
+    """
+
+    def __init__(self, message: str, done: dict | None = None) -> None:
+        super().__init__(message)
+        self.done = done or {}
 
 
 class Source(BaseModel):
@@ -49,13 +67,21 @@ class Source(BaseModel):
     Attributes
     ----------
     kind
-        ``oapif`` (OGC API Features), ``wfs``, ``osm`` (OpenStreetMap through osmnx), or
-        ``manual``: not open data or no service; the region supplies the layer itself
-        (``description`` says how), and ``data status`` reports it while it is missing.
+        ``oapif`` (OGC API Features), ``wfs``, ``file`` (a dataset to download, or a local
+        file), ``atom`` (the download links of an Atom feed), ``osm`` (OpenStreetMap through
+        osmnx), or ``manual``: not open data or no service; the region supplies the layer
+        itself (``description`` says how), and ``data status`` reports it while it is missing.
     url
-        The service's landing page (OAPIF) or endpoint (WFS).
+        The service's landing page (OAPIF), endpoint (WFS), the file's address (``file``; a
+        path is taken relative to the region folder) or the feed (``atom``).
     collection
-        Collection id (OAPIF) or feature type name (WFS).
+        Collection id (OAPIF), feature type name (WFS) or layer in the file (``file``,
+        ``atom``; the first layer when empty).
+    member
+        For a zip archive: the path of the dataset inside it (``file``, ``atom``).
+    entries
+        For ``atom``: which entries to follow, a pattern matched against entry titles and
+        link addresses (``*Enkelbestemming*``); every download link below them is read.
     tags
         OSM tags to select (``{amenity: parking}``), for ``osm``.
     file
@@ -65,6 +91,9 @@ class Source(BaseModel):
         Role in the layer catalogue (see :data:`locscan.layers.ROLES`).
     fields
         Role attribute -> source field, written to ``layers.yaml``.
+    classes
+        Role attribute -> {pattern: class}, written to ``layers.yaml`` (e.g. zoning names
+        ``"Wonen*": Wonen``); see :func:`locscan.layers.classify`.
     id_field
         Source field that identifies a feature, to drop the copies that neighbouring tiles
         both return; without it, copies are recognised by their geometry and attributes.
@@ -78,13 +107,16 @@ class Source(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["oapif", "wfs", "osm", "manual"]
+    kind: Literal["oapif", "wfs", "file", "atom", "osm", "manual"]
     url: str = ""
     collection: str = ""
+    member: str | None = None
+    entries: str = "*"
     tags: dict[str, bool | str | list[str]] = {}
     file: str | None = None
     role: str | None = None
     fields: dict[str, str] = {}
+    classes: dict[str, dict[str, str]] = {}
     id_field: str | None = None
     where: str | None = None
     page_size: int = Field(1000, gt=0)
@@ -99,6 +131,8 @@ class Source(BaseModel):
             raise ValueError("kind 'osm' needs 'tags' (e.g. {amenity: parking})")
         if self.kind in ("oapif", "wfs") and not (self.url and self.collection):
             raise ValueError(f"kind {self.kind!r} needs 'url' and 'collection'")
+        if self.kind in ("file", "atom") and not self.url:
+            raise ValueError(f"kind {self.kind!r} needs 'url'")
         return self
 
 
@@ -152,14 +186,21 @@ def _gdal_source(source: Source) -> str:
 
 
 @contextmanager
-def _gdal_http(page_size: int | None = None) -> Iterator[None]:
-    """Retries with back-off for busy servers (GDAL's own HTTP retry), a timeout, paging."""
+def _gdal_http(page_size: int | None = None, fresh: str | None = None) -> Iterator[None]:
+    """
+    Retries with back-off for busy servers (GDAL's own HTTP retry), a timeout, paging.
+
+    ``fresh`` names a ``/vsicurl/`` path that GDAL must not answer from its in-process cache
+    (a download that failed before may be there now).
+    """
     options = {"GDAL_HTTP_MAX_RETRY": settings.http_retries,
                "GDAL_HTTP_RETRY_DELAY": settings.http_retry_delay,
                "GDAL_HTTP_TIMEOUT": settings.http_timeout,
                "OGR_WFS_PAGING_ALLOWED": "ON"}
     if page_size:
         options["OGR_WFS_PAGE_SIZE"] = page_size
+    if fresh:
+        options["CPL_VSIL_CURL_NON_CACHED"] = fresh
     before = {k: os.environ.get(k) for k in options}
     os.environ.update({k: str(v) for k, v in options.items()})
     try:
@@ -221,6 +262,134 @@ def _fetch_osm(folder: Path, source: Source, extent: tuple[float, ...]) -> gpd.G
                         settings.crs)
 
 
+def _is_remote(url: str) -> bool:
+    return re.match(r"^(https?|ftp)://", url, flags=re.IGNORECASE) is not None
+
+
+def _vsi_path(folder: Path, url: str, member: str | None) -> str:
+    """
+    The GDAL path of a file: remote through ``/vsicurl/``, zipped or gzipped through GDAL.
+
+    A remote file is read with ``/vsicurl/``, a zip opened with ``/vsizip/``, a ``.gz``
+    unpacked on the fly with ``/vsigzip/``.
+
+    Examples
+    --------
+    >>> _vsi_path(Path("r"), "https://x.nl/atom/downloads/Enkelbestemming.gml.gz", None)
+    '/vsigzip//vsicurl/https://x.nl/atom/downloads/Enkelbestemming.gml.gz'
+    >>> _vsi_path(Path("r"), "https://x.nl/kernen.zip", "kernen.gpkg")
+    '/vsizip//vsicurl/https://x.nl/kernen.zip/kernen.gpkg'
+    >>> _vsi_path(Path("r"), "eigen/kernen.gpkg", None)
+    'r/eigen/kernen.gpkg'
+    """
+    path = f"/vsicurl/{url}" if _is_remote(url) else str(folder / url)
+    if url.lower().split("?")[0].endswith(".gz"):
+        return f"/vsigzip/{path}"
+    if member or url.lower().split("?")[0].endswith(".zip"):
+        path = f"/vsizip/{path}" + (f"/{member.lstrip('/')}" if member else "")
+    return path
+
+
+def _fetch_file(folder: Path, source: Source, url: str,
+                extent: tuple[float, ...]) -> gpd.GeoDataFrame:
+    """The features of one dataset (file or download link) that lie in the extent."""
+    path = _vsi_path(folder, url, source.member)
+    if not _is_remote(url) and not (folder / url).is_file():
+        raise PullError(f"{folder / url}: file not found. {source.description}".strip())
+    layer = source.collection or None
+    with _gdal_http(fresh=f"/vsicurl/{url}" if _is_remote(url) else None):
+        crs = pyogrio.read_info(path, layer=layer)["crs"] or settings.crs
+        area = rdnap.to_crs(gpd.GeoSeries([shapely.box(*extent)], crs=settings.crs), crs)
+        frame = pyogrio.read_dataframe(path, layer=layer, bbox=tuple(area.total_bounds),
+                                       where=source.where)
+    if frame.crs is None:
+        frame = frame.set_crs(crs)
+    frame = rdnap.to_crs(frame, settings.crs)
+    keep = shapely.intersects(frame.geometry.to_numpy(), shapely.box(*extent))
+    return frame[keep]
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+_NOT_DATA = {"self", "describedby", "search", "up", "related", "license", "via"}
+
+
+def _http_session():
+    """A requests session that retries busy servers with back-off (urllib3's Retry)."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    retry = Retry(total=settings.http_retries, backoff_factor=settings.http_retry_delay,
+                  status_forcelist=(429, 500, 502, 503, 504), allowed_methods=("GET",))
+    session = requests.Session()
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    session.mount("https://", HTTPAdapter(max_retries=retry))
+    return session
+
+
+def atom_links(url: str, pattern: str = "*", *, session=None, depth: int = 2) -> list[str]:
+    """
+    The download links of an Atom feed's entries whose title or link matches ``pattern``.
+
+    Links to other Atom feeds (an INSPIRE service feed points to dataset feeds) are followed
+    up to ``depth`` levels; below a matching entry every download link is taken.
+
+    Parameters
+    ----------
+    url : str
+        The feed.
+    pattern : str
+        Shell-style pattern, case-insensitive, e.g. ``*Enkelbestemming*``.
+
+    Returns
+    -------
+    list of str
+        Absolute download addresses, in feed order, without repeats.
+    """
+    from urllib.parse import urljoin
+
+    session = session or _http_session()
+    response = session.get(url, timeout=settings.http_timeout)
+    response.raise_for_status()
+    try:
+        root = ET.fromstring(response.content)
+    except ET.ParseError as exc:
+        raise PullError(f"Atom feed {url}: not valid XML ({exc})") from exc
+    if root.tag != f"{ATOM}feed":
+        raise PullError(f"{url}: not an Atom feed (root element {root.tag})")
+    found: list[str] = []
+    for entry in root.iter(f"{ATOM}entry"):
+        links = [(urljoin(url, link.get("href", "")), link.get("type", ""),
+                  link.get("rel", "alternate")) for link in entry.iter(f"{ATOM}link")]
+        names = [entry.findtext(f"{ATOM}title", default=""), *(h for h, _, _ in links)]
+        if not any(fnmatch.fnmatch(n.lower(), pattern.lower()) for n in names):
+            continue
+        for href, kind, rel in links:
+            if rel in _NOT_DATA or "html" in kind:
+                continue
+            if "atom" in kind:
+                if depth:
+                    found += atom_links(href, "*", session=session, depth=depth - 1)
+            elif href:
+                found.append(href)
+    return list(dict.fromkeys(found))
+
+
+def _parts(source: Source, extent: tuple[float, ...], tile_size: float) -> list:
+    """What one pull fetches piece by piece: tiles, download links or the whole extent."""
+    if source.kind == "osm":
+        return [tuple(extent)]
+    if source.kind == "file":
+        return [source.url]
+    if source.kind == "atom":
+        links = atom_links(source.url, source.entries)
+        if not links:
+            raise PullError(f"Atom feed {source.url}: no download links under entries "
+                            f"matching {source.entries!r}")
+        return links
+    return list(tiles(extent, tile_size))
+
+
 def _dedupe(frame: gpd.GeoDataFrame, id_field: str | None) -> gpd.GeoDataFrame:
     if id_field and id_field in frame:
         return frame.drop_duplicates(id_field)
@@ -234,7 +403,9 @@ def _origin(source: Source) -> str:
         return "eigen laag (zie de beschrijving in sources.yaml)"
     if source.kind == "osm":
         return f"OpenStreetMap {source.file or 'Overpass API'} {source.tags}"
-    return f"{source.url}, {source.collection}"
+    if source.kind == "atom":
+        return f"Atom {source.url}, entries {source.entries}"
+    return ", ".join(filter(None, [source.url, source.member, source.collection]))
 
 
 def _staging(folder: Path, name: str) -> Path:
@@ -270,24 +441,34 @@ def pull_layer(
     folder = Path(folder)
     stage = _staging(folder, name)
     stage.mkdir(parents=True, exist_ok=True)
-    grid = tiles(extent, tile_size) if source.kind != "osm" else np.array([extent], dtype=float)
+    try:
+        grid = _parts(source, extent, tile_size)
+    except PullError:
+        raise
+    except Exception as exc:  # requests raises several error types for network trouble
+        raise PullError(f"layer {name!r} ({_origin(source)}): the feed could not be read: "
+                        f"{exc}. No network or the service is down? The existing layer is "
+                        "untouched.") from exc
     crs: str | None = None
-    for i, bounds in enumerate(grid):
+    for i, part in enumerate(grid):
         done = stage / f"tile-{i:05d}.parquet"
         if not done.exists():
             try:
                 if source.kind == "osm":
                     frame = _fetch_osm(folder, source, extent)
+                elif source.kind in ("file", "atom"):
+                    frame = _fetch_file(folder, source, part, extent)
                 else:
                     crs = crs or _service_crs(source)
-                    frame = _fetch_tile(source, bounds, crs)
+                    frame = _fetch_tile(source, part, crs)
             except Exception as exc:  # GDAL raises several error types for network trouble
                 kept = len(list(stage.glob("tile-*.parquet")))
+                what = (f"download {part} ({i + 1} of {len(grid)})"
+                        if source.kind in ("file", "atom") else f"tile {i + 1} of {len(grid)}")
                 raise PullError(
-                    f"layer {name!r} ({_origin(source)}): tile {i + 1} of "
-                    f"{len(grid)} could not be fetched: {exc}. No network or the service is "
-                    f"down? The existing layer is untouched; {kept} tiles are kept and the "
-                    "next pull resumes from there."
+                    f"layer {name!r} ({_origin(source)}): {what} could not be fetched: {exc}. "
+                    "No network or the service is down? The existing layer is untouched; "
+                    f"{kept} parts are kept and the next pull resumes from there."
                 ) from exc
             tmp = done.with_suffix(".tmp")
             frame.to_parquet(tmp)
@@ -300,11 +481,14 @@ def pull_layer(
         gpd.GeoDataFrame(geometry=[], crs=settings.crs))
     record = {
         "kind": source.kind, "url": source.url or _origin(source),
-        "collection": source.collection or json.dumps(source.tags),
+        "collection": (source.collection or source.member or json.dumps(source.tags)
+                       if source.kind != "atom" else source.entries),
         "where": source.where, "retrieved": datetime.now(UTC).isoformat(timespec="seconds"),
         "features": len(layer), "license": source.license, "attribution": source.attribution,
         "tiles": len(grid), "extent_rd": list(extent),
     }
+    if source.kind in ("file", "atom"):
+        record["downloads"] = list(grid)
     target = folder / "layers" / f"{name}.gpkg"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp.gpkg")
@@ -342,6 +526,8 @@ def _catalogue(folder: Path, name: str, source: Source) -> None:
         entry["role"] = source.role
     if source.fields:
         entry["fields"] = dict(source.fields)
+    if source.classes:
+        entry["classes"] = {k: dict(v) for k, v in source.classes.items()}
     entry |= {k: v for k, v in {"description": source.description,
                                 "license": source.license,
                                 "attribution": source.attribution}.items() if v}
@@ -363,8 +549,10 @@ def pull(
     Raises
     ------
     LocscanError
-        For an unknown layer name; :class:`PullError` when a layer cannot be fetched (the
-        layers pulled before it are kept).
+        For an unknown layer name.
+    PullError
+        When one or more layers cannot be fetched, after the others were pulled; it names each
+        failure, and its ``done`` holds the layers that were pulled.
     """
     folder = Path(folder)
     config = load_sources(folder)
@@ -378,12 +566,17 @@ def pull(
     if manual:
         raise LocscanError(f"layer(s) {', '.join(manual)} cannot be pulled: the region "
                            "supplies them itself (see their description in sources.yaml)")
-    done = {}
+    done, failed = {}, []
     for name in names:
-        done[name] = pull_layer(
-            folder, name, config.sources[name], config.extent_rd, config.tile_size_m,
-            progress=(lambda i, n, name=name: progress(name, i, n)) if progress else None,
-        )
+        try:
+            done[name] = pull_layer(
+                folder, name, config.sources[name], config.extent_rd, config.tile_size_m,
+                progress=(lambda i, n, name=name: progress(name, i, n)) if progress else None,
+            )
+        except PullError as exc:
+            failed.append(str(exc))
+    if failed:
+        raise PullError("\n".join(failed), done)
     return done
 
 

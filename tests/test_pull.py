@@ -6,9 +6,11 @@ import json
 import socket
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import pytest
 import yaml
+from _files import file_server
 from _servers import oapif_server, point_features
 
 from locscan import pull, settings
@@ -138,7 +140,12 @@ def test_shipped_gmr_sources_are_valid():
     pulled = [s for s in config.sources.values() if s.kind != "manual"]
     assert all(s.license and s.attribution for s in pulled)
     assert {n for n, s in config.sources.items() if s.kind == "manual"} == {
-        "work_sites", "ownership", "cores", "zoning", "business_parks"}
+        "work_sites", "ownership", "business_parks"}
+    assert config.sources["zoning"].kind == "atom"
+    zoning_classes = set(config.sources["zoning"].classes["class"].values())
+    criteria = yaml.safe_load((ROOT / "criteria/gmr-tijdelijke-werknemers.yaml").read_text())
+    wanted = next(c for c in criteria["hard"] if c["id"] == "bestemming")["value"]
+    assert set(wanted) <= zoning_classes  # every class the criteria ask for can be produced
     assert config.sources["parcels"].page_size <= 1000
 
 
@@ -219,3 +226,172 @@ def test_manual_layers_are_reported_not_pulled(tmp_path):
     assert pull.pull(tmp_path) == {}  # 'all' skips them
     state = pull.status(tmp_path).loc["ownership", "state"]
     assert state == "ontbreekt (geen open bron: lever een eigen laag aan)"
+
+
+# --- downloads (kind file) and Atom feeds (kind atom), from a local static file server ---
+
+def _zipped_gpkg(folder, name: str, frame: gpd.GeoDataFrame) -> str:
+    import zipfile
+
+    gpkg = folder / f"{name}.gpkg"
+    pyogrio.write_dataframe(frame, gpkg, layer=name)
+    with zipfile.ZipFile(folder / f"{name}.zip", "w") as z:
+        z.write(gpkg, f"data/{name}.gpkg")
+    gpkg.unlink()
+    return f"{name}.zip"
+
+
+def _polygons(names: list[str], x0: float, field: str = "naam") -> gpd.GeoDataFrame:
+    import shapely
+
+    return gpd.GeoDataFrame({field: names}, geometry=[
+        shapely.box(x0 + 300 * i, 440_000, x0 + 300 * i + 200, 440_200)
+        for i in range(len(names))], crs=28992)
+
+
+def _file_region(folder, sources: dict) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / "sources.yaml").write_text(yaml.safe_dump({
+        "extent_rd": [190_000, 439_000, 191_000, 441_000], "tile_size_m": 1000,
+        "sources": sources}))
+
+
+def test_file_source_reads_a_zipped_geopackage_over_http_and_clips_to_the_extent(tmp_path):
+    served = tmp_path / "www"
+    served.mkdir()
+    # two cores inside the extent, one far outside it
+    cores = pd.concat([_polygons(["Zevenaar", "Duiven"], 190_000, "kern_naam"),
+                       _polygons(["Elders"], 250_000, "kern_naam")], ignore_index=True)
+    zipped = _zipped_gpkg(served, "kernen", cores)
+    with file_server(served, fail_first=2) as (url, log):  # the first two requests fail: 503
+        _file_region(tmp_path / "r", {"cores": {
+            "kind": "file", "url": f"{url}/{zipped}", "member": "data/kernen.gpkg",
+            "fields": {"name": "kern_naam"}, "license": "CBS: bron vermelden",
+            "attribution": "CBS Bevolkingskernen"}})
+        done = pull.pull(tmp_path / "r", ["cores"])
+        requests = log.read_text().splitlines()
+    assert done["cores"]["features"] == 2
+    assert done["cores"]["downloads"] == [f"{url}/{zipped}"]
+    assert any("Range" in r or "bytes=" in r for r in requests)  # read by ranges, not whole
+    entry = load_catalogue(tmp_path / "r" / "layers.yaml").layers["cores"]
+    layer, _ = load_layer("cores", entry, tmp_path / "r")
+    assert sorted(layer["name"]) == ["Duiven", "Zevenaar"]
+
+
+def test_file_source_takes_a_local_file(tmp_path):
+    region = tmp_path / "r"
+    region.mkdir()
+    _zipped_gpkg(region, "kernen", _polygons(["Zevenaar"], 190_000))
+    _file_region(region, {"cores": {"kind": "file", "url": "kernen.zip"}})
+    assert pull.pull(region, ["cores"])["cores"]["features"] == 1
+
+
+def _feed(entries: list[tuple[str, str, str]], *, describedby: bool = False) -> str:
+    """An Atom feed; entries are (title, href, type)."""
+    items = "".join(
+        f"<entry><title>{title}</title><id>{href}</id>"
+        f"<link rel='alternate' href='{href}' type='{kind}'/>"
+        + ("<link rel='describedby' href='meta.xml' type='application/xml'/>"
+           if describedby else "") + "</entry>"
+        for title, href, kind in entries)
+    return ("<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'>"
+            f"<title>test</title><id>t</id>{items}</feed>")
+
+
+def _zoning_site(served) -> None:
+    served.mkdir()
+    (served / "service.xml").write_text(_feed([
+        ("Ruimtelijke plannen Enkelbestemming", "enkel.xml", "application/atom+xml"),
+        ("Ruimtelijke plannen Bouwvlak", "bouwvlak.xml", "application/atom+xml")],
+        describedby=True))
+    (served / "enkel.xml").write_text(_feed([
+        ("Enkelbestemming deel 1", "deel1.zip", "application/zip"),
+        ("Enkelbestemming deel 2", "deel2.zip", "application/zip")]))
+    (served / "bouwvlak.xml").write_text(_feed([("Bouwvlak", "bouwvlak.zip", "application/zip")]))
+    _zipped_gpkg(served, "deel1", _polygons(["Wonen", "Bedrijf - 2"], 190_000))
+    _zipped_gpkg(served, "bouwvlak", _polygons(["bouwvlak"], 190_000))
+
+
+def _zoning_source(url: str) -> dict:
+    return {"zoning": {"kind": "atom", "url": f"{url}/service.xml",
+                       "entries": "*enkelbestemming*", "role": "zoning",
+                       "fields": {"class": "naam"},
+                       "classes": {"class": {"Wonen*": "Wonen", "Bedrijf*": "Bedrijf"}},
+                       "license": "CC0 1.0", "attribution": "Ruimtelijke plannen / PDOK"}}
+
+
+def test_atom_follows_matching_entries_resumes_and_maps_classes(tmp_path):
+    served = tmp_path / "www"
+    _zoning_site(served)
+    region = tmp_path / "r"
+    with file_server(served) as (url, log):
+        _file_region(region, _zoning_source(url))
+        with pytest.raises(pull.PullError, match=r"deel2\.zip.*1 parts are kept"):
+            pull.pull(region, ["zoning"])  # part 2 is not published yet
+        assert not (region / "layers" / "zoning.gpkg").exists()
+        _zipped_gpkg(served, "deel2", _polygons(["Wonen - 1"], 190_500))
+        log.write_text("")
+        done = pull.pull(region, ["zoning"])
+        requests = log.read_text()
+    assert "deel1.zip" not in requests  # resumed: part 1 was kept from the first run
+    assert "bouwvlak" not in requests
+    assert "meta.xml" not in requests
+    assert done["zoning"]["features"] == 3
+    assert [d.rsplit("/", 1)[1] for d in done["zoning"]["downloads"]] == ["deel1.zip",
+                                                                          "deel2.zip"]
+    entry = load_catalogue(region / "layers.yaml").layers["zoning"]
+    layer, _ = load_layer("zoning", entry, region)
+    assert sorted(layer["class"]) == ["Bedrijf", "Wonen", "Wonen"]
+
+
+def test_atom_feed_offline_is_a_clear_error(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    _file_region(tmp_path, _zoning_source(f"http://127.0.0.1:{port}"))
+    with pytest.raises(pull.PullError, match=r"feed could not be read.*untouched"):
+        pull.pull(tmp_path, ["zoning"])
+
+
+def test_atom_links_rejects_what_is_not_a_feed(tmp_path):
+    served = tmp_path / "www"
+    served.mkdir()
+    (served / "page.xml").write_text("<html xmlns='http://www.w3.org/1999/xhtml'/>")
+    with file_server(served) as (url, _), pytest.raises(pull.PullError, match="not an Atom"):
+        pull.atom_links(f"{url}/page.xml")
+
+
+def test_file_source_reads_gzipped_gml_style_downloads(tmp_path):
+    import gzip
+
+    served = tmp_path / "www"
+    served.mkdir()
+    plain = served / "Enkelbestemming.geojson"
+    frame = _polygons(["Wonen", "Groen"], 190_000).assign(historisch=["false", "true"])
+    pyogrio.write_dataframe(frame, plain, driver="GeoJSON")
+    (served / "Enkelbestemming.geojson.gz").write_bytes(gzip.compress(plain.read_bytes()))
+    with file_server(served) as (url, _):
+        _file_region(tmp_path / "r", {"zoning": {
+            "kind": "file", "url": f"{url}/Enkelbestemming.geojson.gz",
+            "where": "historisch = 'false'", "role": "zoning", "fields": {"class": "naam"}}})
+        done = pull.pull(tmp_path / "r", ["zoning"])
+    assert done["zoning"]["features"] == 1
+
+
+def test_missing_local_file_says_where_to_get_it(tmp_path):
+    _file_region(tmp_path, {"cores": {"kind": "file", "url": "downloads/kernen.zip",
+                                      "description": "Download het bestand van cbs.nl."}})
+    with pytest.raises(pull.PullError, match=r"kernen\.zip: file not found\. Download"):
+        pull.pull(tmp_path, ["cores"])
+
+
+def test_one_failing_layer_does_not_stop_the_others(tmp_path):
+    region = tmp_path / "r"
+    region.mkdir()
+    _zipped_gpkg(region, "kernen", _polygons(["Zevenaar"], 190_000))
+    _file_region(region, {"missing": {"kind": "file", "url": "nothing.zip"},
+                          "cores": {"kind": "file", "url": "kernen.zip"}})
+    with pytest.raises(pull.PullError, match=r"nothing\.zip") as info:
+        pull.pull(region)
+    assert list(info.value.done) == ["cores"]
+    assert (region / "layers" / "cores.gpkg").exists()
