@@ -418,8 +418,8 @@ def hard_status(
         if change is not None and change.value is not None:
             native = _native(change.value, crit.unit, spec.value_unit)
             ok[mask] = _compare(values[mask], crit.op, native)
-    status = np.where(ok, PASS, FAIL)
-    status[pd.isna(values).to_numpy()] = UNKNOWN
+    status = np.where(ok, np.int8(PASS), np.int8(FAIL))
+    status[values.isna().to_numpy()] = UNKNOWN
     partial = f"{crit.measure}__unknown"
     if partial in table:
         open_ = table[partial].to_numpy() > 0
@@ -438,37 +438,43 @@ def soft_score(
     """
     Score (0–1, NaN when unknown) and weight per candidate for one soft criterion.
 
+    The weight (and best and worst) is one number unless a gemeente overrides it; then it is
+    an array with a value per candidate.
+
     Examples
     --------
     >>> spec = MeasureSpec(name="d", kind="distance_to", layer="x")
     >>> crit = SoftCriterion(id="s", label="s", measure="d", best=0, worst=10, unit="km")
     >>> table = pd.DataFrame({"d": [0.0, 2500.0, 20000.0, np.nan]})
     >>> score, weight = soft_score(crit, spec, table, {}, {})
-    >>> score.tolist(), weight.tolist()
-    ([1.0, 0.75, 0.0, nan], [1.0, 1.0, 1.0, 1.0])
+    >>> score.tolist(), float(weight)
+    ([1.0, 0.75, 0.0, nan], 1.0)
     """
     values = table[crit.measure]
-    n = len(table)
-    best = np.full(n, np.nan if crit.best is None else crit.best, dtype=float)
-    worst = np.full(n, np.nan if crit.worst is None else crit.worst, dtype=float)
-    weight = np.full(n, crit.weight, dtype=float)
-    for code, mask in groups.items():
-        change = overrides.get(code, {}).get(crit.id)
-        if change is None:
-            continue
-        for name, arr in (("best", best), ("worst", worst), ("weight", weight)):
-            if getattr(change, name) is not None:
-                arr[mask] = getattr(change, name)
+    changes = [(mask, overrides[code][crit.id]) for code, mask in groups.items()
+               if overrides.get(code, {}).get(crit.id) is not None]
+
+    def per_row(default: float | None, name: str) -> float | np.ndarray:
+        default = np.nan if default is None else float(default)
+        masks = [(m, getattr(c, name)) for m, c in changes if getattr(c, name) is not None]
+        if not masks:
+            return default
+        arr = np.full(len(table), default)
+        for mask, value in masks:
+            arr[mask] = value
+        return arr
+
+    weight = per_row(crit.weight, "weight")
     if crit.transform == "categories":
         score = values.map(crit.scores).to_numpy(dtype=float, copy=True)
         score[values.notna().to_numpy() & np.isnan(score)] = 0.0
         return score, weight
     x = (values.to_numpy(dtype=float, na_value=np.nan) if pd.api.types.is_numeric_dtype(values)
          else pd.to_numeric(values, errors="coerce").to_numpy(dtype=float))
-    best = to_native(best, crit.unit, spec.value_unit)
-    worst = to_native(worst, crit.unit, spec.value_unit)
-    score = np.clip((x - worst) / (best - worst), 0.0, 1.0)
-    return score, weight
+    best = to_native(per_row(crit.best, "best"), crit.unit, spec.value_unit)
+    worst = to_native(per_row(crit.worst, "worst"), crit.unit, spec.value_unit)
+    score = (x - worst) / (best - worst)
+    return np.clip(score, 0.0, 1.0, out=score), weight
 
 
 def _groups(codes: pd.Series, keys: list[str]) -> dict[str, np.ndarray]:
@@ -536,18 +542,18 @@ def evaluate(
         else:
             check |= unknown
     total = np.zeros(len(table))
-    weights = np.zeros(len(table))
+    weights: float | np.ndarray = 0.0
     for crit in criteria.soft:
         score, weight = soft_score(crit, criteria.measures[crit.measure], table, groups,
                                    overrides)
         out[crit.id] = score
-        total += np.nan_to_num(score) * weight
-        weights += weight
-    frame = pd.DataFrame(out, index=table.index)
-    frame["passes"] = ~excluded
-    frame["check"] = check & ~excluded
-    frame["score"] = np.divide(total, weights, out=np.zeros_like(total), where=weights > 0) * 100
-    return frame
+        total += np.fmax(score, 0.0) * weight  # fmax: an unknown score (NaN) counts as 0
+        weights = weights + weight
+    weights = np.broadcast_to(np.asarray(weights, dtype=float), total.shape)
+    out["passes"] = ~excluded
+    out["check"] = check & ~excluded
+    out["score"] = np.divide(total, weights, out=np.zeros_like(total), where=weights > 0) * 100
+    return pd.DataFrame(out, index=table.index, copy=False)
 
 
 def differences(old: Criteria, new: Criteria) -> list[str]:
