@@ -346,14 +346,14 @@ def data_group() -> None:
               help="Comma-separated layer names from sources.yaml, or 'all'.")
 @_friendly
 def data_pull(region_dir: Path, layers: str) -> None:
-    """Pull layers tile by tile; an interrupted pull resumes where it stopped."""
+    """Pull layers tile by tile or download by download; an interrupted pull resumes."""
     from tqdm import tqdm
 
     names = None if layers == "all" else [n.strip() for n in layers.split(",") if n.strip()]
     bars: dict[str, tqdm] = {}
 
     def progress(name: str, done: int, total: int) -> None:
-        bar = bars.setdefault(name, tqdm(total=total, desc=name, unit="tegel"))
+        bar = bars.setdefault(name, tqdm(total=total, desc=name, unit="deel"))  # tile/download
         bar.n = done
         bar.refresh()
 
