@@ -65,6 +65,18 @@ def test_pull_pages_tiles_and_records_provenance(tmp_path):
     assert table.loc["stops", "features"] == 25
 
 
+def test_an_attribute_filter_the_server_cannot_take_is_applied_by_gdal(tmp_path):
+    """Like PDOK's gebiedsindelingen (no CQL): `where` must still select the right features."""
+    with oapif_server(25) as (url, _):
+        _region(tmp_path, url)
+        config = yaml.safe_load((tmp_path / "sources.yaml").read_text())
+        config["sources"]["stops"]["where"] = "waarde >= 20"
+        (tmp_path / "sources.yaml").write_text(yaml.safe_dump(config))
+        done = pull.pull(tmp_path)
+    assert done["stops"]["features"] == 5
+    assert done["stops"]["where"] == "waarde >= 20"
+
+
 def test_a_busy_server_is_retried(tmp_path):
     with oapif_server(25, fail_first=2) as (url, log):
         _region(tmp_path, url)
