@@ -295,7 +295,7 @@ def _fetch_file(folder: Path, source: Source, url: str,
     """The features of one dataset (file or download link) that lie in the extent."""
     path = _vsi_path(folder, url, source.member)
     if not _is_remote(url) and not (folder / url).is_file():
-        raise PullError(f"{folder / url}: file not found. {source.description}".strip())
+        raise PullError(f"{folder / url}: file not found. {source.description}".strip(". "))
     layer = source.collection or None
     with _gdal_http(fresh=f"/vsicurl/{url}" if _is_remote(url) else None):
         crs = pyogrio.read_info(path, layer=layer)["crs"] or settings.crs
@@ -390,6 +390,34 @@ def _parts(source: Source, extent: tuple[float, ...], tile_size: float) -> list:
     return list(tiles(extent, tile_size))
 
 
+def _host(source: Source) -> str | None:
+    """The network host a source needs, or ``None`` when it is read from local files."""
+    from urllib.parse import urlparse
+
+    if source.kind == "manual" or (source.kind == "osm" and source.file):
+        return None
+    if source.kind == "osm":
+        import osmnx as ox
+
+        return urlparse(ox.settings.overpass_url).hostname
+    return urlparse(source.url).hostname if _is_remote(source.url) else None
+
+
+def _unreachable(host: str | None, seen: dict[str, str | None]) -> str | None:
+    """Why `host` cannot be reached (its name does not resolve), or ``None``; asked once."""
+    import socket
+
+    if host is None:
+        return None
+    if host not in seen:
+        try:
+            socket.getaddrinfo(host, None)
+            seen[host] = None
+        except OSError as exc:
+            seen[host] = f"cannot resolve {host} ({exc.strerror or exc})"
+    return seen[host]
+
+
 def _dedupe(frame: gpd.GeoDataFrame, id_field: str | None) -> gpd.GeoDataFrame:
     if id_field and id_field in frame:
         return frame.drop_duplicates(id_field)
@@ -461,6 +489,8 @@ def pull_layer(
                 else:
                     crs = crs or _service_crs(source)
                     frame = _fetch_tile(source, part, crs)
+            except PullError as exc:  # says itself what is wrong (e.g. a missing local file)
+                raise PullError(f"layer {name!r}: {exc}") from exc
             except Exception as exc:  # GDAL raises several error types for network trouble
                 kept = len(list(stage.glob("tile-*.parquet")))
                 what = (f"download {part} ({i + 1} of {len(grid)})"
@@ -566,8 +596,13 @@ def pull(
     if manual:
         raise LocscanError(f"layer(s) {', '.join(manual)} cannot be pulled: the region "
                            "supplies them itself (see their description in sources.yaml)")
-    done, failed = {}, []
+    done, failed, hosts = {}, [], {}
     for name in names:
+        offline = _unreachable(_host(config.sources[name]), hosts)
+        if offline:  # fail at once instead of retrying for minutes
+            failed.append(f"layer {name!r} ({_origin(config.sources[name])}): no network? "
+                          f"{offline}. Nothing was fetched; the existing layer is untouched.")
+            continue
         try:
             done[name] = pull_layer(
                 folder, name, config.sources[name], config.extent_rd, config.tile_size_m,

@@ -446,3 +446,15 @@ def test_a_pulled_region_is_accepted_by_the_scan(tmp_path, small_demo):
     assert len(sites) > 0
     meta = pyogrio.read_info(out)["layer_metadata"]
     assert "locscan demo" in json.dumps(meta)  # attribution of the pulled layers in the export
+
+
+def test_a_host_that_does_not_resolve_fails_at_once(tmp_path, monkeypatch):
+    def no_requests(*args, **kwargs):
+        raise AssertionError("the service was asked (and retried) although its host is unknown")
+
+    monkeypatch.setattr(pull, "_service_crs", no_requests)
+    monkeypatch.setattr(pull, "_fetch_tile", no_requests)
+    _file_region(tmp_path, {"parcels": {"kind": "oapif", "url": "https://locscan.invalid/ogc",
+                                        "collection": "perceel"}})
+    with pytest.raises(pull.PullError, match=r"no network\? cannot resolve locscan\.invalid"):
+        pull.pull(tmp_path)
