@@ -15,7 +15,17 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from locscan import capacity, criteria, demo, export, longlist, maps, measures, settings
+from locscan import (
+    capacity,
+    criteria,
+    demo,
+    export,
+    longlist,
+    maps,
+    measures,
+    pull,
+    settings,
+)
 from locscan.errors import LocscanError
 from locscan.region import open_region
 from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
@@ -335,6 +345,24 @@ def _capacity_page() -> None:
         st.success(f"{len(suggestion.sites)} locaties op de shortlist gezet.")
 
 
+def _data_page() -> None:
+    """Where each layer of the region comes from, when it was fetched, under which licence."""
+    st.subheader("Gegevens en bronnen")
+    st.caption(f"Regio {region_dir}: {region.meta.label}. Lagen halen of bijwerken gaat met "
+               f"`locscan data pull --region {region_dir}`; dit overzicht is "
+               f"`locscan data status --region {region_dir}`.")
+    table = pull.status_table(region_dir)
+    if table.empty:
+        st.info("Deze regiomap heeft geen sources.yaml en geen layers.yaml.")
+        return
+    st.dataframe(table, hide_index=True, width="stretch")
+    missing = table[table["toestand"] != "aanwezig"]
+    if len(missing):
+        st.warning(f"{len(missing)} lagen ontbreken of zijn onderbroken: "
+                   f"{', '.join(missing['laag'])}. Criteria die ze gebruiken tellen als "
+                   "onbekend of geven een foutmelding.")
+
+
 attributions = sorted({e.attribution for e in region.catalogue.layers.values() if e.attribution})
 st.sidebar.caption("Bronnen: " + ("; ".join(attributions) if attributions else
                                   region.meta.label))
@@ -342,4 +370,5 @@ st.sidebar.caption("Bronnen: " + ("; ".join(attributions) if attributions else
 st.navigation([
     st.Page(_longlist_page, title="Longlist en shortlist", url_path="longlist", default=True),
     st.Page(_capacity_page, title="Opgave & capaciteit", url_path="capaciteit"),
+    st.Page(_data_page, title="Gegevens en bronnen", url_path="gegevens"),
 ], position="sidebar").run()

@@ -38,7 +38,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from locscan import rdnap, settings
 from locscan.errors import LocscanError
 
-__all__ = ["PullError", "Source", "Sources", "load_sources", "pull", "status", "tiles"]
+__all__ = ["PullError", "Source", "Sources", "load_sources", "pull", "status", "status_table",
+           "tiles"]
 
 PROVENANCE_FILE = "provenance.json"
 SOURCES_FILE = "sources.yaml"
@@ -418,6 +419,17 @@ def _unreachable(host: str | None, seen: dict[str, str | None]) -> str | None:
     return seen[host]
 
 
+def _count(path: Path, layer: str | None) -> int | None:
+    """Feature count of a layer file that has no provenance record (e.g. a region's own)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            count = int(pyogrio.read_info(path, layer=layer)["features"])
+    except Exception:  # a file GDAL cannot read: loading it will say why
+        return None
+    return count if count >= 0 else None  # -1: the format does not know without reading all
+
+
 def _dedupe(frame: gpd.GeoDataFrame, id_field: str | None) -> gpd.GeoDataFrame:
     if id_field and id_field in frame:
         return frame.drop_duplicates(id_field)
@@ -624,7 +636,8 @@ def status(folder: str | os.PathLike) -> pd.DataFrame:
     DataFrame
         One row per layer in ``sources.yaml`` or ``layers.yaml``: ``source``, ``retrieved``,
         ``features``, ``license``, ``attribution``, ``file`` and ``state`` (``aanwezig``,
-        ``ontbreekt`` or ``onderbroken``: tiles of an interrupted pull are waiting).
+        ``ontbreekt`` or ``onderbroken``: tiles of an interrupted pull are waiting) and
+        ``description``.
     """
     folder = Path(folder)
     config = load_sources(folder) if (folder / SOURCES_FILE).is_file() else None
@@ -646,14 +659,43 @@ def status(folder: str | os.PathLike) -> pd.DataFrame:
             state = "ontbreekt (geen open bron: lever een eigen laag aan)"
         if waiting:
             state = f"onderbroken ({waiting} tegels klaar)"
+        features = rec.get("features")
+        if features is None and state == "aanwezig":
+            features = _count(file, entry.get("layer"))
         rows.append({
             "layer": name,
             "source": _origin(src) if src else entry.get("source", ""),
             "retrieved": rec.get("retrieved", ""),
-            "features": rec.get("features"),
+            "features": features,
             "license": rec.get("license") or (src.license if src else entry.get("license", "")),
             "attribution": rec.get("attribution") or (src.attribution if src else
                                                       entry.get("attribution", "")),
             "state": state,
+            "description": (src.description if src else "") or entry.get("description", ""),
         })
     return pd.DataFrame(rows).set_index("layer") if rows else pd.DataFrame()
+
+
+#: Dutch column names of :func:`status_table`.
+STATUS_COLUMNS = {"layer": "laag", "source": "bron", "retrieved": "opgehaald (UTC)",
+                  "features": "objecten", "license": "licentie",
+                  "attribution": "naamsvermelding", "state": "toestand",
+                  "description": "beschrijving"}
+
+
+def status_table(folder: str | os.PathLike) -> pd.DataFrame:
+    """
+    :func:`status` for people: Dutch column names, the layer as a column, empty cells blank.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> status_table(tempfile.mkdtemp()).empty
+    True
+    """
+    table = status(folder)
+    if table.empty:
+        return table
+    out = table.reset_index().rename(columns=STATUS_COLUMNS)
+    out["objecten"] = out["objecten"].astype("Int64")
+    return out.fillna({c: "" for c in out.columns if c != "objecten"})

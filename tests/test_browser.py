@@ -149,3 +149,14 @@ def test_capacity_page_shows_task_gaps_and_a_suggestion(app_url, browser):
     page.get_by_text("locaties met samen").wait_for(timeout=120_000)
     page.screenshot(path=str(ARTIFACTS / "browser-capacity.png"), full_page=True)
     assert problems == []
+
+
+def test_data_page_lists_the_layers_and_their_sources(app_url, browser):
+    page = browser.new_page(viewport={"width": 1500, "height": 900})
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(f"{app_url}/gegevens")
+    page.get_by_text("Gegevens en bronnen").first.wait_for(timeout=90_000)
+    page.get_by_text("locscan data pull --region").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "browser-data.png"), full_page=True)
+    assert problems == []

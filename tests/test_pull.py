@@ -458,3 +458,19 @@ def test_a_host_that_does_not_resolve_fails_at_once(tmp_path, monkeypatch):
                                         "collection": "perceel"}})
     with pytest.raises(pull.PullError, match=r"no network\? cannot resolve locscan\.invalid"):
         pull.pull(tmp_path)
+
+
+def test_status_table_is_in_dutch_and_says_what_is_missing(tmp_path):
+    region = tmp_path / "r"
+    region.mkdir()
+    _zipped_gpkg(region, "kernen", _polygons(["Zevenaar", "Duiven"], 190_000))
+    _file_region(region, {"cores": {"kind": "file", "url": "kernen.zip", "license": "CC BY",
+                                    "attribution": "CBS"},
+                          "ownership": {"kind": "manual", "role": "ownership"}})
+    pull.pull(region, ["cores"])
+    table = pull.status_table(region).set_index("laag")
+    assert list(table.columns) == ["bron", "opgehaald (UTC)", "objecten", "licentie",
+                                   "naamsvermelding", "toestand", "beschrijving"]
+    assert table.loc["cores", "objecten"] == 2
+    assert table.loc["cores", "naamsvermelding"] == "CBS"
+    assert table.loc["ownership", "toestand"].startswith("ontbreekt")
