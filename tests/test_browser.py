@@ -134,11 +134,17 @@ def test_map_draws_sites_without_errors_and_explains_a_click(app_url, browser):
     assert real == []
 
 
-def test_capacity_page_shows_task_gaps_and_a_suggestion(app_url, browser):
-    page = browser.new_page(viewport={"width": 1500, "height": 1800})
+def _open(browser, url: str, height: int) -> tuple:
+    """A new page at `url`; the list fills with the page's script errors."""
+    page = browser.new_page(viewport={"width": 1500, "height": height})
     problems: list[str] = []
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(f"{app_url}/capaciteit")
+    page.goto(url)
+    return page, problems
+
+
+def test_capacity_page_shows_task_gaps_and_a_suggestion(app_url, browser):
+    page, problems = _open(browser, f"{app_url}/capaciteit", 1800)
     page.get_by_text("Opgave en capaciteit per subregio").wait_for(timeout=90_000)
     page.get_by_text("Waar de werknemers zouden wonen").wait_for(timeout=30_000)
     gap_map = page.frame_locator("iframe[title='streamlit_folium.st_folium'] >> nth=-1")
@@ -152,10 +158,7 @@ def test_capacity_page_shows_task_gaps_and_a_suggestion(app_url, browser):
 
 
 def test_data_page_lists_the_layers_and_their_sources(app_url, browser):
-    page = browser.new_page(viewport={"width": 1500, "height": 900})
-    problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(f"{app_url}/gegevens")
+    page, problems = _open(browser, f"{app_url}/gegevens", 900)
     page.get_by_text("Gegevens en bronnen").first.wait_for(timeout=90_000)
     page.get_by_text("locscan data pull --region").wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "browser-data.png"), full_page=True)
