@@ -15,6 +15,7 @@ GeoPackage's layer metadata) and updates ``layers.yaml``.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 import os
 import re
@@ -25,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -430,6 +431,24 @@ def _count(path: Path, layer: str | None) -> int | None:
     return count if count >= 0 else None  # -1: the format does not know without reading all
 
 
+def _part_file(i: int, part: Any) -> str:
+    """
+    The staging file of one part, named after what it holds.
+
+    A part kept from an interrupted pull is only reused for the same tile bounds or the same
+    download link; a feed that changed in between (PDOK refreshes monthly) is fetched anew.
+
+    Examples
+    --------
+    >>> _part_file(0, "https://x.nl/a.zip") == _part_file(0, "https://x.nl/a.zip")
+    True
+    >>> _part_file(0, "https://x.nl/a.zip") == _part_file(0, "https://x.nl/b.zip")
+    False
+    """
+    key = part if isinstance(part, str) else repr([round(float(v), 3) for v in part])
+    return f"tile-{i:05d}-{hashlib.sha1(key.encode()).hexdigest()[:12]}.parquet"
+
+
 def _dedupe(frame: gpd.GeoDataFrame, id_field: str | None) -> gpd.GeoDataFrame:
     if id_field and id_field in frame:
         return frame.drop_duplicates(id_field)
@@ -483,15 +502,15 @@ def pull_layer(
     stage.mkdir(parents=True, exist_ok=True)
     try:
         grid = _parts(source, extent, tile_size)
-    except PullError:
-        raise
+    except PullError as exc:
+        raise PullError(f"layer {name!r}: {exc}") from exc
     except Exception as exc:  # requests raises several error types for network trouble
         raise PullError(f"layer {name!r} ({_origin(source)}): the feed could not be read: "
                         f"{exc}. No network or the service is down? The existing layer is "
                         "untouched.") from exc
     crs: str | None = None
-    for i, part in enumerate(grid):
-        done = stage / f"tile-{i:05d}.parquet"
+    files = [stage / _part_file(i, part) for i, part in enumerate(grid)]
+    for i, (part, done) in enumerate(zip(grid, files, strict=True)):
         if not done.exists():
             try:
                 if source.kind == "osm":
@@ -517,7 +536,7 @@ def pull_layer(
             os.replace(tmp, done)
         if progress:
             progress(i + 1, len(grid))
-    parts = [gpd.read_parquet(p) for p in sorted(stage.glob("tile-*.parquet"))]
+    parts = [gpd.read_parquet(p) for p in files]  # not what an older extent or feed left
     parts = [p for p in parts if len(p)]
     layer = _dedupe(pd.concat(parts, ignore_index=True), source.id_field) if parts else (
         gpd.GeoDataFrame(geometry=[], crs=settings.crs))

@@ -474,3 +474,24 @@ def test_status_table_is_in_dutch_and_says_what_is_missing(tmp_path):
     assert table.loc["cores", "objecten"] == 2
     assert table.loc["cores", "naamsvermelding"] == "CBS"
     assert table.loc["ownership", "toestand"].startswith("ontbreekt")
+
+
+def test_a_part_kept_from_an_older_feed_is_not_reused(tmp_path):
+    served = tmp_path / "www"
+    _zoning_site(served)
+    region = tmp_path / "r"
+    with file_server(served) as (url, _):
+        _file_region(region, _zoning_source(url))
+        with pytest.raises(pull.PullError, match=r"deel2\.zip"):
+            pull.pull(region, ["zoning"])  # deel1 is kept, deel2 is missing
+        # the publisher replaces deel1 by deel1b before the next pull
+        (served / "enkel.xml").write_text(_feed([
+            ("Enkelbestemming deel 1", "deel1b.zip", "application/zip"),
+            ("Enkelbestemming deel 2", "deel2.zip", "application/zip")]))
+        _zipped_gpkg(served, "deel1b", _polygons(["Bedrijf - 3"], 190_000))
+        _zipped_gpkg(served, "deel2", _polygons(["Wonen - 1"], 190_500))
+        done = pull.pull(region, ["zoning"])
+    layer, _ = load_layer("zoning", load_catalogue(region / "layers.yaml").layers["zoning"],
+                          region)
+    assert done["zoning"]["features"] == 2
+    assert sorted(layer["class"]) == ["Bedrijf", "Wonen"]  # nothing of the old deel1
