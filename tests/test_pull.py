@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
@@ -333,15 +334,26 @@ def _zoning_source(url: str) -> dict:
                        "license": "CC0 1.0", "attribution": "Ruimtelijke plannen / PDOK"}}
 
 
-def test_atom_follows_matching_entries_resumes_and_maps_classes(tmp_path):
+@contextmanager
+def _interrupted_zoning_pull(tmp_path):
+    """
+    Serve the zoning feed with part 2 not yet published, after a pull that stopped there.
+
+    Yields (served folder, region folder, request log); part 1 is kept in the region's staging.
+    """
     served = tmp_path / "www"
     _zoning_site(served)
     region = tmp_path / "r"
     with file_server(served) as (url, log):
         _file_region(region, _zoning_source(url))
         with pytest.raises(pull.PullError, match=r"deel2\.zip.*1 parts are kept"):
-            pull.pull(region, ["zoning"])  # part 2 is not published yet
+            pull.pull(region, ["zoning"])
         assert not (region / "layers" / "zoning.gpkg").exists()
+        yield served, region, log
+
+
+def test_atom_follows_matching_entries_resumes_and_maps_classes(tmp_path):
+    with _interrupted_zoning_pull(tmp_path) as (served, region, log):
         _zipped_gpkg(served, "deel2", _polygons(["Wonen - 1"], 190_500))
         log.write_text("")
         done = pull.pull(region, ["zoning"])
@@ -477,13 +489,7 @@ def test_status_table_is_in_dutch_and_says_what_is_missing(tmp_path):
 
 
 def test_a_part_kept_from_an_older_feed_is_not_reused(tmp_path):
-    served = tmp_path / "www"
-    _zoning_site(served)
-    region = tmp_path / "r"
-    with file_server(served) as (url, _):
-        _file_region(region, _zoning_source(url))
-        with pytest.raises(pull.PullError, match=r"deel2\.zip"):
-            pull.pull(region, ["zoning"])  # deel1 is kept, deel2 is missing
+    with _interrupted_zoning_pull(tmp_path) as (served, region, _):  # deel1 is kept
         # the publisher replaces deel1 by deel1b before the next pull
         (served / "enkel.xml").write_text(_feed([
             ("Enkelbestemming deel 1", "deel1b.zip", "application/zip"),
