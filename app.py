@@ -15,38 +15,19 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from locscan import (
-    capacity,
-    criteria,
-    demo,
-    export,
-    longlist,
-    maps,
-    measures,
-    pull,
-    settings,
-)
+from locscan import criteria, demo, longlist, maps, pull, settings
 from locscan.errors import LocscanError
-from locscan.region import open_region
+from locscan.scan import Scan
 from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
 
 st.set_page_config(page_title="locscan – locatiescan", layout="wide")
-CONTEXT_ROLES = ("municipalities", "cores", "business_parks", "exclusions", "work_sites")
 FORMATS = [(".geojson", "GeoJSON (WGS84)"), (".gpkg", "GeoPackage (RD New)"), (".csv", "CSV"),
            (".xlsx", "Excel")]
 
 
 @st.cache_resource(show_spinner="Metingen laden of berekenen…")
-def _scan(region_dir: str, criteria_file: str, _stamp: float):
-    region = open_region(region_dir)
-    crit = criteria.load(criteria_file)
-    cands, table = measures.compute_for_region(region, crit.used_measures())
-    context = {}
-    for role in CONTEXT_ROLES:
-        names = region.layers_with_role(role)
-        if names:
-            context[role] = region.layer(names[0])
-    return region, crit, cands, table, context
+def _scan(region_dir: str, criteria_file: str, _stamp: float) -> Scan:
+    return Scan.open(region_dir, criteria_file)
 
 
 @st.cache_resource
@@ -66,13 +47,13 @@ region_dir = st.sidebar.selectbox("Regio", _regions())
 criteria_files = sorted(str(p) for p in Path("criteria").glob("*.yaml"))
 criteria_file = st.sidebar.selectbox("Criteriaset", criteria_files)
 try:
-    region, base_crit, cands, table, context = _scan(
-        region_dir, criteria_file, Path(criteria_file).stat().st_mtime
-    )
+    scan = _scan(region_dir, criteria_file, Path(criteria_file).stat().st_mtime)
+    context = scan.context()
 except LocscanError as exc:
     st.error(f"De regio of criteriaset kan niet worden geladen: {exc}")
     st.stop()
 
+region, base_crit = scan.region, scan.criteria
 subregio = st.sidebar.selectbox("Subregio", ["(alle)", *region.meta.subregios])
 subregio = None if subregio == "(alle)" else subregio
 gemeenten = [m.name for m in region.meta.municipalities if subregio in (None, m.subregio)]
@@ -85,7 +66,7 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
     for c in base_crit.hard:
         key = f"{base_crit.name}:{c.id}"
         if c.op in ("in", "not_in"):
-            options = criteria.choices(base_crit, c.id, table)
+            options = criteria.choices(base_crit, c.id, scan.measures)
             chosen = st.multiselect(c.label, options, default=list(c.value), key=key)
             crit = crit.with_value(c.id, chosen)
         elif c.op != "between" and isinstance(c.value, int | float):
@@ -110,14 +91,12 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
                 st.error(str(exc))
 
 # --- evaluate (cheap: no geometry) --------------------------------------------------------
-result = longlist.build(crit, cands, table, region.meta)
+result = scan.evaluate(crit)
 # SVG keeps every site a clickable element; past a few thousand sites a canvas is faster.
 # Decided on the saved criteria, so tuning them does not switch renderers (and remount).
-base_result = longlist.build(base_crit, cands, table, region.meta)
-canvas = int(longlist.summary(base_result, subregio=subregio, gemeente=gemeente)["areas"][
-    "longlist"].sum()) > 3000
-sites = longlist.table(result, subregio=subregio, gemeente=gemeente)
-summary = longlist.summary(result, subregio=subregio, gemeente=gemeente)
+canvas = int(scan.summary(subregio=subregio, gemeente=gemeente)["areas"]["longlist"].sum()) > 3000
+sites = scan.longlist(crit, subregio=subregio, gemeente=gemeente)
+summary = scan.summary(crit, subregio=subregio, gemeente=gemeente)
 store = _shortlist(default_url(), region.meta.name)
 focus = region.meta.codes(subregio, gemeente)
 short = store.items()
@@ -138,10 +117,7 @@ cols[3].metric("Op de shortlist", len(short))
 
 def _add_to_shortlist(site: str) -> None:
     try:
-        row = cands.loc[site]
-        store.add(site, user=user, subregio=row["subregio"], gemeente=row["gemeente"],
-                  criteria=f"{crit.name} {crit.version}",
-                  score=float(result.evaluation.at[site, "score"]))
+        scan.add_to_shortlist(store, site, user=user, crit=crit)
         st.toast(f"{site} staat op de shortlist")
     except LocscanError as exc:
         st.error(str(exc))
@@ -158,7 +134,7 @@ def _longlist_page() -> None:
         reach = c1.checkbox("Bereik rond werklocaties tonen", value=False)
         tiles = c2.checkbox("Achtergrondkaart (OpenStreetMap, online)", value=settings.tiles)
         top_n = c3.number_input("Als vlak tekenen: beste", 50, 5000, 500, step=50)
-        reach_m = criteria.reach_m(crit) if reach else None
+        reach_m = scan.reach_m(crit) if reach else None
         # the base map stays mounted while criteria change; only the site layers are replaced
         base = maps.base_map(context, region.meta, focus_codes=focus, reach_m=reach_m,
                              tiles=tiles, canvas=canvas)
@@ -191,7 +167,7 @@ def _longlist_page() -> None:
         site = st.text_input("Locatie-id (of klik op de kaart)", key="site")
         if site:
             try:
-                why = longlist.explain(result, site)
+                why = scan.explain(site, crit)
                 st.markdown(f"**{site}**: {result.status[site]}, score "
                             f"{result.evaluation.at[site, 'score']:.1f}"
                             + (f", rang {result.rank[site]}" if result.rank[site] else ""))
@@ -251,12 +227,7 @@ def _longlist_page() -> None:
         _shortlist_view()
 
     with tab_export:
-        meta = export.scan_provenance(region, crit, subregio=subregio or "",
-                                      gemeente=gemeente or "")
-        labels = {name: spec.label for name, spec in crit.measures.items() if spec.label}
-        short_table = longlist.table(result, ids=short.index).join(
-            short[["status", "note", "capacity", "updated_by", "updated_at"]].rename(
-                columns={"status": "shortlist_status"}), how="inner")
+        short_table = scan.shortlist_table(store, crit)
         for title, frame, stem in (("Longlist", sites, "longlist"),
                                    ("Shortlist", short_table, "shortlist")):
             st.subheader(title)
@@ -264,8 +235,9 @@ def _longlist_page() -> None:
             for col, (suffix, label) in zip(cols, FORMATS, strict=True):
                 col.download_button(
                     label, file_name=f"{stem}-{crit.name}{suffix}", key=f"dl:{stem}{suffix}",
-                    data=partial(export.to_bytes, frame, suffix, layer=stem, metadata=meta,
-                                 labels=labels, description=f"{stem} {crit.name}"),
+                    data=partial(scan.export_bytes, frame, suffix, crit=crit, layer=stem,
+                                 description=f"{stem} {crit.name}", subregio=subregio or "",
+                                 gemeente=gemeente or ""),
                     disabled=frame.empty, on_click="ignore",
                 )
 
@@ -273,7 +245,7 @@ def _longlist_page() -> None:
 def _capacity_page() -> None:
     """Task against capacity, gaps, where workers would live, and a suggested shortlist."""
     try:
-        analysis = capacity.analyse_region(region, result, short.index)
+        analysis = scan.analysis(crit, short.index)
     except LocscanError as exc:
         st.error(f"Opgave en capaciteit zijn niet te berekenen: {exc}")
         return
@@ -293,14 +265,13 @@ def _capacity_page() -> None:
     with st.expander("Aannames (uit de criteriaset en region.yaml)"):
         st.table(pd.Series(a.model_dump(), name="waarde").astype(str))
 
-    demand, sites_cap = analysis.for_subregio(subregio)
+    demand, _ = analysis.for_subregio(subregio)
     gaps = demand[demand["capacity_in_reach"] == 0]
     st.subheader("Witte vlekken")
     st.write(f"{len(gaps)} van {len(demand)} werklocaties hebben geen capaciteit binnen "
              f"{a.reach_m / 1000:g} km ({gaps['demand'].sum():.0f} tijdelijke werknemers).")
-    housed = analysis.shortlist_sites if len(analysis.shortlist_sites) else sites_cap
     which = "shortlist" if len(analysis.shortlist_sites) else "longlist"
-    plan = capacity.assign(demand, housed, a)
+    plan = scan.assign(crit, subregio=subregio, shortlist_ids=short.index)
     st.subheader(f"Waar de werknemers zouden wonen (toewijzing aan de {which})")
     st.caption(f"Kortste totale afstand binnen {a.reach_m / 1000:g} km; tekort "
                f"{plan.total_shortage:.0f} werknemers. {plan.status}")
@@ -319,11 +290,10 @@ def _capacity_page() -> None:
     per_gemeente = c2.number_input("Maximaal aantal locaties per gemeente (0 = geen)", 0,
                                    value=int(a.max_sites_per_gemeente or 0))
     if st.button("Bereken suggestie"):
-        chosen = a.model_copy(update={"min_spacing_m": spacing,
-                                      "max_sites_per_gemeente": per_gemeente or None})
         with st.spinner("De solver zoekt de beste combinatie…"):
-            st.session_state["suggestion"] = (subregio, capacity.suggest(demand, sites_cap,
-                                                                         chosen))
+            st.session_state["suggestion"] = (subregio, scan.suggest(
+                crit, subregio=subregio, min_spacing_m=spacing,
+                max_sites_per_gemeente=int(per_gemeente)))
     stored = st.session_state.get("suggestion")
     if not stored or stored[0] != subregio:
         return
@@ -337,12 +307,8 @@ def _capacity_page() -> None:
     st.dataframe(suggestion.sites.drop(columns=suggestion.sites.geometry.name)[
         ["gemeente", "capacity", "planned", "needs_manager", "parking"]], width="stretch")
     if st.button("Neem de suggestie over in de shortlist", disabled=not user.strip()):
-        for site in suggestion.sites.index:  # a handful of chosen sites, one row each
-            row = suggestion.sites.loc[site]
-            store.add(site, user=user, subregio=row["subregio"], gemeente=row["gemeente"],
-                      capacity=int(row["planned"]), criteria=f"{crit.name} suggestie",
-                      score=float(result.evaluation.at[site, "score"]))
-        st.success(f"{len(suggestion.sites)} locaties op de shortlist gezet.")
+        accepted = scan.accept(suggestion, store, user=user, crit=crit)
+        st.success(f"{accepted} locaties op de shortlist gezet.")
 
 
 def _data_page() -> None:

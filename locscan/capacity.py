@@ -22,18 +22,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from locscan.candidates import municipality_of
-from locscan.criteria import reach_m
 from locscan.errors import LocscanError
-from locscan.longlist import Result
-from locscan.region import Region, RegionMeta
+from locscan.region import RegionMeta
 
 __all__ = [
     "Analysis",
     "Assumptions",
     "Plan",
     "analyse",
-    "analyse_region",
     "assign",
     "assumptions_of",
     "coverage",
@@ -299,6 +295,8 @@ class Plan:
     nearest
         When the problem was too large, each work site was offered only its `nearest` sites
         within reach; ``None`` when every pair within reach was considered.
+    assumptions
+        The assumptions the plan was made under.
     """
 
     flows: pd.DataFrame
@@ -308,6 +306,7 @@ class Plan:
     status: str
     seconds: float
     nearest: int | None = None
+    assumptions: Assumptions | None = None
 
     @property
     def total_shortage(self) -> float:
@@ -379,7 +378,7 @@ def _solve(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, a: Assumptions, *, c
     shortage = pd.Series(u, index=work.index, name="shortage").clip(lower=0).round(6)
     return Plan(flows=flows, shortage=shortage, sites=used,
                 split=_split(flows, work, sites), status=res.message, seconds=seconds,
-                nearest=nearest)
+                nearest=nearest, assumptions=a)
 
 
 def _split(flows: pd.DataFrame, work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame
@@ -571,18 +570,3 @@ def assumptions_of(criteria_capacity: dict, meta: RegionMeta, reach_m: float | N
                              for e in exc.errors())
         raise LocscanError(f"criteria, capacity assumptions: {problems}") from exc
     return resolve(parsed, meta, reach_m)
-
-
-def analyse_region(region: Region, result: Result, shortlist_ids: list[str] | pd.Index = ()
-                   ) -> Analysis:
-    """:func:`analyse` for an open region and an evaluated criteria set."""
-    names = region.layers_with_role("work_sites")
-    if not names:
-        raise LocscanError(f"region folder {region.folder}: no work_sites layer; capacity "
-                           "and the task need the work locations")
-    work = region.layer(names[0])
-    muni = region.layer(region.layers_with_role("municipalities")[0])
-    assumptions = assumptions_of(result.criteria.capacity, region.meta,
-                                 reach_m(result.criteria))
-    return analyse(region.meta, result.candidates, result.measures, result.on_longlist, work,
-                   municipality_of(work.geometry, muni), assumptions, shortlist_ids)

@@ -17,19 +17,10 @@ from typing import Any
 import click
 import pandas as pd
 
-from locscan import (
-    __version__,
-    capacity,
-    criteria,
-    demo,
-    export,
-    longlist,
-    measures,
-    pull,
-    settings,
-)
+from locscan import __version__, capacity, criteria, demo, export, longlist, pull, settings
 from locscan.errors import LocscanError
-from locscan.region import Region, open_region
+from locscan.region import open_region
+from locscan.scan import Scan
 from locscan.shortlist import Shortlist
 
 __all__ = ["main"]
@@ -101,23 +92,19 @@ def demo_build(out: Path, source_region: Path, parcels: int, seed: int) -> None:
     click.echo(f"Demoregio geschreven naar {folder} ({time.perf_counter() - start:.1f} s).")
 
 
-def _load(
-    region_dir: Path | None, criteria_file: Path, cache: bool, region: Region | None = None
-) -> tuple[Region, Any]:
-    region = region or open_region(region_dir)
-    crit = criteria.load(criteria_file)
+def _open(region_dir: Path | None, criteria_file: Path, cache: bool) -> Scan:
+    """Open the scan and say how many measures came from the cache."""
     start = time.perf_counter()
-    done: list[tuple[str, bool]] = []
-    cands, table = measures.compute_for_region(
-        region, crit.used_measures(), cache=cache,
-        on_measure=lambda spec, hit: done.append((spec.name, hit)),
-    )
-    hits = sum(h for _, h in done)
+    done: list[bool] = []
+    scan = Scan.open(region_dir, criteria_file, cache=cache,
+                     on_measure=lambda _spec, hit: done.append(hit))
     click.echo(
-        f"Metingen: {len(done)} ({hits} uit cache) voor {len(cands)} kandidaten in "
-        f"{time.perf_counter() - start:.2f} s.", err=True,
+        f"Metingen: {len(done)} ({sum(done)} uit cache) voor {len(scan.candidates)} kandidaten "
+        f"in {time.perf_counter() - start:.2f} s.", err=True,
     )
-    return region, longlist.build(crit, cands, table, region.meta)
+    if scan.meta.demo:
+        click.secho(demo.DEMO_LABEL, fg="magenta", bold=True)
+    return scan
 
 
 @main.command("measure")
@@ -127,17 +114,14 @@ def _load(
 @_friendly
 def measure_cmd(region_dir: Path | None, criteria_file: Path, cache: bool) -> None:
     """Compute (and cache) the measures a criteria file uses."""
-    _load(region_dir, criteria_file, cache)
+    _open(region_dir, criteria_file, cache)
 
 
-def _print_summary(result: longlist.Result, region: Region, subregio: str | None,
-                   gemeente: str | None) -> None:
-    if region.meta.demo:
-        click.secho(demo.DEMO_LABEL, fg="magenta", bold=True)
-    crit = result.criteria
-    click.echo(f"Regio: {region.meta.label}")
+def _print_summary(scan: Scan, subregio: str | None, gemeente: str | None) -> None:
+    crit = scan.criteria
+    click.echo(f"Regio: {scan.meta.label}")
     click.echo(f"Criteria: {crit.name} versie {crit.version} ({crit.digest()})")
-    summary = longlist.summary(result, subregio=subregio, gemeente=gemeente)
+    summary = scan.summary(subregio=subregio, gemeente=gemeente)
     areas = summary["areas"]
     click.echo(
         f"Kandidaten: {int(areas['kandidaten'].sum())}; op de longlist: "
@@ -149,10 +133,18 @@ def _print_summary(result: longlist.Result, region: Region, subregio: str | None
         click.echo(summary["criteria"].to_string())
         click.echo("\nPer subregio en gemeente:")
         click.echo(areas.to_string())
-        differ = longlist.radius_vs_network(result)
+        differ = longlist.radius_vs_network(scan.evaluate())
         if not differ.empty:
             click.echo("\nHemelsbreed tegenover over de weg (aantal locaties dat verschilt):")
             click.echo(differ.to_string(index=False))
+
+
+def _check_output(output: Path | None) -> None:
+    if output is not None and output.suffix.lower() not in export.FORMATS:
+        raise LocscanError(
+            f"output {output}: unknown format {output.suffix!r}; use one of "
+            f"{', '.join(export.FORMATS)}"
+        )
 
 
 @main.command("scan")
@@ -169,24 +161,19 @@ def _print_summary(result: longlist.Result, region: Region, subregio: str | None
 def scan_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
              gemeente: str | None, output: Path | None, everything: bool, cache: bool) -> None:
     """Evaluate the criteria, print a summary and write the longlist."""
-    if output is not None and output.suffix.lower() not in export.FORMATS:
-        raise LocscanError(
-            f"output {output}: unknown format {output.suffix!r}; use one of "
-            f"{', '.join(export.FORMATS)}"
-        )
-    region = open_region(region_dir)
-    subregio = region.meta.subregio(subregio) if subregio else None
-    gemeente = region.meta.municipality(gemeente).code if gemeente else None
-    region, result = _load(region_dir, criteria_file, cache, region)
-    _print_summary(result, region, subregio, gemeente)
+    _check_output(output)
+    meta = open_region(region_dir).meta  # a wrong subregio or gemeente fails before measuring
+    subregio = meta.subregio(subregio) if subregio else None
+    gemeente = meta.municipality(gemeente).code if gemeente else None
+    scan = _open(region_dir, criteria_file, cache)
+    _print_summary(scan, subregio, gemeente)
     if output is None:
         return
-    table = longlist.table(result, subregio=subregio, gemeente=gemeente, everything=everything)
-    crit = result.criteria
-    meta = export.scan_provenance(region, crit, subregio=subregio or "", gemeente=gemeente or "")
-    label = f"{demo.DEMO_LABEL} – " if region.meta.demo else ""
-    export.write(table, output, description=f"{label}longlist {crit.name} {crit.version}",
-                 metadata=meta)
+    table = scan.longlist(subregio=subregio, gemeente=gemeente, everything=everything)
+    crit = scan.criteria
+    label = f"{demo.DEMO_LABEL} – " if scan.meta.demo else ""
+    scan.export(table, output, description=f"{label}longlist {crit.name} {crit.version}",
+                subregio=subregio or "", gemeente=gemeente or "")
     click.echo(f"\n{len(table)} locaties geschreven naar {output}.")
 
 
@@ -199,11 +186,10 @@ def scan_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
 def explain_cmd(region_dir: Path | None, criteria_file: Path, candidate: str,
                 cache: bool) -> None:
     """Why (not)? Every criterion for one site: measured value, norm, outcome."""
-    region, result = _load(region_dir, criteria_file, cache)
-    if region.meta.demo:
-        click.secho(demo.DEMO_LABEL, fg="magenta", bold=True)
-    row = result.candidates.loc[candidate] if candidate in result.candidates.index else None
-    table = longlist.explain(result, candidate)
+    scan = _open(region_dir, criteria_file, cache)
+    table = scan.explain(candidate)
+    result = scan.evaluate()
+    row = scan.candidates.loc[candidate]
     click.echo(
         f"{candidate} ({row['gemeente']}, {row['subregio']}): {result.status[candidate]}"
         + (f", rang {result.rank[candidate]}" if result.rank[candidate] else "")
@@ -237,30 +223,25 @@ def _assumptions_text(a: capacity.Assumptions) -> str:
 def capacity_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
                  cache: bool) -> None:
     """Task against capacity per subregio and gemeente, gaps, and the 80/10/10 split."""
-    region = open_region(region_dir)
-    subregio = region.meta.subregio(subregio) if subregio else None
-    region, result = _load(region_dir, criteria_file, cache, region)
-    if region.meta.demo:
-        click.secho(demo.DEMO_LABEL, fg="magenta", bold=True)
-    store = Shortlist(region=region.meta.name)
-    analysis = capacity.analyse_region(region, result, store.items().index)
+    subregio = open_region(region_dir).meta.subregio(subregio) if subregio else None
+    scan = _open(region_dir, criteria_file, cache)
+    store = Shortlist(region=scan.meta.name)
+    analysis = scan.analysis(shortlist_ids=store.items().index)
     click.echo(f"Aannames: {_assumptions_text(analysis.assumptions)}")
     with pd.option_context("display.width", 160, "display.max_columns", 20):
-        sub = analysis.coverage_subregio
         click.echo("\nOpgave en capaciteit per subregio:")
-        click.echo(sub.round(0).to_string())
+        click.echo(analysis.coverage_subregio.round(0).to_string())
         gem = analysis.coverage_gemeente
         if subregio:
-            codes = region.meta.codes(subregio)
-            gem = gem[gem.index.isin(codes)]
+            gem = gem[gem.index.isin(scan.meta.codes(subregio))]
         click.echo("\nPer gemeente (opgave: tijdelijke werknemers van de werklocaties):")
         click.echo(gem.round(0).to_string())
-        demand, sites = analysis.for_subregio(subregio)
+        demand, _ = analysis.for_subregio(subregio)
         gaps = demand[demand["capacity_in_reach"] == 0]
         click.echo(f"\nWerklocaties zonder capaciteit binnen bereik (witte vlekken): "
                    f"{len(gaps)} van {len(demand)}, samen {gaps['demand'].sum():.0f} "
                    "tijdelijke werknemers")
-        plan = capacity.assign(demand, sites, analysis.assumptions)
+        plan = scan.assign(subregio=subregio)
         click.echo(f"\nToewijzing aan de longlist ({plan.status}, {plan.seconds:.2f} s); "
                    f"tekort: {plan.total_shortage:.0f}")
         click.echo(plan.split.to_string())
@@ -284,19 +265,13 @@ def suggest_cmd(region_dir: Path | None, criteria_file: Path, subregio: str,
                 min_spacing: float | None, max_per_gemeente: int | None, time_limit: float,
                 output: Path | None, accept: bool, user: str, cache: bool) -> None:
     """Suggest sites that cover a subregio's temporary task at the least distance."""
-    region = open_region(region_dir)
-    subregio = region.meta.subregio(subregio)
-    region, result = _load(region_dir, criteria_file, cache, region)
-    if region.meta.demo:
-        click.secho(demo.DEMO_LABEL, fg="magenta", bold=True)
-    analysis = capacity.analyse_region(region, result)
-    changes = {k: v for k, v in {"min_spacing_m": min_spacing,
-                                 "max_sites_per_gemeente": max_per_gemeente}.items()
-               if v is not None}
-    assumptions = analysis.assumptions.model_copy(update=changes)
-    demand, sites = analysis.for_subregio(subregio)
-    plan = capacity.suggest(demand, sites, assumptions, time_limit=time_limit)
-    click.echo(f"Aannames: {_assumptions_text(assumptions)}")
+    _check_output(output)
+    subregio = open_region(region_dir).meta.subregio(subregio)
+    scan = _open(region_dir, criteria_file, cache)
+    plan = scan.suggest(subregio=subregio, min_spacing_m=min_spacing,
+                        max_sites_per_gemeente=max_per_gemeente, time_limit=time_limit)
+    demand, _ = scan.analysis().for_subregio(subregio)
+    click.echo(f"Aannames: {_assumptions_text(plan.assumptions)}")
     click.echo(f"Solver: HiGHS via scipy.optimize.milp; {plan.status}; {plan.seconds:.2f} s"
                + (f"; per werklocatie alleen de {plan.nearest} dichtstbijzijnde locaties"
                   if plan.nearest else ""))
@@ -306,9 +281,9 @@ def suggest_cmd(region_dir: Path | None, criteria_file: Path, subregio: str,
     if plan.total_shortage > 0.5:
         short = plan.shortage[plan.shortage > 0.5]
         by_gemeente = short.groupby(demand.loc[short.index, "gemeente_code"]).sum()
-        names = {m.code: m.name for m in region.meta.municipalities}
+        names = {m.code: m.name for m in scan.meta.municipalities}
         click.secho(f"Tekort: {plan.total_shortage:.0f} werknemers zonder plek binnen "
-                    f"{assumptions.reach_m / 1000:g} km; per gemeente: " + ", ".join(
+                    f"{plan.assumptions.reach_m / 1000:g} km; per gemeente: " + ", ".join(
                         f"{names.get(c, c)} {v:.0f}" for c, v in by_gemeente.items()),
                     fg="red")
     else:
@@ -319,19 +294,12 @@ def suggest_cmd(region_dir: Path | None, criteria_file: Path, subregio: str,
         click.echo("\nWaar de werknemers zouden wonen:")
         click.echo(plan.split.to_string())
     if output is not None:
-        meta = export.scan_provenance(region, result.criteria, subregio=subregio,
-                                      solver=plan.status)
-        export.write(plan.sites, output, layer="suggestie", metadata=meta,
-                     description=f"suggestie {subregio}")
+        scan.export(plan.sites, output, layer="suggestie", description=f"suggestie {subregio}",
+                    subregio=subregio, solver=plan.status)
         click.echo(f"Geschreven naar {output}.")
     if accept:
-        store = Shortlist(region=region.meta.name)
-        for site in plan.sites.index:  # a handful of chosen sites, one database row each
-            row = plan.sites.loc[site]
-            store.add(site, user=user, subregio=row["subregio"], gemeente=row["gemeente"],
-                      capacity=int(row["planned"]), criteria=f"{result.criteria.name} suggestie",
-                      score=float(result.evaluation.at[site, "score"]))
-        click.echo(f"{len(plan.sites)} locaties op de shortlist gezet.")
+        accepted = scan.accept(plan, Shortlist(region=scan.meta.name), user=user)
+        click.echo(f"{accepted} locaties op de shortlist gezet.")
 
 
 @main.group("data")
@@ -353,7 +321,9 @@ def data_pull(region_dir: Path, layers: str) -> None:
     bars: dict[str, tqdm] = {}
 
     def progress(name: str, done: int, total: int) -> None:
-        bar = bars.setdefault(name, tqdm(total=total, desc=name, unit="deel"))  # tile/download
+        if name not in bars:  # one bar per layer, made on its first part (tile or download)
+            bars[name] = tqdm(total=total, desc=name, unit="deel")
+        bar = bars[name]
         bar.n = done
         bar.refresh()
 

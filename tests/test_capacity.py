@@ -6,10 +6,11 @@ import pytest
 from _toy import ROOT
 from shapely import Point, box
 
-from locscan import capacity, criteria, longlist, measures
+from locscan import capacity
 from locscan.capacity import Assumptions
 from locscan.errors import LocscanError
-from locscan.region import Region, load_meta
+from locscan.region import load_meta
+from locscan.scan import Scan
 
 GMR = load_meta(ROOT / "data/gmr/region.yaml")
 
@@ -113,11 +114,9 @@ def test_capacity_assumptions_are_validated_with_their_key():
 
 
 def test_region_analysis_on_the_demo(small_demo):
-    region = Region(small_demo)
-    crit = criteria.load(ROOT / "criteria/gmr-tijdelijke-werknemers.yaml")
-    cands, table = measures.compute_for_region(region, crit.used_measures())
-    result = longlist.build(crit, cands, table, region.meta)
-    analysis = capacity.analyse_region(region, result, result.candidates.index[:0])
+    scan = Scan.open(small_demo, ROOT / "criteria/gmr-tijdelijke-werknemers.yaml")
+    region = scan.region
+    analysis = scan.analysis()
     assert analysis.assumptions.reach_m == 15_000
     assert analysis.assumptions.site_cost_km == 5  # from the criteria file
     demand = analysis.demand

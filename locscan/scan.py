@@ -1,0 +1,382 @@
+"""One scan: a region and a criteria set, with candidates, cached measures and results on demand.
+
+:class:`Scan` is the one place where the steps of the data flow meet. It opens the region,
+computes (or reads from the cache) the measures the criteria use, and then answers every
+question the app and the command line ask: the evaluation of a criteria variant, the longlist
+and its summary, "why (not)?", exports with provenance, capacity against the task, the
+assignment of workers and the suggested plan, and accepting a plan into a shortlist. The
+expensive part (geometry) is done once, when the scan is opened; everything else is pandas over
+the measures table and is memoised by the criteria's digest, so a slider that goes back and
+forth costs nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import geopandas as gpd
+import pandas as pd
+
+from locscan import capacity, criteria, export, longlist, measures
+from locscan.candidates import municipality_of
+from locscan.criteria import Criteria
+from locscan.errors import CriteriaError, RegionError
+from locscan.measures import MeasureSpec
+from locscan.region import Region, open_region
+from locscan.shortlist import Shortlist
+
+__all__ = ["CONTEXT_ROLES", "Scan"]
+
+#: roles of the layers a map shows around the sites
+CONTEXT_ROLES = ("municipalities", "cores", "business_parks", "exclusions", "work_sites")
+
+T = TypeVar("T")
+
+
+class _Memo:
+    """A small thread-safe memo: the last `size` answers, keyed by their inputs."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()  # outside the lock: two sessions may compute the same answer once each
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+class Scan:
+    """
+    A region and a criteria set, ready to be evaluated.
+
+    Parameters
+    ----------
+    region
+        An open region.
+    criteria
+        The criteria set as saved; variants of it (other thresholds or weights) are passed to
+        the methods that take ``crit``.
+    cache
+        Read and write the measures cache; defaults to :data:`locscan.settings.use_cache`.
+    on_measure
+        Called after each measure with the spec and whether it came from the cache.
+
+    Attributes
+    ----------
+    region, criteria
+        As given.
+    candidates
+        The candidate table (geometry, gemeente, subregio), indexed by candidate id.
+    measures
+        One row per candidate, a column per measure the criteria use.
+    """
+
+    def __init__(
+        self,
+        region: Region,
+        criteria: Criteria,
+        *,
+        cache: bool | None = None,
+        on_measure: Callable[[MeasureSpec, bool], None] | None = None,
+    ) -> None:
+        self.region = region
+        self.criteria = criteria
+        self._cache = cache
+        self._lock = threading.Lock()
+        self.candidates, self.measures = measures.compute_for_region(
+            region, criteria.used_measures(), cache=cache, on_measure=on_measure
+        )
+        self._results = _Memo(16)
+        self._analyses = _Memo(8)
+        self._plans = _Memo(8)
+
+    @classmethod
+    def open(
+        cls,
+        region_dir: str | os.PathLike | None,
+        criteria_file: str | os.PathLike,
+        **kwargs: Any,
+    ) -> Scan:
+        """
+        Open the region folder and the criteria file, and compute (or read) the measures.
+
+        Raises
+        ------
+        LocscanError
+            When the region, a layer or the criteria file is wrong; the message names it.
+        """
+        region = open_region(region_dir)
+        crit = criteria.load(criteria_file)
+        return cls(region, crit, **kwargs)
+
+    def __repr__(self) -> str:
+        return (f"Scan({str(self.region.folder)!r}, {self.criteria.name!r}, "
+                f"{len(self.candidates)} candidates)")
+
+    @property
+    def meta(self):
+        """The region's metadata (``region.yaml``)."""
+        return self.region.meta
+
+    # --- selection ----------------------------------------------------------------------------
+
+    def selection(self, subregio: str | None = None, gemeente: str | None = None
+                  ) -> tuple[str | None, str | None]:
+        """
+        The subregio as spelled in the metadata and the gemeente's CBS code, checked.
+
+        Raises
+        ------
+        RegionError
+            For a subregio or gemeente the region does not have (the message lists them).
+        """
+        sub = self.meta.subregio(subregio) if subregio else None
+        code = self.meta.municipality(gemeente).code if gemeente else None
+        return sub, code
+
+    # --- layers -------------------------------------------------------------------------------
+
+    def layer_name(self, role: str, *, needed_for: str | None = None) -> str | None:
+        """
+        The name of the region's first layer with `role`.
+
+        Parameters
+        ----------
+        role
+            A layer role (:data:`locscan.layers.ROLES`).
+        needed_for
+            When given and the region has no such layer, raise an error that says what
+            needs it; else return ``None``.
+        """
+        names = self.region.layers_with_role(role)
+        if names:
+            return names[0]
+        if needed_for is None:
+            return None
+        raise RegionError(
+            f"region folder {self.region.folder}: the catalogue has no layer with role "
+            f"{role!r}; {needed_for} need it"
+        )
+
+    def context(self, roles: Iterable[str] = CONTEXT_ROLES) -> dict[str, gpd.GeoDataFrame]:
+        """The first layer of each role in `roles` that the region has, by role."""
+        return {role: self.region.layer(name) for role in roles
+                if (name := self.layer_name(role)) is not None}
+
+    # --- criteria -----------------------------------------------------------------------------
+
+    def _ensure_measures(self, crit: Criteria) -> None:
+        """Compute the measures a criteria variant uses that the table does not have yet."""
+        todo = [s for s in crit.used_measures() if s.name not in self.measures.columns]
+        if not todo:
+            return
+        with self._lock:
+            todo = [s for s in todo if s.name not in self.measures.columns]
+            if todo:
+                _, extra = measures.compute_for_region(self.region, todo, cache=self._cache)
+                self.measures = pd.concat([self.measures, extra], axis=1)
+
+    def evaluate(self, crit: Criteria | None = None) -> longlist.Result:
+        """
+        The criteria (the scan's own, or a variant) evaluated over the cached measures.
+
+        Memoised by the criteria's digest: going back to an earlier variant is free. A variant
+        that uses a measure the scan did not compute yet computes it once.
+
+        Raises
+        ------
+        CriteriaError
+            When the criteria's measures do not fit the region's layers.
+        """
+        crit = crit or self.criteria
+        self._ensure_measures(crit)
+        return self._results.get(
+            crit.digest(),
+            lambda: longlist.build(crit, self.candidates, self.measures, self.meta),
+        )
+
+    def reach_m(self, crit: Criteria | None = None) -> float | None:
+        """The distance (m) within which a hard criterion wants a site from the work sites."""
+        name = self.layer_name("work_sites")
+        return criteria.reach_m(crit or self.criteria, layer=name) if name else None
+
+    # --- longlist -----------------------------------------------------------------------------
+
+    def longlist(self, crit: Criteria | None = None, *, subregio: str | None = None,
+                 gemeente: str | None = None, everything: bool = False,
+                 ids: Iterable[str] | None = None) -> gpd.GeoDataFrame:
+        """The longlist (or every candidate, or the given ids), best first; see ``table``."""
+        return longlist.table(self.evaluate(crit), subregio=subregio, gemeente=gemeente,
+                              everything=everything,
+                              ids=None if ids is None else list(ids))
+
+    def summary(self, crit: Criteria | None = None, *, subregio: str | None = None,
+                gemeente: str | None = None) -> dict[str, pd.DataFrame]:
+        """Counts per criterion and per subregio and gemeente (:func:`longlist.summary`)."""
+        return longlist.summary(self.evaluate(crit), subregio=subregio, gemeente=gemeente)
+
+    def explain(self, candidate_id: str, crit: Criteria | None = None) -> pd.DataFrame:
+        """Why (not)? Every criterion for one site (:func:`longlist.explain`)."""
+        return longlist.explain(self.evaluate(crit), candidate_id)
+
+    def shortlist_table(self, store: Shortlist, crit: Criteria | None = None
+                        ) -> gpd.GeoDataFrame:
+        """The shortlist's sites as longlist rows, with the working group's status and note."""
+        items = store.items()
+        table = self.longlist(crit, ids=items.index)
+        kept = items[["status", "note", "capacity", "updated_by", "updated_at"]]
+        return table.join(kept.rename(columns={"status": "shortlist_status"}), how="inner")
+
+    # --- export -------------------------------------------------------------------------------
+
+    def provenance(self, crit: Criteria | None = None, **extra: object) -> dict[str, str]:
+        """Provenance of an export of this scan: region, sources, criteria, software, time."""
+        return export.scan_provenance(self.region, crit or self.criteria, **extra)
+
+    def labels(self, crit: Criteria | None = None) -> dict[str, str]:
+        """Dutch labels of the measures, for spreadsheet columns."""
+        return {name: spec.label for name, spec in (crit or self.criteria).measures.items()
+                if spec.label}
+
+    def export(self, table: gpd.GeoDataFrame, path: str | os.PathLike, *,
+               crit: Criteria | None = None, layer: str = "longlist", description: str = "",
+               **extra: object) -> Path:
+        """
+        Write `table` (a longlist, shortlist or plan) with this scan's provenance.
+
+        The format follows the suffix (:data:`locscan.export.FORMATS`).
+        """
+        return export.write(table, path, layer=layer, description=description,
+                            metadata=self.provenance(crit, **extra), labels=self.labels(crit))
+
+    def export_bytes(self, table: gpd.GeoDataFrame, suffix: str, *,
+                     crit: Criteria | None = None, layer: str = "longlist",
+                     description: str = "", **extra: object) -> bytes:
+        """The bytes of :meth:`export`, for a download button."""
+        return export.to_bytes(table, suffix, layer=layer, description=description,
+                               metadata=self.provenance(crit, **extra),
+                               labels=self.labels(crit))
+
+    # --- capacity -----------------------------------------------------------------------------
+
+    def assumptions(self, crit: Criteria | None = None) -> capacity.Assumptions:
+        """The capacity assumptions of the criteria, filled in from the region's norms."""
+        crit = crit or self.criteria
+        return capacity.assumptions_of(crit.capacity, self.meta, self.reach_m(crit))
+
+    def _work_sites(self) -> tuple[gpd.GeoDataFrame, pd.Series]:
+        work = self.region.layer(self.layer_name(
+            "work_sites", needed_for="capacity and the task"))
+        muni = self.region.layer(self.layer_name(
+            "municipalities", needed_for="the gemeente of each work site"))
+        return work, municipality_of(work.geometry, muni)
+
+    def analysis(self, crit: Criteria | None = None, shortlist_ids: Iterable[str] = ()
+                 ) -> capacity.Analysis:
+        """
+        Task against capacity, the work sites' demand and gaps, for one criteria variant.
+
+        Raises
+        ------
+        LocscanError
+            When the region has no work sites or municipalities, or the criteria's capacity
+            assumptions are wrong.
+        """
+        crit = crit or self.criteria
+        ids = tuple(shortlist_ids)
+
+        def make() -> capacity.Analysis:
+            result = self.evaluate(crit)
+            work, gemeente = self._work_sites()
+            return capacity.analyse(self.meta, result.candidates, result.measures,
+                                    result.on_longlist, work, gemeente, self.assumptions(crit),
+                                    ids)
+
+        return self._analyses.get((crit.digest(), ids), make)
+
+    def assign(self, crit: Criteria | None = None, *, subregio: str | None = None,
+               shortlist_ids: Iterable[str] = ()) -> capacity.Plan:
+        """
+        Where the workers would live: the work sites' demand assigned at the least distance.
+
+        The demand is that of `subregio` (all when ``None``). Assigned to every site of the
+        shortlist when `shortlist_ids` holds any, else to the subregio's longlist.
+        """
+        crit = crit or self.criteria
+        analysis = self.analysis(crit, shortlist_ids)
+        demand, sites = analysis.for_subregio(subregio)
+        if len(analysis.shortlist_sites):
+            sites = analysis.shortlist_sites
+        return capacity.assign(demand, sites, analysis.assumptions)
+
+    def suggest(self, crit: Criteria | None = None, *, subregio: str,
+                min_spacing_m: float | None = None, max_sites_per_gemeente: int | None = None,
+                time_limit: float = 120) -> capacity.Plan:
+        """
+        A suggested set of longlist sites that covers the subregio's temporary task.
+
+        `min_spacing_m` and `max_sites_per_gemeente` replace the criteria's assumptions when
+        given (0 for the gemeente limit means no limit). Memoised by its inputs.
+        """
+        crit = crit or self.criteria
+        sub, _ = self.selection(subregio)
+        analysis = self.analysis(crit)
+        changes: dict[str, Any] = {}
+        if min_spacing_m is not None:
+            changes["min_spacing_m"] = float(min_spacing_m)
+        if max_sites_per_gemeente is not None:
+            changes["max_sites_per_gemeente"] = max_sites_per_gemeente or None
+        chosen = analysis.assumptions.model_copy(update=changes)
+        demand, sites = analysis.for_subregio(sub)
+        key = (crit.digest(), sub, chosen.model_dump_json(), time_limit)
+        return self._plans.get(
+            key, lambda: capacity.suggest(demand, sites, chosen, time_limit=time_limit))
+
+    def accept(self, plan: capacity.Plan, store: Shortlist, *, user: str,
+               crit: Criteria | None = None) -> int:
+        """
+        Put the sites of a plan on the shortlist, with their planned number of workers.
+
+        Sites already on the shortlist keep what the working group wrote. Returns how many
+        sites the plan holds.
+        """
+        crit = crit or self.criteria
+        score = self.evaluate(crit).evaluation["score"]
+        for site, row in plan.sites.iterrows():  # a handful of chosen sites, one row each
+            store.add(site, user=user, subregio=row["subregio"], gemeente=row["gemeente"],
+                      capacity=int(row["planned"]), criteria=f"{crit.name} suggestie",
+                      score=float(score[site]))
+        return len(plan.sites)
+
+    def add_to_shortlist(self, store: Shortlist, candidate_id: str, *, user: str,
+                         crit: Criteria | None = None) -> dict[str, Any]:
+        """
+        Put one site on the shortlist with its gemeente, subregio and score.
+
+        Raises
+        ------
+        CriteriaError
+            When the candidate id is not in this region.
+        """
+        crit = crit or self.criteria
+        if candidate_id not in self.candidates.index:
+            raise CriteriaError(f"no candidate {candidate_id!r} in this region")
+        row = self.candidates.loc[candidate_id]
+        score = float(self.evaluate(crit).evaluation.at[candidate_id, "score"])
+        return store.add(candidate_id, user=user, subregio=row["subregio"],
+                         gemeente=row["gemeente"], criteria=f"{crit.name} {crit.version}",
+                         score=score)

@@ -1,0 +1,112 @@
+"""The Scan: one object that the app and the command line both ask, on the toy region."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from _criteria import toy_criteria
+from _toy import REGION, write_region
+
+from locscan import criteria
+from locscan.errors import RegionError
+from locscan.region import Region
+from locscan.scan import Scan
+from locscan.shortlist import Shortlist
+
+NORMS = {"temporary_share": 0.75, "max_distance_to_work_m": 15000, "m2_per_worker": 15,
+         "manager_above_residents": 100, "live_in_work_municipality_min": 0.8,
+         "live_elsewhere_in_subregio_max": 0.1, "live_elsewhere_max": 0.1}
+CAPACITY = {"built_share": 0.4, "storeys": 2, "max_per_location": 200,
+            "parking_measure": "parking_400m", "parking_per_resident": 0.3}
+
+
+def _crit(**changes):
+    raw = toy_criteria() | {"capacity": CAPACITY} | changes
+    return criteria.parse(raw)
+
+
+@pytest.fixture
+def scan(tmp_path):
+    folder = write_region(tmp_path / "toy", region=REGION | {"norms": NORMS})
+    return Scan(Region(folder), _crit(), cache=False)
+
+
+def test_a_variant_is_evaluated_once_and_the_saved_set_stays(scan):
+    strict = scan.criteria.with_value("afstand_werk", 10)
+    first = scan.evaluate(strict)
+    assert scan.evaluate(strict) is first  # memoised by the criteria's digest
+    assert scan.evaluate(scan.criteria.with_value("afstand_werk", 10)) is first
+    # p1 lies 14.9 km from the work site: on the longlist at 15 km, off it at 10 km
+    assert bool(scan.evaluate().on_longlist["perceel:p1"])
+    assert not bool(first.on_longlist["perceel:p1"])
+    assert list(scan.longlist(strict).index) == ["perceel:p4", "perceel:p5"]
+
+
+def test_a_variant_with_a_new_measure_computes_only_that_measure(scan):
+    raw = toy_criteria() | {"capacity": CAPACITY}
+    raw["measures"]["area_m2"] = {"kind": "area"}
+    raw["hard"].append({"id": "groot", "label": "Groot", "measure": "area_m2", "op": ">=",
+                        "value": 1, "unit": "ha"})
+    result = scan.evaluate(criteria.parse(raw))
+    assert "area_m2" in scan.measures
+    assert result.status["perceel:p1"] == "voldoet"  # 100 × 100 m is exactly 1 ha
+
+
+def test_selection_is_checked_against_the_region(scan):
+    assert scan.selection("noord", "beestad") == ("Noord", "GM0002")
+    with pytest.raises(RegionError, match="no subregio 'West'; known: Noord, Zuid"):
+        scan.selection("West")
+
+
+def test_reach_comes_from_the_work_sites_role_whatever_the_layer_is_called(tmp_path):
+    folder = write_region(tmp_path / "toy", region=REGION | {"norms": NORMS})
+    catalogue = yaml.safe_load((folder / "layers.yaml").read_text())
+    entry = catalogue["layers"].pop("work_sites")
+    catalogue["layers"]["werklocaties"] = entry | {"role": "work_sites"}
+    (folder / "layers.yaml").write_text(yaml.safe_dump(catalogue))
+    raw = toy_criteria() | {"capacity": CAPACITY}
+    raw["measures"]["dist_work_m"]["layer"] = "werklocaties"
+    raw["hard"][0]["value"] = 12  # km: not the region's 15 km
+    scan = Scan(Region(folder), criteria.parse(raw), cache=False)
+    assert scan.reach_m() == 12_000
+    assert scan.assumptions().reach_m == 12_000
+    assert scan.analysis().demand["demand"].tolist() == [90.0]  # 120 workers × 75%
+
+
+def test_a_region_without_work_sites_says_what_capacity_needs(tmp_path):
+    folder = write_region(tmp_path / "toy", region=REGION | {"norms": NORMS})
+    catalogue = yaml.safe_load((folder / "layers.yaml").read_text())
+    del catalogue["layers"]["work_sites"]
+    (folder / "layers.yaml").write_text(yaml.safe_dump(catalogue))
+    raw = toy_criteria() | {"capacity": CAPACITY}
+    raw["measures"]["dist_work_m"]["if_missing"] = "unknown"
+    with pytest.warns(UserWarning, match="no layer 'work_sites'"):
+        scan = Scan(Region(folder), criteria.parse(raw), cache=False)
+    with pytest.raises(RegionError, match="no layer with role 'work_sites'; capacity and the "
+                                          "task need it"):
+        scan.analysis()
+
+
+def test_a_suggestion_is_accepted_once_into_the_shortlist(scan):
+    # 90 temporary workers at W1; p4 (6.96 km away) holds 200, p1 (14.9 km) and p5 (8.46 km)
+    # are further: one site, p4, houses them all
+    plan = scan.suggest(subregio="Noord")
+    assert plan.sites.index.tolist() == ["perceel:p4"]
+    assert plan.sites["planned"].tolist() == [90.0]
+    assert scan.suggest(subregio="noord") is plan  # memoised by its inputs
+    store = Shortlist("sqlite://", "toy")
+    assert scan.accept(plan, store, user="Anna") == 1
+    assert scan.accept(plan, store, user="Bram") == 1
+    items = store.items()
+    assert items.index.tolist() == ["perceel:p4"]
+    assert items["capacity"].tolist() == [90]
+    assert items["updated_by"].tolist() == ["Anna"]  # the second accept changed nothing
+
+
+def test_shortlist_table_joins_the_working_groups_fields(scan):
+    store = Shortlist("sqlite://", "toy")
+    scan.add_to_shortlist(store, "perceel:p2", user="Anna")  # off the longlist: still shown
+    table = scan.shortlist_table(store)
+    assert table.index.tolist() == ["perceel:p2"]
+    assert table.loc["perceel:p2", "status"] == "valt af"
+    assert table.loc["perceel:p2", "shortlist_status"] == "voorgesteld"
