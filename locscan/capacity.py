@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from locscan.errors import LocscanError
+from locscan import config
+from locscan.errors import CriteriaError, PlanError
 from locscan.region import RegionMeta
 
 __all__ = [
@@ -230,7 +231,7 @@ def work_demand(
         When the work sites carry no number of workers.
     """
     if "workers" not in work_sites:
-        raise LocscanError("work_sites: no 'workers' attribute; map the number of "
+        raise PlanError("work_sites: no 'workers' attribute; map the number of "
                            "international workers in the layer catalogue (fields: workers:)")
     sub = {m.code: m.subregio for m in meta.municipalities}
     out = work_sites[["workers", work_sites.geometry.name]].copy()
@@ -363,7 +364,7 @@ def _solve(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, a: Assumptions, *, c
                options={"time_limit": time_limit, "disp": False})
     seconds = time.perf_counter() - start
     if res.x is None:
-        raise LocscanError(f"the solver found no plan: {res.message}")
+        raise PlanError(f"the solver found no plan: {res.message}")
     x, u = res.x[:n_p], res.x[n_p:n_p + n_w]
     flows = pd.DataFrame({"work_site": work.index.to_numpy()[i_w],
                           "site": sites.index.to_numpy()[i_s],
@@ -566,7 +567,7 @@ def assumptions_of(criteria_capacity: dict, meta: RegionMeta, reach_m: float | N
     try:
         parsed = Assumptions.model_validate(criteria_capacity or {})
     except ValidationError as exc:
-        problems = "; ".join(f"capacity.{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                             for e in exc.errors())
-        raise LocscanError(f"criteria, capacity assumptions: {problems}") from exc
+        raw = {"capacity": criteria_capacity}
+        raise CriteriaError("criteria, capacity assumptions: " + "; ".join(
+            config.problems(exc, raw, Assumptions, prefix=("capacity",)))) from exc
     return resolve(parsed, meta, reach_m)

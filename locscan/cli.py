@@ -18,7 +18,7 @@ import click
 import pandas as pd
 
 from locscan import __version__, capacity, criteria, demo, export, longlist, pull, settings
-from locscan.errors import LocscanError
+from locscan.errors import ExportError, LocscanError, PullError
 from locscan.region import open_region
 from locscan.scan import Scan
 from locscan.shortlist import Shortlist
@@ -141,7 +141,7 @@ def _print_summary(scan: Scan, subregio: str | None, gemeente: str | None) -> No
 
 def _check_output(output: Path | None) -> None:
     if output is not None and output.suffix.lower() not in export.FORMATS:
-        raise LocscanError(
+        raise ExportError(
             f"output {output}: unknown format {output.suffix!r}; use one of "
             f"{', '.join(export.FORMATS)}"
         )
@@ -330,7 +330,7 @@ def data_pull(region_dir: Path, layers: str) -> None:
     failure = None
     try:
         records = pull.pull(region_dir, names, progress=progress)
-    except pull.PullError as exc:
+    except PullError as exc:
         records, failure = exc.done, exc
     finally:
         for bar in bars.values():

@@ -23,6 +23,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from locscan import config
 from locscan.errors import CriteriaError
 from locscan.measures import MeasureSpec
 from locscan.region import RegionMeta
@@ -243,9 +244,8 @@ class Criteria(BaseModel):
         try:
             new = cls.model_validate(crit.model_dump() | change)
         except ValidationError as exc:
-            raise CriteriaError(
-                f"criteria {self.name!r}, criterion {cid!r}: {_errors_text(exc, change)}"
-            ) from exc
+            raise CriteriaError(f"criteria {self.name!r}, criterion {cid!r}: "
+                                + "; ".join(config.problems(exc, change, cls))) from exc
         items = [new if c.id == cid else c for c in getattr(self, field)]
         return self.model_copy(update={field: items})
 
@@ -290,26 +290,6 @@ def _override_problems(gemeente: str, cid: str, change: Override, by_id: dict) -
     return []
 
 
-def _errors_text(exc: ValidationError, raw: Any) -> str:
-    parts = []
-    for err in exc.errors():
-        loc = list(err["loc"])
-        label = []
-        node = raw
-        for key in loc:
-            try:
-                node = node[key]
-            except (KeyError, IndexError, TypeError):
-                node = None
-            if isinstance(key, int) and isinstance(node, dict) and "id" in node:
-                label.append(f"criterion {node['id']!r}")
-            elif not isinstance(key, int):
-                label.append(str(key))
-        msg = err["msg"].removeprefix("Value error, ")
-        parts.append(f"{' / '.join(label)}: {msg}" if label else msg)
-    return "; ".join(parts)
-
-
 def load(path: str | os.PathLike) -> Criteria:
     """
     Read and validate a criteria file.
@@ -320,24 +300,12 @@ def load(path: str | os.PathLike) -> Criteria:
         Naming the file, the criterion and what is wrong (unknown measure with the known
         ones, wrong type, impossible range, ...).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise CriteriaError(f"criteria file {path}: not found")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise CriteriaError(f"criteria file {path}: not valid YAML: {exc}") from exc
-    return parse(raw, source=str(path))
+    return config.load(Criteria, path, what="criteria file", error=CriteriaError)
 
 
 def parse(raw: Any, *, source: str = "<criteria>") -> Criteria:
     """Validate a criteria mapping (as read from YAML); errors name `source`."""
-    if not isinstance(raw, dict):
-        raise CriteriaError(f"criteria file {source}: expected a mapping, got {type(raw).__name__}")
-    try:
-        return Criteria.model_validate(raw)
-    except ValidationError as exc:
-        raise CriteriaError(f"criteria file {source}: {_errors_text(exc, raw)}") from exc
+    return config.parse(Criteria, raw, source=source, what="criteria file", error=CriteriaError)
 
 
 def resolve_overrides(criteria: Criteria, meta: RegionMeta | None) -> dict[str, dict]:

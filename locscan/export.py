@@ -21,7 +21,7 @@ import shapely
 
 from locscan import __version__, rdnap, settings
 from locscan.criteria import Criteria
-from locscan.errors import LocscanError
+from locscan.errors import ExportError
 from locscan.region import Region
 
 __all__ = [
@@ -125,7 +125,7 @@ def write(
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise LocscanError(
+        raise ExportError(
             f"output {path}: unknown format {path.suffix!r}; use one of {', '.join(FORMATS)}"
         )
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -37,12 +37,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pyogrio
 import shapely
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from locscan import rdnap, settings
+from locscan import config, rdnap, settings
 from locscan.errors import LayerError
 
 __all__ = [
@@ -235,20 +234,7 @@ def load_catalogue(path: str | os.PathLike) -> Catalogue:
         When the file is missing, is not YAML, or an entry is invalid; the message names the
         layer and the key.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise LayerError(f"layer catalogue {path}: file not found")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise LayerError(f"layer catalogue {path}: not valid YAML: {exc}") from exc
-    try:
-        return Catalogue.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise LayerError(f"layer catalogue {path}: {problems}") from exc
+    return config.load(Catalogue, path, what="layer catalogue", error=LayerError)
 
 
 def _is_local(source: str) -> bool:

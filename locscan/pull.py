@@ -34,32 +34,16 @@ import pandas as pd
 import pyogrio
 import shapely
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from locscan import rdnap, settings
-from locscan.errors import LocscanError
+from locscan import config, rdnap, settings
+from locscan.errors import PullError, SourcesError
 
 __all__ = ["PullError", "Source", "Sources", "load_sources", "pull", "status", "status_table",
            "tiles"]
 
 PROVENANCE_FILE = "provenance.json"
 SOURCES_FILE = "sources.yaml"
-
-
-class PullError(LocscanError):
-    """
-    A layer could not be fetched; what was there before is untouched.
-
-    Attributes
-    ----------
-    done : dict
-        Provenance records of the layers that were pulled in the same run before or after the
-        failing ones (:func:`pull` goes on with the other layers).
-    """
-
-    def __init__(self, message: str, done: dict | None = None) -> None:
-        super().__init__(message)
-        self.done = done or {}
 
 
 class Source(BaseModel):
@@ -154,16 +138,11 @@ def load_sources(folder: str | os.PathLike) -> Sources:
 
     Raises
     ------
-    LocscanError
-        Naming the file and the key that is wrong.
+    SourcesError
+        Naming the file, the key and the line that is wrong.
     """
-    path = Path(folder) / SOURCES_FILE
-    if not path.is_file():
-        raise LocscanError(f"sources {path}: file not found")
-    try:
-        return Sources.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise LocscanError(f"sources {path}: {exc}") from exc
+    return config.load(Sources, Path(folder) / SOURCES_FILE, what="sources",
+                       error=SourcesError)
 
 
 def tiles(extent: tuple[float, float, float, float], size: float) -> np.ndarray:
@@ -621,11 +600,11 @@ def pull(
     names = [n for n, s in config.sources.items() if s.kind != "manual"] if everything else names
     unknown = [n for n in names if n not in config.sources]
     if unknown:
-        raise LocscanError(f"sources {folder / SOURCES_FILE}: no layer(s) {', '.join(unknown)};"
+        raise SourcesError(f"sources {folder / SOURCES_FILE}: no layer(s) {', '.join(unknown)};"
                            f" known: {', '.join(config.sources)}")
     manual = [n for n in names if config.sources[n].kind == "manual"]
     if manual:
-        raise LocscanError(f"layer(s) {', '.join(manual)} cannot be pulled: the region "
+        raise SourcesError(f"layer(s) {', '.join(manual)} cannot be pulled: the region "
                            "supplies them itself (see their description in sources.yaml)")
     done, failed, hosts = {}, [], {}
     for name in names:

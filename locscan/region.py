@@ -12,10 +12,9 @@ from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from locscan import layers, settings
+from locscan import config, layers, settings
 from locscan.errors import LayerError, RegionError
 
 __all__ = ["Municipality", "Region", "RegionMeta", "SubregioTask", "load_meta", "open_region"]
@@ -117,22 +116,9 @@ def load_meta(path: str | os.PathLike) -> RegionMeta:
     Raises
     ------
     RegionError
-        When the file is missing or invalid; the message names the file and the key.
+        When the file is missing or invalid; the message names the file, the key and the line.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise RegionError(f"region metadata {path}: file not found")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return RegionMeta.model_validate(raw)
-    except yaml.YAMLError as exc:
-        raise RegionError(f"region metadata {path}: not valid YAML: {exc}") from exc
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'file'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise RegionError(f"region metadata {path}: {problems}") from exc
+    return config.load(RegionMeta, path, what="region metadata", error=RegionError)
 
 
 class Region:

@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from locscan import settings
-from locscan.errors import LocscanError
+from locscan.errors import ConflictError, ShortlistError
 
 __all__ = ["STATUSES", "ConflictError", "Shortlist", "default_url"]
 
@@ -76,14 +76,6 @@ _history = Table(
     Column("changed_at", DateTime(timezone=True), nullable=False),
 )
 _FIELDS = ("status", "note", "capacity")
-
-
-class ConflictError(LocscanError):
-    """Somebody else changed the site since it was read; nothing was overwritten."""
-
-    def __init__(self, message: str, current: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.current = current
 
 
 def default_url() -> str:
@@ -253,7 +245,7 @@ class Shortlist:
     def _require(self, conn: Any, candidate_id: str) -> dict[str, Any]:
         row = self._row(conn, candidate_id)
         if row is None or not row["active"]:
-            raise LocscanError(f"shortlist {self.region!r}: {candidate_id} staat niet op de "
+            raise ShortlistError(f"shortlist {self.region!r}: {candidate_id} staat niet op de "
                                "shortlist")
         return row
 
@@ -287,16 +279,16 @@ class Shortlist:
 def _user(user: str) -> str:
     user = (user or "").strip()
     if not user:
-        raise LocscanError("shortlist: say who makes the change (a name is required)")
+        raise ShortlistError("shortlist: say who makes the change (a name is required)")
     return user
 
 
 def _validate(status: str | None, note: str | None, capacity: int | None) -> _Change:
     if status is not None and status not in STATUSES:
-        raise LocscanError(f"shortlist: unknown status {status!r}; use one of "
+        raise ShortlistError(f"shortlist: unknown status {status!r}; use one of "
                            f"{', '.join(STATUSES)}")
     if capacity is not None and (int(capacity) != capacity or capacity < 0):
-        raise LocscanError(f"shortlist: capacity must be a whole number ≥ 0, got {capacity!r}")
+        raise ShortlistError(f"shortlist: capacity must be a whole number ≥ 0, got {capacity!r}")
     return _Change(status, note, None if capacity is None else int(capacity))
 
 

@@ -125,7 +125,7 @@ def test_missing_region_and_criteria(tmp_path):
     assert "locscan demo build" in result.output
     result = CliRunner().invoke(main, ["check", str(tmp_path / "none.yaml")])
     assert result.exit_code == 1
-    assert "none.yaml: not found" in result.output
+    assert "none.yaml: file not found" in result.output
 
 
 def test_check_lists_the_criteria():

@@ -120,13 +120,13 @@ def test_every_operator(op, value, good, bad):
 @pytest.mark.parametrize(("change", "message"), [
     ({"measure": "dist_work"}, "bad.yaml: criterion 'afstand_werk': unknown measure 'dist_work';"
                                " known measures: core_share, dist_work_m, owner"),
-    ({"value": "ver"}, "hard / criterion 'afstand_werk': operator '<=' needs numbers, got 'ver'"),
+    ({"value": "ver"}, "hard[afstand_werk]: operator '<=' needs numbers, got 'ver'"),
     ({"op": "between", "value": [20, 10]}, "impossible range: low 20.0 is above high 10.0"),
     ({"op": "in", "value": 3}, "operator 'in' needs a list"),
-    ({"op": "~"}, "criterion 'afstand_werk' / op: Input should be '<', '<='"),
+    ({"op": "~"}, "hard[afstand_werk].op: Input should be '<', '<='"),
     ({"unit": "ha"}, "unit 'ha' does not fit measure 'dist_work_m' in 'm'"),
     ({"on_unknown": "maybe"}, "on_unknown: Input should be 'fail' or 'check'"),
-    ({"colour": "red"}, "criterion 'afstand_werk' / colour: Extra inputs are not permitted"),
+    ({"colour": "red"}, "hard[afstand_werk].colour: Extra inputs are not permitted"),
 ])
 def test_validation_errors_name_file_criterion_and_problem(tmp_path, change, message):
     raw = toy_criteria()
