@@ -18,11 +18,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from locscan import config
+from locscan.criteria import Assumptions
 from locscan.errors import CriteriaError, PlanError
 from locscan.region import RegionMeta
 
@@ -44,81 +45,60 @@ __all__ = [
 ]
 
 
-class Assumptions(BaseModel):
-    """
-    Named assumptions behind the capacity figures; ``None`` takes the region's norm.
-
-    Attributes
-    ----------
-    built_share
-        Share of the plot that is built on.
-    storeys
-        Storeys of living space.
-    m2_per_worker
-        Living area per worker (Roemernorm: 15 m²).
-    floor_area_field
-        Candidate attribute with an existing building's floor area (m²); used where present.
-    floor_use_share
-        Share of an existing building's floor area that becomes living area.
-    max_per_location
-        Most workers on one location.
-    manager_above
-        More residents than this need a 24/7 manager (Roemernorm: 100).
-    parking_measure, parking_per_resident
-        The measure with parking places near a site, and the places needed per resident.
-    reach_m
-        Workers live at most this far from their work (policy: 15 km).
-    temporary_share
-        Share of the task that is temporary workers (policy: 75%).
-    min_spacing_m
-        Chosen sites lie at least this far apart (suggestion only).
-    max_sites_per_gemeente
-        At most this many chosen sites per gemeente (suggestion only).
-    site_cost_km
-        Cost of opening a site, in worker-kilometres; above 0 the suggestion prefers fewer sites.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    built_share: float = Field(0.4, gt=0, le=1)
-    storeys: float = Field(2, gt=0)
-    m2_per_worker: float | None = Field(None, gt=0)
-    floor_area_field: str | None = None
-    floor_use_share: float = Field(0.8, gt=0, le=1)
-    max_per_location: int = Field(200, gt=0)
-    manager_above: int | None = Field(None, gt=0)
-    parking_measure: str | None = "parking_places_400m"
-    parking_per_resident: float = Field(0.3, ge=0)
-    reach_m: float | None = Field(None, gt=0)
-    temporary_share: float | None = Field(None, gt=0, le=1)
-    min_spacing_m: float = Field(0, ge=0)
-    max_sites_per_gemeente: int | None = Field(None, gt=0)
-    site_cost_km: float = Field(0, ge=0)
+_FROM_NORMS = {  # assumption -> region norm it takes when the criteria leave it open
+    "m2_per_worker": "m2_per_worker",
+    "manager_above": "manager_above_residents",
+    "reach_m": "max_distance_to_work_m",
+    "temporary_share": "temporary_share",
+    "min_share_own_gemeente": "live_in_work_municipality_min",
+    "max_share_elsewhere_in_subregio": "live_elsewhere_in_subregio_max",
+    "max_share_elsewhere": "live_elsewhere_max",
+}
 
 
 def resolve(assumptions: Assumptions, meta: RegionMeta, reach_m: float | None = None
             ) -> Assumptions:
     """
-    Fill the assumptions left open with the region's norms (and `reach_m` from the criteria).
+    Fill the policy numbers the assumptions leave open from the region's norms.
+
+    ``reach_m`` is, in this order, the criteria file's ``capacity.reach_m``, the given
+    `reach_m` (from the criterion on the distance to the work sites) and the region's norm.
+
+    Raises
+    ------
+    RegionError
+        When a number is left open and ``region.yaml`` has no norms.
 
     Examples
     --------
     >>> meta = RegionMeta.model_validate({"name": "r", "label": "R", "subregios": {},
     ...     "municipalities": [], "norms": {"m2_per_worker": 15, "manager_above_residents": 100,
-    ...     "max_distance_to_work_m": 15000, "temporary_share": 0.75}})
-    >>> a = resolve(Assumptions(), meta)
-    >>> a.m2_per_worker, a.manager_above, a.reach_m, a.temporary_share
-    (15.0, 100, 15000.0, 0.75)
+    ...     "max_distance_to_work_m": 15000, "temporary_share": 0.75,
+    ...     "bedroom_m2_per_worker": 5.5, "live_in_work_municipality_min": 0.8,
+    ...     "live_elsewhere_in_subregio_max": 0.1, "live_elsewhere_max": 0.1}})
+    >>> own = Assumptions(built_share=0.4, storeys=2, max_per_location=200,
+    ...                   parking_measure=None, parking_per_resident=0.3, m2_per_worker=20)
+    >>> a = resolve(own, meta)
+    >>> a.m2_per_worker, a.manager_above, a.reach_m, a.temporary_share, a.min_share_own_gemeente
+    (20.0, 100, 15000.0, 0.75, 0.8)
     """
-    norms = meta.norms
-    filled = {
-        "m2_per_worker": assumptions.m2_per_worker or norms.get("m2_per_worker", 15),
-        "manager_above": assumptions.manager_above or norms.get("manager_above_residents", 100),
-        "reach_m": assumptions.reach_m or reach_m or norms.get("max_distance_to_work_m", 15000),
-        "temporary_share": assumptions.temporary_share or norms.get("temporary_share", 0.75),
-    }
-    return assumptions.model_copy(update={k: type_(v) for (k, v), type_ in zip(
-        filled.items(), (float, int, float, float), strict=True)})
+    filled: dict = {}
+    if assumptions.reach_m is None and reach_m is not None:
+        filled["reach_m"] = float(reach_m)
+    open_ = [k for k in _FROM_NORMS if getattr(assumptions, k) is None and k not in filled]
+    if open_:
+        norms = meta.required_norms("capacity and the suggested plan")
+        filled |= {k: getattr(norms, _FROM_NORMS[k]) for k in open_}
+    return assumptions.model_copy(update=filled)
+
+
+def _resolved(assumptions: Assumptions, *keys: str) -> list:
+    """The values of `keys`; an assumption still open is an error (call :func:`resolve`)."""
+    missing = [k for k in keys if getattr(assumptions, k) is None]
+    if missing:
+        raise PlanError(f"capacity assumptions {', '.join(missing)} are not set; take them "
+                        "from the region's norms with capacity.resolve")
+    return [getattr(assumptions, k) for k in keys]
 
 
 def site_capacity(
@@ -132,16 +112,18 @@ def site_capacity(
 
     Examples
     --------
-    >>> a = Assumptions(m2_per_worker=15)
+    >>> a = Assumptions(built_share=0.4, storeys=2, max_per_location=200, m2_per_worker=15,
+    ...                 parking_measure=None, parking_per_resident=0.3, floor_use_share=0.8)
     >>> site_capacity(pd.Series([3000.0, 10_000.0, 1.0]), a).tolist()
     [160, 200, 0]
     >>> site_capacity(pd.Series([3000.0]), a, floor_area_m2=pd.Series([600.0])).tolist()
     [32]
     """
-    m2 = assumptions.m2_per_worker or 15.0
+    (m2,) = _resolved(assumptions, "m2_per_worker")
     living = area_m2 * assumptions.built_share * assumptions.storeys
     if floor_area_m2 is not None:
-        existing = floor_area_m2 * assumptions.floor_use_share
+        (use,) = _resolved(assumptions, "floor_use_share")
+        existing = floor_area_m2 * use
         living = existing.where(floor_area_m2.notna() & (floor_area_m2 > 0), living)
     workers = np.floor(living.to_numpy(dtype=float) / m2 + 1e-9)
     return pd.Series(np.minimum(workers, assumptions.max_per_location).astype(int),
@@ -201,12 +183,14 @@ def task_table(meta: RegionMeta, assumptions: Assumptions) -> pd.DataFrame:
     ...     "subregios": {"A": {"short_stay": 1, "mid_stay": 1, "long_stay": 2,
     ...                         "total_working": 4, "living_there": 1}},
     ...     "growth_2030": {"extra_low": 2, "extra_high": 4}})
-    >>> task_table(meta, Assumptions(temporary_share=0.75)).loc["A"].tolist()
+    >>> a = Assumptions(built_share=0.4, storeys=2, max_per_location=200,
+    ...                 parking_measure=None, parking_per_resident=0.3, temporary_share=0.75)
+    >>> task_table(meta, a).loc["A"].tolist()
     [4.0, 3.0, 4.5, 6.0]
     """
     total = pd.Series({k: t.total_working for k, t in meta.subregios.items()}, dtype=float)
     share = total / total.sum() if total.sum() else total
-    temp = assumptions.temporary_share or 0.75
+    (temp,) = _resolved(assumptions, "temporary_share")
     growth = meta.growth_2030
     out = pd.DataFrame({
         "werkzaam_2020": total,
@@ -237,7 +221,8 @@ def work_demand(
     out = work_sites[["workers", work_sites.geometry.name]].copy()
     out["gemeente_code"] = gemeente_code.to_numpy()
     out["subregio"] = out["gemeente_code"].map(sub)
-    out["demand"] = out["workers"].fillna(0).to_numpy() * (assumptions.temporary_share or 0.75)
+    (temp,) = _resolved(assumptions, "temporary_share")
+    out["demand"] = out["workers"].fillna(0).to_numpy() * temp
     return out[out["subregio"].notna()]
 
 
@@ -318,6 +303,7 @@ class Plan:
 def _solve(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, a: Assumptions, *, choose: bool,
            max_pairs: int | None, time_limit: float) -> Plan:
     n_w, n_s = len(work), len(sites)
+    _resolved(a, "reach_m", *_SPLIT_NORMS)
     i_w, i_s, dist = _pairs(work, sites, a.reach_m, None)
     nearest = None
     if max_pairs is not None and len(i_w) > max_pairs:
@@ -378,12 +364,16 @@ def _solve(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, a: Assumptions, *, c
         used = sites.loc[chosen].assign(planned=planned.reindex(chosen).round(1))
     shortage = pd.Series(u, index=work.index, name="shortage").clip(lower=0).round(6)
     return Plan(flows=flows, shortage=shortage, sites=used,
-                split=_split(flows, work, sites), status=res.message, seconds=seconds,
+                split=_split(flows, work, sites, a), status=res.message, seconds=seconds,
                 nearest=nearest, assumptions=a)
 
 
-def _split(flows: pd.DataFrame, work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame
-           ) -> pd.DataFrame:
+_SPLIT_NORMS = ("min_share_own_gemeente", "max_share_elsewhere_in_subregio",
+                "max_share_elsewhere")
+
+
+def _split(flows: pd.DataFrame, work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
+           a: Assumptions) -> pd.DataFrame:
     wg = work.loc[flows["work_site"], "gemeente_code"].to_numpy()
     sg = sites.loc[flows["site"], "gemeente_code"].to_numpy()
     ws = work.loc[flows["work_site"], "subregio"].to_numpy()
@@ -392,8 +382,9 @@ def _split(flows: pd.DataFrame, work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame
                                                          "verder weg"))
     total = flows["workers"].sum()
     shares = flows.groupby(kind)["workers"].sum() / total if total else pd.Series(dtype=float)
-    norm = {"eigen gemeente": ("≥", 0.8), "elders in subregio": ("≤", 0.1),
-            "verder weg": ("≤", 0.1)}
+    own, subregio, further = _resolved(a, *_SPLIT_NORMS)
+    norm = {"eigen gemeente": ("≥", own), "elders in subregio": ("≤", subregio),
+            "verder weg": ("≤", further)}
     out = pd.DataFrame({
         "aandeel": [float(shares.get(k, 0.0)) for k in norm],
         "norm": [f"{op} {v:.0%}" for op, v in norm.values()],
@@ -418,7 +409,11 @@ def assign(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, assumptions: Assumpt
     >>> sites = gpd.GeoDataFrame({"capacity": [6, 6], "gemeente_code": ["A", "B"],
     ...     "subregio": ["S", "S"]}, geometry=[box(100, 0, 110, 10), box(900, 0, 910, 10)],
     ...     crs=28992)
-    >>> plan = assign(work, sites, Assumptions(reach_m=15_000))
+    >>> a = Assumptions(built_share=0.4, storeys=2, max_per_location=200,
+    ...     parking_measure=None, parking_per_resident=0.3, reach_m=15_000,
+    ...     min_share_own_gemeente=0.8, max_share_elsewhere_in_subregio=0.1,
+    ...     max_share_elsewhere=0.1)
+    >>> plan = assign(work, sites, a)
     >>> plan.sites["planned"].tolist(), plan.total_shortage
     ([6.0, 4.0], 0.0)
     """
@@ -554,18 +549,26 @@ def analyse(
     return Analysis(assumptions, task, cov["subregio"], cov["gemeente"], demand, sites, short)
 
 
-def assumptions_of(criteria_capacity: dict, meta: RegionMeta, reach_m: float | None
-                   ) -> Assumptions:
+def assumptions_of(criteria_capacity: Assumptions | dict | None, meta: RegionMeta,
+                   reach_m: float | None) -> Assumptions:
     """
-    Validate the ``capacity:`` section of a criteria file and fill it from the region's norms.
+    The ``capacity:`` section of a criteria file, validated and filled from the region's norms.
 
     Raises
     ------
-    LocscanError
-        Naming the key that is wrong.
+    CriteriaError
+        When the section is missing, or naming the key that is wrong.
+    RegionError
+        When a policy number is left open and the region has no norms.
     """
+    if criteria_capacity is None:
+        required = [k for k, f in Assumptions.model_fields.items() if f.is_required()]
+        raise CriteriaError("criteria: no 'capacity:' section; capacity and the suggested plan "
+                            f"need its assumptions {', '.join(required)}")
+    if isinstance(criteria_capacity, Assumptions):
+        return resolve(criteria_capacity, meta, reach_m)
     try:
-        parsed = Assumptions.model_validate(criteria_capacity or {})
+        parsed = Assumptions.model_validate(criteria_capacity)
     except ValidationError as exc:
         raw = {"capacity": criteria_capacity}
         raise CriteriaError("criteria, capacity assumptions: " + "; ".join(

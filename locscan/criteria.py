@@ -30,6 +30,7 @@ from locscan.region import RegionMeta
 from locscan.units import UNITS, compatible, to_native
 
 __all__ = [
+    "Assumptions",
     "Criteria",
     "HardCriterion",
     "Override",
@@ -124,6 +125,72 @@ def _check_value(op: str, value: Any) -> None:
             raise ValueError(f"impossible range: low {value[0]} is above high {value[1]}")
 
 
+class Assumptions(BaseModel):
+    """
+    The ``capacity:`` section of a criteria file: the assumptions behind capacity figures.
+
+    Policy numbers left ``None`` (``m2_per_worker``, ``manager_above``, ``reach_m``,
+    ``temporary_share`` and the three shares of where workers live) are taken from the
+    region's norms (``region.yaml``) when capacity is computed, by
+    :func:`locscan.capacity.resolve`. The assumptions of the criteria set itself have no
+    default in code: a file that leaves one out is an error that names the key.
+
+    Attributes
+    ----------
+    built_share
+        Share of the plot that is built on.
+    storeys
+        Storeys of living space.
+    max_per_location
+        Most workers on one location.
+    parking_measure, parking_per_resident
+        The measure with parking places near a site (``null``: no parking check), and the
+        places needed per resident.
+    floor_area_field, floor_use_share
+        Candidate attribute with an existing building's floor area (m²), used where present,
+        and the share of it that becomes living area (required with the field).
+    m2_per_worker, manager_above, reach_m, temporary_share
+        Roemernorm area per worker, the residents above which a 24/7 manager is needed, the
+        distance from work, the temporary share of the task: ``None`` takes the region's norm
+        (``reach_m`` first from the criterion on the distance to the work sites).
+    min_share_own_gemeente, max_share_elsewhere_in_subregio, max_share_elsewhere
+        The norm for where workers live; ``None`` takes the region's norm.
+    min_spacing_m
+        Chosen sites lie at least this far apart (suggestion only; 0: no spacing).
+    max_sites_per_gemeente
+        At most this many chosen sites per gemeente (suggestion only; ``None``: no limit).
+    site_cost_km
+        Cost of opening a site, in worker-kilometres; above 0 the suggestion prefers fewer sites.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    built_share: float = Field(gt=0, le=1)
+    storeys: float = Field(gt=0)
+    m2_per_worker: float | None = Field(None, gt=0)
+    floor_area_field: str | None = None
+    floor_use_share: float | None = Field(None, gt=0, le=1)
+    max_per_location: int = Field(gt=0)
+    manager_above: int | None = Field(None, gt=0)
+    parking_measure: str | None
+    parking_per_resident: float = Field(ge=0)
+    reach_m: float | None = Field(None, gt=0)
+    temporary_share: float | None = Field(None, gt=0, le=1)
+    min_share_own_gemeente: float | None = Field(None, ge=0, le=1)
+    max_share_elsewhere_in_subregio: float | None = Field(None, ge=0, le=1)
+    max_share_elsewhere: float | None = Field(None, ge=0, le=1)
+    min_spacing_m: float = Field(0, ge=0)
+    max_sites_per_gemeente: int | None = Field(None, gt=0)
+    site_cost_km: float = Field(0, ge=0)
+
+    @model_validator(mode="after")
+    def _floor_share_with_field(self) -> Assumptions:
+        if self.floor_area_field and self.floor_use_share is None:
+            raise ValueError("'floor_area_field' needs 'floor_use_share' (the share of the floor "
+                             "area that becomes living area)")
+        return self
+
+
 class Criteria(BaseModel):
     """
     A criteria set as read from ``criteria/*.yaml``.
@@ -141,8 +208,8 @@ class Criteria(BaseModel):
     overrides
         Gemeente (name or CBS code) -> criterion id -> override.
     capacity
-        Assumptions for capacity and the suggested shortlist (see
-        :class:`locscan.capacity.Assumptions`); validated where they are used.
+        Assumptions for capacity and the suggested shortlist (:class:`Assumptions`);
+        ``None`` when the file has no ``capacity:`` section.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -158,7 +225,7 @@ class Criteria(BaseModel):
     hard: list[HardCriterion]
     soft: list[SoftCriterion] = []
     overrides: dict[str, dict[str, Override]] = {}
-    capacity: dict[str, Any] = {}
+    capacity: Assumptions | None = None
 
     @field_validator("version", mode="before")
     @classmethod
@@ -195,6 +262,10 @@ class Criteria(BaseModel):
             problems.append(f"criterion ids used twice: {', '.join(dupes)}")
         for c in self.criteria:
             problems += _criterion_problems(c, self.measures)
+        parking = self.capacity.parking_measure if self.capacity else None
+        if parking is not None and parking not in self.measures:
+            problems.append(f"capacity.parking_measure: unknown measure {parking!r}; known "
+                            f"measures: {', '.join(self.measures)}")
         by_id = {c.id: c for c in self.criteria}
         for gemeente, changes in self.overrides.items():
             for cid, change in changes.items():
@@ -217,8 +288,10 @@ class Criteria(BaseModel):
         raise CriteriaError(f"criteria {self.name!r}: no criterion {cid!r}; known: {ids}")
 
     def used_measures(self) -> list[MeasureSpec]:
-        """The measure specs the criteria refer to, each once, in declaration order."""
+        """The measure specs the criteria (and the capacity check) use, in declaration order."""
         used = {c.measure for c in self.criteria}
+        if self.capacity and self.capacity.parking_measure:
+            used.add(self.capacity.parking_measure)
         return [s for n, s in self.measures.items() if n in used]
 
     def with_value(self, cid: str, value: Any) -> Criteria:

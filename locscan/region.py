@@ -12,12 +12,14 @@ from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from locscan import config, layers, settings
 from locscan.errors import LayerError, RegionError
 
-__all__ = ["Municipality", "Region", "RegionMeta", "SubregioTask", "load_meta", "open_region"]
+__all__ = [
+    "Municipality", "Norms", "Region", "RegionMeta", "SubregioTask", "load_meta", "open_region",
+]
 
 
 class Municipality(BaseModel):
@@ -56,6 +58,40 @@ class SubregioTask(BaseModel):
         return self
 
 
+class Norms(BaseModel):
+    """
+    The region's policy norms (``norms:`` in ``region.yaml``); every one is required.
+
+    Attributes
+    ----------
+    temporary_share
+        Share of the task that is temporary workers (GMR: 0.75).
+    max_distance_to_work_m
+        Workers are housed at most this far from their work (GMR: 15 km).
+    m2_per_worker, bedroom_m2_per_worker
+        Roemernorm: living area and bedroom area per worker.
+    manager_above_residents
+        More residents than this need a 24/7 manager on site (Roemernorm: 100).
+    live_in_work_municipality_min, live_elsewhere_in_subregio_max, live_elsewhere_max
+        Where workers live: at least this share in the gemeente where they work, at most these
+        shares elsewhere in the subregio and further away (GMR: 80/10/10).
+    outside_core
+        Sites lie outside the village cores (a criterion expresses it; recorded here).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    temporary_share: float = Field(gt=0, le=1)
+    max_distance_to_work_m: float = Field(gt=0)
+    m2_per_worker: float = Field(gt=0)
+    bedroom_m2_per_worker: float = Field(gt=0)
+    manager_above_residents: int = Field(gt=0)
+    live_in_work_municipality_min: float = Field(ge=0, le=1)
+    live_elsewhere_in_subregio_max: float = Field(ge=0, le=1)
+    live_elsewhere_max: float = Field(ge=0, le=1)
+    outside_core: bool = True
+
+
 class RegionMeta(BaseModel):
     """The contents of ``region.yaml``."""
 
@@ -67,8 +103,9 @@ class RegionMeta(BaseModel):
     crs: str = "EPSG:28992"
     subregios: dict[str, SubregioTask]
     growth_2030: dict[str, int] = {}
-    norms: dict[str, float | bool] = {}
+    norms: Norms | None = None
     municipalities: list[Municipality]
+    _source: str = PrivateAttr("region.yaml")
 
     @model_validator(mode="after")
     def _consistent(self) -> RegionMeta:
@@ -83,6 +120,21 @@ class RegionMeta(BaseModel):
                 f"'subregios' ({', '.join(self.subregios)})"
             )
         return self
+
+    def required_norms(self, needed_for: str) -> Norms:
+        """
+        The region's norms; raise when ``region.yaml`` has none.
+
+        Raises
+        ------
+        RegionError
+            Naming the file, the missing section and what needs it.
+        """
+        if self.norms is None:
+            keys = ", ".join(k for k in Norms.model_fields if k != "outside_core")
+            raise RegionError(f"region metadata {self._source}: no 'norms' section; "
+                              f"{needed_for} need {keys}")
+        return self.norms
 
     def municipality(self, key: str) -> Municipality:
         """Return the municipality whose code or name is `key` (case-insensitive)."""
@@ -118,7 +170,9 @@ def load_meta(path: str | os.PathLike) -> RegionMeta:
     RegionError
         When the file is missing or invalid; the message names the file, the key and the line.
     """
-    return config.load(RegionMeta, path, what="region metadata", error=RegionError)
+    meta = config.load(RegionMeta, path, what="region metadata", error=RegionError)
+    meta._source = str(path)
+    return meta
 
 
 class Region:

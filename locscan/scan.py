@@ -276,7 +276,10 @@ class Scan:
     def assumptions(self, crit: Criteria | None = None) -> capacity.Assumptions:
         """The capacity assumptions of the criteria, filled in from the region's norms."""
         crit = crit or self.criteria
-        return capacity.assumptions_of(crit.capacity, self.meta, self.reach_m(crit))
+        try:
+            return capacity.assumptions_of(crit.capacity, self.meta, self.reach_m(crit))
+        except CriteriaError as exc:
+            raise CriteriaError(f"criteria {crit.name!r}: {exc}") from exc
 
     def _work_sites(self) -> tuple[gpd.GeoDataFrame, pd.Series]:
         work = self.region.layer(self.layer_name(

@@ -7,22 +7,28 @@ from _toy import ROOT
 from shapely import Point, box
 
 from locscan import capacity
-from locscan.capacity import Assumptions
 from locscan.errors import LocscanError
 from locscan.region import load_meta
 from locscan.scan import Scan
 
 GMR = load_meta(ROOT / "data/gmr/region.yaml")
+#: the assumptions of the GMR criteria set that these tests lean on (stated here, by hand)
+OWN = {"built_share": 0.4, "storeys": 2, "max_per_location": 200,
+       "parking_measure": "parking_places_400m", "parking_per_resident": 0.3}
+
+
+def Assumptions(**changes) -> capacity.Assumptions:  # noqa: N802 - stands in for the class
+    return capacity.resolve(capacity.Assumptions(**OWN | changes), GMR)
 
 
 def test_a_3000_m2_site_at_the_default_assumptions():
-    a = capacity.resolve(Assumptions(), GMR)
+    a = Assumptions()
     # 3,000 m² × 40% built × 2 storeys = 2,400 m² living area; / 15 m² (Roemernorm) = 160
     assert capacity.site_capacity(pd.Series([3000.0]), a).tolist() == [160]
 
 
 def test_cap_per_location_and_the_manager_flag():
-    a = capacity.resolve(Assumptions(max_per_location=120), GMR)
+    a = Assumptions(max_per_location=120)
     sites = gpd.GeoDataFrame({"area_m2": [1875.0, 1890.0, 50_000.0]},
                              geometry=[box(0, 0, 1, 1)] * 3, crs=28992)
     table = capacity.sites_table(sites, pd.DataFrame(index=sites.index), a)
@@ -31,7 +37,7 @@ def test_cap_per_location_and_the_manager_flag():
 
 
 def test_parking_check_is_unknown_when_the_source_misses_capacities():
-    a = capacity.resolve(Assumptions(parking_per_resident=0.5), GMR)
+    a = Assumptions(parking_per_resident=0.5)
     sites = gpd.GeoDataFrame({"area_m2": [187.5] * 4}, geometry=[box(0, 0, 1, 1)] * 4,
                              crs=28992)  # 187.5 × 0.4 × 2 / 15 = 10 workers: 5 places needed
     measured = pd.DataFrame({"parking_places_400m": [5.0, 4.0, 4.0, None],
@@ -41,7 +47,7 @@ def test_parking_check_is_unknown_when_the_source_misses_capacities():
 
 
 def test_task_per_subregio_matches_the_policy_table():
-    task = capacity.task_table(GMR, capacity.resolve(Assumptions(), GMR))
+    task = capacity.task_table(GMR, Assumptions())
     assert task["werkzaam_2020"].to_dict() == {"Arnhem": 11940, "Liemers": 8310,
                                               "Rijk van Nijmegen": 8995}
     assert task["werkzaam_2020"].sum() == 29245
@@ -106,11 +112,40 @@ def test_suggestion_chooses_sites_respecting_spacing_and_gemeente_limits():
     assert limited.sites["gemeente_code"].value_counts().max() == 1
 
 
+def test_the_split_norm_is_the_regions_and_a_criteria_set_may_set_its_own():
+    plan = capacity.assign(_work([10.0, 10.0]), _sites([10, 10, 5]), Assumptions())
+    assert plan.split["norm"].tolist() == ["≥ 80%", "≤ 10%", "≤ 10%"]  # region.yaml: 80/10/10
+    assert plan.split["voldoet"].tolist() == [False, False, True]  # 75% / 25% / 0%
+    own = Assumptions(min_share_own_gemeente=0.7, max_share_elsewhere_in_subregio=0.3)
+    plan = capacity.assign(_work([10.0, 10.0]), _sites([10, 10, 5]), own)
+    assert plan.split["norm"].tolist() == ["≥ 70%", "≤ 30%", "≤ 10%"]
+    assert plan.split["voldoet"].all()
+
+
+def test_policy_numbers_have_no_fallback_in_code():
+    bare = GMR.model_copy(update={"norms": None})
+    with pytest.raises(LocscanError, match=r"region metadata .*region\.yaml: no 'norms' "
+                                           "section; capacity and the suggested plan need "
+                                           "temporary_share, max_distance_to_work_m"):
+        capacity.resolve(capacity.Assumptions(**OWN), bare)
+    # every number the criteria set fills itself, the region's norms are not needed
+    numbers = {"m2_per_worker": 15, "manager_above": 100, "reach_m": 12_000,
+               "temporary_share": 0.5, "min_share_own_gemeente": 0.8,
+               "max_share_elsewhere_in_subregio": 0.1, "max_share_elsewhere": 0.1}
+    assert capacity.resolve(capacity.Assumptions(**OWN | numbers), bare).reach_m == 12_000
+    with pytest.raises(LocscanError, match="no 'capacity:' section; capacity and the suggested "
+                                           "plan need its assumptions built_share, storeys"):
+        capacity.assumptions_of(None, GMR, None)
+    with pytest.raises(LocscanError, match=r"capacity\.built_share: Field required"):
+        capacity.assumptions_of({k: v for k, v in OWN.items() if k != "built_share"}, GMR,
+                                None)
+
+
 def test_capacity_assumptions_are_validated_with_their_key():
     with pytest.raises(LocscanError, match=r"capacity\.storeys: Input should be greater than 0"):
-        capacity.assumptions_of({"storeys": 0}, GMR, None)
+        capacity.assumptions_of(OWN | {"storeys": 0}, GMR, None)
     with pytest.raises(LocscanError, match=r"capacity\.floors: Extra inputs are not permitted"):
-        capacity.assumptions_of({"floors": 2}, GMR, None)
+        capacity.assumptions_of(OWN | {"floors": 2}, GMR, None)
 
 
 def test_region_analysis_on_the_demo(small_demo):

@@ -22,10 +22,10 @@ def test_gmr_metadata_matches_the_policy_table():
     assert sum(t.mid_stay for t in task.values()) == 6112
     assert sum(t.long_stay for t in task.values()) == 7311
     assert sum(t.living_there for t in task.values()) == 10845
-    assert meta.norms["temporary_share"] == 0.75
-    assert meta.norms["m2_per_worker"] == 15
-    assert meta.norms["manager_above_residents"] == 100
-    assert meta.norms["live_in_work_municipality_min"] == 0.8
+    assert meta.norms.temporary_share == 0.75
+    assert meta.norms.m2_per_worker == 15
+    assert meta.norms.manager_above_residents == 100
+    assert meta.norms.live_in_work_municipality_min == 0.8
     assert meta.municipality("zevenaar").subregio == "Liemers"
     assert meta.municipality("GM0268").name == "Nijmegen"
     unsettled = {m.name for m in meta.municipalities if not m.subregio_settled}

@@ -14,7 +14,8 @@ from locscan.scan import Scan
 from locscan.shortlist import Shortlist
 
 NORMS = {"temporary_share": 0.75, "max_distance_to_work_m": 15000, "m2_per_worker": 15,
-         "manager_above_residents": 100, "live_in_work_municipality_min": 0.8,
+         "manager_above_residents": 100, "bedroom_m2_per_worker": 5.5,
+         "live_in_work_municipality_min": 0.8,
          "live_elsewhere_in_subregio_max": 0.1, "live_elsewhere_max": 0.1}
 CAPACITY = {"built_share": 0.4, "storeys": 2, "max_per_location": 200,
             "parking_measure": "parking_400m", "parking_per_resident": 0.3}
