@@ -160,7 +160,7 @@ def test_rectangle_fast_path_gives_the_overlay_areas():
     cands = rects[:100]
     tree = shapely.STRtree(targets)
     i_c, i_t = tree.query(cands, predicate="intersects")
-    fast = measures._intersection_areas(cands, targets, i_c, i_t)
+    fast = measures.overlap._intersection_areas(cands, targets, i_c, i_t)
     exact = shapely.area(shapely.intersection(cands[i_c], targets[i_t]))
     np.testing.assert_allclose(fast, exact, rtol=1e-9, atol=1e-9)
 

@@ -10,7 +10,7 @@ from _toy import REGION, gdf
 from shapely import Point, box
 
 from locscan import measures, network
-from locscan.errors import LayerError
+from locscan.errors import LayerError, MeasureError
 from locscan.measures import MeasureSpec
 from locscan.region import Region
 
@@ -48,6 +48,18 @@ def test_network_distance_by_hand(tmp_path):
     assert np.isnan(out[2])  # too far from a road
     straight = measures.distance_to(cands, sites)["value"][0]
     assert straight < out[0]  # the radius understates the travel distance
+
+
+def test_compute_takes_networks_by_name(tmp_path):
+    net = network.load_network(_osm(tmp_path / "roads.osm"))
+    cands = gdf([box(155_990, 464_000, 156_010, 464_020)])
+    spec = MeasureSpec(name="road_m", kind="network_distance_to", layer="work",
+                       params={"network": "roads"})
+    layers = {"work": gdf([Point(155_000, 462_950)])}
+    out = measures.compute(cands, layers, [spec], networks={"roads": net})
+    assert out["road_m"].iloc[0] == pytest.approx(2060.0, abs=0.5)  # as in the test above
+    with pytest.raises(MeasureError, match="network 'roads' is not given; networks: none"):
+        measures.compute(cands, layers, [spec])
 
 
 def test_network_measure_in_a_region_is_cached(tmp_path):
