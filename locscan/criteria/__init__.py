@@ -1,0 +1,48 @@
+"""Criteria sets: the file format (``schema``), its files (``files``) and evaluation (``evaluate``).
+
+Evaluation is plain pandas over the measures table: no geometry, milliseconds.
+"""
+
+from locscan.criteria.evaluate import (
+    FAIL,
+    PASS,
+    UNKNOWN,
+    choices,
+    evaluate,
+    hard_status,
+    reach_m,
+    resolve_overrides,
+    soft_score,
+)
+from locscan.criteria.files import differences, load, parse, save_as_new, to_yaml
+from locscan.criteria.schema import (
+    Assumptions,
+    Criteria,
+    HardCriterion,
+    Op,
+    Override,
+    SoftCriterion,
+)
+
+__all__ = [
+    "FAIL",
+    "PASS",
+    "UNKNOWN",
+    "Assumptions",
+    "Criteria",
+    "HardCriterion",
+    "Op",
+    "Override",
+    "SoftCriterion",
+    "choices",
+    "differences",
+    "evaluate",
+    "hard_status",
+    "load",
+    "parse",
+    "reach_m",
+    "resolve_overrides",
+    "save_as_new",
+    "soft_score",
+    "to_yaml",
+]

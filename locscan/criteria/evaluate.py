@@ -1,0 +1,298 @@
+"""Evaluate a criteria set over the measures table: plain pandas and numpy, no geometry.
+
+Outcome per hard criterion: ``pass``, ``fail`` or ``unknown``. A measure without a value never
+passes or fails silently: the criterion's ``on_unknown`` says whether unknown excludes the site
+(``fail``) or keeps it as "te controleren" (``check``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from locscan.criteria.schema import _NUMERIC_OPS, Criteria, HardCriterion, Override, SoftCriterion
+from locscan.errors import CriteriaError
+from locscan.measures import MeasureSpec
+from locscan.region import RegionMeta
+from locscan.units import to_native
+
+__all__ = [
+    "FAIL",
+    "PASS",
+    "UNKNOWN",
+    "choices",
+    "evaluate",
+    "hard_status",
+    "reach_m",
+    "resolve_overrides",
+    "soft_score",
+]
+
+
+PASS = 1
+
+
+FAIL = 0
+
+
+UNKNOWN = -1
+
+
+def resolve_overrides(criteria: Criteria, meta: RegionMeta | None) -> dict[str, dict]:
+    """
+    Map the overrides' gemeente keys (names or codes) to CBS codes of the region.
+
+    Raises
+    ------
+    CriteriaError
+        When an override names a gemeente that is not in the region.
+    """
+    if meta is None:
+        return dict(criteria.overrides)
+    out = {}
+    for key, changes in criteria.overrides.items():
+        try:
+            out[meta.municipality(key).code] = changes
+        except Exception as exc:
+            raise CriteriaError(f"criteria {criteria.name!r}, overrides: {exc}") from exc
+    return out
+
+
+def _compare(values: pd.Series, op: str, threshold: Any) -> np.ndarray:
+    v = values
+    if op in _NUMERIC_OPS:  # plain numpy: NaN compares False and is marked unknown after
+        v = (values.to_numpy(dtype=float, na_value=np.nan)
+             if pd.api.types.is_numeric_dtype(values)
+             else pd.to_numeric(values, errors="coerce").to_numpy(dtype=float))
+    match op:
+        case "<":
+            out = v < threshold
+        case "<=":
+            out = v <= threshold
+        case ">":
+            out = v > threshold
+        case ">=":
+            out = v >= threshold
+        case "==":
+            out = v == threshold
+        case "!=":
+            out = v != threshold
+        case "in":
+            out = v.isin(threshold)
+        case "not_in":
+            out = ~v.isin(threshold)
+        case "between":
+            out = (v >= threshold[0]) & (v <= threshold[1])
+    return np.array(out, dtype=bool)
+
+
+def _native(value: Any, unit: str | None, measure_unit: str | None) -> Any:
+    if isinstance(value, list):
+        return [_native(v, unit, measure_unit) for v in value]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return to_native(float(value), unit, measure_unit)
+    return value
+
+
+def hard_status(
+    crit: HardCriterion,
+    spec: MeasureSpec,
+    table: pd.DataFrame,
+    groups: dict[str, np.ndarray],
+    overrides: dict[str, dict[str, Override]],
+) -> np.ndarray:
+    """
+    Outcome of one hard criterion per candidate: 1 pass, 0 fail, -1 unknown.
+
+    `groups` maps gemeente code -> boolean row mask; rows of a gemeente with an override are
+    judged against its value. Where the measure has a companion ``<measure>__unknown`` count
+    (a sum that is a lower bound), an outcome that the unknown part could change is unknown.
+    """
+    values = table[crit.measure]
+    default = _native(crit.value, crit.unit, spec.value_unit)
+    ok = _compare(values, crit.op, default)
+    for code, mask in groups.items():
+        change = overrides.get(code, {}).get(crit.id)
+        if change is not None and change.value is not None:
+            native = _native(change.value, crit.unit, spec.value_unit)
+            ok[mask] = _compare(values[mask], crit.op, native)
+    status = np.where(ok, np.int8(PASS), np.int8(FAIL))
+    status[values.isna().to_numpy()] = UNKNOWN
+    partial = f"{crit.measure}__unknown"
+    if partial in table:
+        open_ = table[partial].to_numpy() > 0
+        settled = PASS if crit.op in {">", ">="} else FAIL if crit.op in {"<", "<="} else None
+        status[open_ & (status != settled) & (status != UNKNOWN)] = UNKNOWN
+    return status
+
+
+def soft_score(
+    crit: SoftCriterion,
+    spec: MeasureSpec,
+    table: pd.DataFrame,
+    groups: dict[str, np.ndarray],
+    overrides: dict[str, dict[str, Override]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Score (0–1, NaN when unknown) and weight per candidate for one soft criterion.
+
+    The weight (and best and worst) is one number unless a gemeente overrides it; then it is
+    an array with a value per candidate.
+
+    Examples
+    --------
+    >>> spec = MeasureSpec(name="d", kind="distance_to", layer="x")
+    >>> crit = SoftCriterion(id="s", label="s", measure="d", best=0, worst=10, unit="km")
+    >>> table = pd.DataFrame({"d": [0.0, 2500.0, 20000.0, np.nan]})
+    >>> score, weight = soft_score(crit, spec, table, {}, {})
+    >>> score.tolist(), float(weight)
+    ([1.0, 0.75, 0.0, nan], 1.0)
+    """
+    values = table[crit.measure]
+    changes = [(mask, overrides[code][crit.id]) for code, mask in groups.items()
+               if overrides.get(code, {}).get(crit.id) is not None]
+
+    def per_row(default: float | None, name: str) -> float | np.ndarray:
+        default = np.nan if default is None else float(default)
+        masks = [(m, getattr(c, name)) for m, c in changes if getattr(c, name) is not None]
+        if not masks:
+            return default
+        arr = np.full(len(table), default)
+        for mask, value in masks:
+            arr[mask] = value
+        return arr
+
+    weight = per_row(crit.weight, "weight")
+    if crit.transform == "categories":
+        score = values.map(crit.scores).to_numpy(dtype=float, copy=True)
+        score[values.notna().to_numpy() & np.isnan(score)] = 0.0
+        return score, weight
+    x = (values.to_numpy(dtype=float, na_value=np.nan) if pd.api.types.is_numeric_dtype(values)
+         else pd.to_numeric(values, errors="coerce").to_numpy(dtype=float))
+    best = to_native(per_row(crit.best, "best"), crit.unit, spec.value_unit)
+    worst = to_native(per_row(crit.worst, "worst"), crit.unit, spec.value_unit)
+    score = (x - worst) / (best - worst)
+    return np.clip(score, 0.0, 1.0, out=score), weight
+
+
+def _groups(codes: pd.Series, keys: list[str]) -> dict[str, np.ndarray]:
+    """Row mask per gemeente code; compares small integer codes for a categorical."""
+    if not keys:
+        return {}
+    if isinstance(codes.dtype, pd.CategoricalDtype):
+        position = {c: i for i, c in enumerate(codes.cat.categories)}
+        ints = codes.cat.codes.to_numpy()
+        return {k: ints == position.get(k, -2) for k in keys}
+    values = codes.to_numpy()
+    return {k: values == k for k in keys}
+
+
+def evaluate(
+    criteria: Criteria,
+    table: pd.DataFrame,
+    gemeente_codes: pd.Series,
+    meta: RegionMeta | None = None,
+) -> pd.DataFrame:
+    """
+    Evaluate every criterion over the measures table.
+
+    Parameters
+    ----------
+    criteria
+        The criteria set.
+    table
+        Measures table, one row per candidate, with a column per measure the criteria use.
+    gemeente_codes
+        CBS code of each candidate's gemeente, indexed like `table`.
+    meta
+        Region metadata, to resolve gemeente names in overrides; ``None`` to match codes only.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like `table`: ``<id>`` per hard criterion (1 pass, 0 fail, -1 unknown),
+        ``<id>`` per soft criterion (score 0–1, NaN unknown), ``passes`` (bool), ``check``
+        (bool: kept, but some criterion could not be judged) and ``score`` (0–100).
+
+    Raises
+    ------
+    CriteriaError
+        When the table lacks a measure the criteria use.
+    """
+    missing = sorted({c.measure for c in criteria.criteria} - set(table.columns))
+    if missing:
+        raise CriteriaError(
+            f"criteria {criteria.name!r}: measures table lacks {', '.join(missing)}; "
+            "compute the criteria's measures first"
+        )
+    overrides = resolve_overrides(criteria, meta)
+    groups = _groups(gemeente_codes, list(overrides))
+    out: dict[str, np.ndarray] = {}
+    excluded = np.zeros(len(table), dtype=bool)
+    check = np.zeros(len(table), dtype=bool)
+    for crit in criteria.hard:
+        status = hard_status(crit, criteria.measures[crit.measure], table, groups, overrides)
+        out[crit.id] = status
+        excluded |= status == FAIL
+        unknown = status == UNKNOWN
+        if crit.on_unknown == "fail":
+            excluded |= unknown
+        else:
+            check |= unknown
+    total = np.zeros(len(table))
+    weights: float | np.ndarray = 0.0
+    for crit in criteria.soft:
+        score, weight = soft_score(crit, criteria.measures[crit.measure], table, groups,
+                                   overrides)
+        out[crit.id] = score
+        total += np.fmax(score, 0.0) * weight  # fmax: an unknown score (NaN) counts as 0
+        weights = weights + weight
+    weights = np.broadcast_to(np.asarray(weights, dtype=float), total.shape)
+    out["passes"] = ~excluded
+    out["check"] = check & ~excluded
+    out["score"] = np.divide(total, weights, out=np.zeros_like(total), where=weights > 0) * 100
+    return pd.DataFrame(out, index=table.index, copy=False)
+
+
+def choices(criteria: Criteria, cid: str, table: pd.DataFrame) -> list[str]:
+    """
+    Values a class criterion (``in``/``not_in``) can choose from: its own and the measured ones.
+
+    Examples
+    --------
+    >>> from locscan.criteria.files import parse
+    >>> raw = {"name": "t", "version": 1,
+    ...        "measures": {"z": {"kind": "dominant_attribute", "layer": "zoning",
+    ...                           "field": "class"}},
+    ...        "hard": [{"id": "b", "label": "B", "measure": "z", "op": "in",
+    ...                  "value": ["Wonen"]}]}
+    >>> choices(parse(raw), "b", pd.DataFrame({"z": ["Natuur", None, "Wonen"]}))
+    ['Natuur', 'Wonen']
+    """
+    crit = criteria.criterion(cid)
+    own = crit.value if isinstance(crit, HardCriterion) and isinstance(crit.value, list) else []
+    measured = table[crit.measure].dropna().unique().tolist() if crit.measure in table else []
+    return sorted({str(v) for v in [*own, *measured]})
+
+
+def reach_m(criteria: Criteria, layer: str = "work_sites") -> float | None:
+    """
+    The distance (m) within which a hard criterion wants sites from `layer`, if it has one.
+
+    Examples
+    --------
+    >>> from locscan.criteria.files import parse
+    >>> raw = {"name": "t", "version": 1,
+    ...        "measures": {"d": {"kind": "distance_to", "layer": "work_sites"}},
+    ...        "hard": [{"id": "w", "label": "W", "measure": "d", "op": "<=", "value": 15,
+    ...                  "unit": "km"}]}
+    >>> reach_m(parse(raw))
+    15000.0
+    """
+    for crit in criteria.hard:
+        spec = criteria.measures[crit.measure]
+        if spec.kind == "distance_to" and spec.layer == layer and crit.op in ("<", "<="):
+            return _native(crit.value, crit.unit, spec.value_unit)
+    return None

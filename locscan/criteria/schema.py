@@ -1,0 +1,353 @@
+"""The criteria file format: hard and soft criteria, overrides per gemeente, capacity assumptions.
+
+A criteria file declares the measures it uses, hard criteria (measure, operator, value) that a
+site must meet, soft criteria (measure, transform, weight) that rank the sites that do,
+overrides per gemeente and the assumptions behind capacity. Parsed once into pydantic models;
+every check that can be done without the region is done here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from locscan import config
+from locscan.errors import CriteriaError
+from locscan.measures import MeasureSpec
+from locscan.units import UNITS, compatible
+
+__all__ = [
+    "Assumptions",
+    "Criteria",
+    "HardCriterion",
+    "Op",
+    "Override",
+    "SoftCriterion",
+]
+
+
+Op = Literal["<", "<=", ">", ">=", "==", "!=", "in", "not_in", "between"]
+
+
+_NUMERIC_OPS = {"<", "<=", ">", ">=", "between"}
+
+
+_LIST_OPS = {"in", "not_in", "between"}
+
+
+class HardCriterion(BaseModel):
+    """A criterion every site must meet: ``measure op value``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    label: str
+    measure: str
+    op: Op
+    value: float | str | list[float | str]
+    unit: str | None = None
+    on_unknown: Literal["fail", "check"] = "fail"
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _value_fits_op(self) -> HardCriterion:
+        _check_value(self.op, self.value)
+        return self
+
+
+class SoftCriterion(BaseModel):
+    """A criterion that adds to the score (0–1 per criterion, weighted)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    label: str
+    measure: str
+    transform: Literal["linear", "categories"] = "linear"
+    best: float | None = None
+    worst: float | None = None
+    scores: dict[str, float] | None = None
+    unit: str | None = None
+    weight: float = Field(1.0, ge=0)
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _transform_complete(self) -> SoftCriterion:
+        if self.transform == "linear":
+            if self.best is None or self.worst is None:
+                raise ValueError("transform 'linear' needs 'best' and 'worst'")
+            if self.best == self.worst:
+                raise ValueError(f"'best' and 'worst' are both {self.best}; they must differ")
+        elif not self.scores:
+            raise ValueError("transform 'categories' needs 'scores' (class: score 0–1)")
+        elif any(not 0 <= s <= 1 for s in self.scores.values()):
+            raise ValueError("'scores' must lie between 0 and 1")
+        return self
+
+
+class Override(BaseModel):
+    """What a gemeente changes of one criterion."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: float | str | list[float | str] | None = None
+    weight: float | None = Field(None, ge=0)
+    best: float | None = None
+    worst: float | None = None
+
+
+def _check_value(op: str, value: Any) -> None:
+    is_list = isinstance(value, list)
+    if op in _LIST_OPS and not is_list:
+        raise ValueError(f"operator {op!r} needs a list as value, got {value!r}")
+    if op not in _LIST_OPS and is_list:
+        raise ValueError(f"operator {op!r} needs a single value, got a list")
+    if op in _NUMERIC_OPS:
+        items = value if is_list else [value]
+        if any(isinstance(v, str) for v in items):
+            raise ValueError(f"operator {op!r} needs numbers, got {value!r}")
+    if op == "between":
+        if len(value) != 2:
+            raise ValueError(f"'between' needs [low, high], got {len(value)} values")
+        if value[0] > value[1]:
+            raise ValueError(f"impossible range: low {value[0]} is above high {value[1]}")
+
+
+class Assumptions(BaseModel):
+    """
+    The ``capacity:`` section of a criteria file: the assumptions behind capacity figures.
+
+    Policy numbers left ``None`` (``m2_per_worker``, ``manager_above``, ``reach_m``,
+    ``temporary_share`` and the three shares of where workers live) are taken from the
+    region's norms (``region.yaml``) when capacity is computed, by
+    :func:`locscan.capacity.resolve`. The assumptions of the criteria set itself have no
+    default in code: a file that leaves one out is an error that names the key.
+
+    Attributes
+    ----------
+    built_share
+        Share of the plot that is built on.
+    storeys
+        Storeys of living space.
+    max_per_location
+        Most workers on one location.
+    parking_measure, parking_per_resident
+        The measure with parking places near a site (``null``: no parking check), and the
+        places needed per resident.
+    floor_area_field, floor_use_share
+        Candidate attribute with an existing building's floor area (m²), used where present,
+        and the share of it that becomes living area (required with the field).
+    m2_per_worker, manager_above, reach_m, temporary_share
+        Roemernorm area per worker, the residents above which a 24/7 manager is needed, the
+        distance from work, the temporary share of the task: ``None`` takes the region's norm
+        (``reach_m`` first from the criterion on the distance to the work sites).
+    min_share_own_gemeente, max_share_elsewhere_in_subregio, max_share_elsewhere
+        The norm for where workers live; ``None`` takes the region's norm.
+    min_spacing_m
+        Chosen sites lie at least this far apart (suggestion only; 0: no spacing).
+    max_sites_per_gemeente
+        At most this many chosen sites per gemeente (suggestion only; ``None``: no limit).
+    site_cost_km
+        Cost of opening a site, in worker-kilometres; above 0 the suggestion prefers fewer sites.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    built_share: float = Field(gt=0, le=1)
+    storeys: float = Field(gt=0)
+    m2_per_worker: float | None = Field(None, gt=0)
+    floor_area_field: str | None = None
+    floor_use_share: float | None = Field(None, gt=0, le=1)
+    max_per_location: int = Field(gt=0)
+    manager_above: int | None = Field(None, gt=0)
+    parking_measure: str | None
+    parking_per_resident: float = Field(ge=0)
+    reach_m: float | None = Field(None, gt=0)
+    temporary_share: float | None = Field(None, gt=0, le=1)
+    min_share_own_gemeente: float | None = Field(None, ge=0, le=1)
+    max_share_elsewhere_in_subregio: float | None = Field(None, ge=0, le=1)
+    max_share_elsewhere: float | None = Field(None, ge=0, le=1)
+    min_spacing_m: float = Field(0, ge=0)
+    max_sites_per_gemeente: int | None = Field(None, gt=0)
+    site_cost_km: float = Field(0, ge=0)
+
+    @model_validator(mode="after")
+    def _floor_share_with_field(self) -> Assumptions:
+        if self.floor_area_field and self.floor_use_share is None:
+            raise ValueError("'floor_area_field' needs 'floor_use_share' (the share of the floor "
+                             "area that becomes living area)")
+        return self
+
+
+class Criteria(BaseModel):
+    """
+    A criteria set as read from ``criteria/*.yaml``.
+
+    Attributes
+    ----------
+    name, version, description
+        What the set is; version is free text (a date or a number).
+    author, created, based_on, changes
+        Who saved the set when, from which set, and what changed (set by :func:`save_as_new`).
+    measures
+        Measure name -> spec; each criterion refers to one of these.
+    hard, soft
+        The criteria.
+    overrides
+        Gemeente (name or CBS code) -> criterion id -> override.
+    capacity
+        Assumptions for capacity and the suggested shortlist (:class:`Assumptions`);
+        ``None`` when the file has no ``capacity:`` section.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    version: str
+    description: str = ""
+    author: str = ""
+    created: str = ""
+    based_on: str = ""
+    changes: list[str] = []
+    measures: dict[str, MeasureSpec]
+    hard: list[HardCriterion]
+    soft: list[SoftCriterion] = []
+    overrides: dict[str, dict[str, Override]] = {}
+    capacity: Assumptions | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int | float) else value
+
+    @field_validator("measures", mode="before")
+    @classmethod
+    def _measure_specs(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for name, decl in value.items():
+            if not isinstance(decl, dict) or "params" in decl:  # a spec, not a declaration
+                out[name] = decl
+                continue
+            known = {"kind", "layer", "unit", "label", "if_missing"}
+            params = {k: v for k, v in decl.items() if k not in known}
+            out[name] = {"name": name, "params": params} | {
+                k: v for k, v in decl.items() if k in known
+            }
+        return out
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Criteria:
+        problems = []
+        for spec in self.measures.values():
+            problems += spec.problems()
+            if spec.unit is not None and spec.unit not in UNITS:
+                problems.append(f"measure {spec.name!r}: unknown unit {spec.unit!r}")
+        ids = [c.id for c in self.criteria]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            problems.append(f"criterion ids used twice: {', '.join(dupes)}")
+        for c in self.criteria:
+            problems += _criterion_problems(c, self.measures)
+        parking = self.capacity.parking_measure if self.capacity else None
+        if parking is not None and parking not in self.measures:
+            problems.append(f"capacity.parking_measure: unknown measure {parking!r}; known "
+                            f"measures: {', '.join(self.measures)}")
+        by_id = {c.id: c for c in self.criteria}
+        for gemeente, changes in self.overrides.items():
+            for cid, change in changes.items():
+                problems += _override_problems(gemeente, cid, change, by_id)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def criteria(self) -> list[HardCriterion | SoftCriterion]:
+        """Hard and soft criteria, in file order."""
+        return [*self.hard, *self.soft]
+
+    def criterion(self, cid: str) -> HardCriterion | SoftCriterion:
+        """Return criterion `cid`; raise :class:`CriteriaError` listing the ids otherwise."""
+        for c in self.criteria:
+            if c.id == cid:
+                return c
+        ids = ", ".join(c.id for c in self.criteria)
+        raise CriteriaError(f"criteria {self.name!r}: no criterion {cid!r}; known: {ids}")
+
+    def used_measures(self) -> list[MeasureSpec]:
+        """The measure specs the criteria (and the capacity check) use, in declaration order."""
+        used = {c.measure for c in self.criteria}
+        if self.capacity and self.capacity.parking_measure:
+            used.add(self.capacity.parking_measure)
+        return [s for n, s in self.measures.items() if n in used]
+
+    def with_value(self, cid: str, value: Any) -> Criteria:
+        """
+        Return a copy with the value of hard criterion `cid` replaced (in the criterion's unit).
+
+        Raises
+        ------
+        CriteriaError
+            When `cid` is not a hard criterion or the value does not fit its operator.
+        """
+        return self._replace(cid, HardCriterion, value=value)
+
+    def with_weight(self, cid: str, weight: float) -> Criteria:
+        """Return a copy with the weight of soft criterion `cid` replaced."""
+        return self._replace(cid, SoftCriterion, weight=weight)
+
+    def _replace(self, cid: str, cls: type, **change: Any) -> Criteria:
+        crit = self.criterion(cid)
+        if not isinstance(crit, cls):
+            raise CriteriaError(f"criteria {self.name!r}: {cid!r} is not a {cls.__name__}")
+        field = "hard" if cls is HardCriterion else "soft"
+        try:
+            new = cls.model_validate(crit.model_dump() | change)
+        except ValidationError as exc:
+            raise CriteriaError(f"criteria {self.name!r}, criterion {cid!r}: "
+                                + "; ".join(config.problems(exc, change, cls))) from exc
+        items = [new if c.id == cid else c for c in getattr(self, field)]
+        return self.model_copy(update={field: items})
+
+    def digest(self) -> str:
+        """Short hash of the criteria's content, for provenance."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:12]
+
+
+def _criterion_problems(c: HardCriterion | SoftCriterion, measures: dict) -> list[str]:
+    where = f"criterion {c.id!r}"
+    if c.measure not in measures:
+        return [f"{where}: unknown measure {c.measure!r}; known measures: {', '.join(measures)}"]
+    spec: MeasureSpec = measures[c.measure]
+    unit = spec.value_unit
+    numeric = isinstance(c, SoftCriterion) and c.transform == "linear"
+    numeric = numeric or (isinstance(c, HardCriterion) and c.op in _NUMERIC_OPS)
+    if c.unit is not None and c.unit not in UNITS:
+        return [f"{where}: unknown unit {c.unit!r}; known units: {', '.join(UNITS)}"]
+    if numeric and unit is None and spec.kind == "dominant_attribute":
+        return [f"{where}: measure {c.measure!r} gives a class, not a number; use in/not_in"]
+    if not compatible(c.unit, unit):
+        return [f"{where}: unit {c.unit!r} does not fit measure {c.measure!r} in {unit!r}"]
+    return []
+
+
+def _override_problems(gemeente: str, cid: str, change: Override, by_id: dict) -> list[str]:
+    where = f"override for gemeente {gemeente!r}, criterion {cid!r}"
+    if cid not in by_id:
+        return [f"{where}: no such criterion; known: {', '.join(by_id)}"]
+    crit = by_id[cid]
+    if isinstance(crit, HardCriterion):
+        if change.weight is not None or change.best is not None or change.worst is not None:
+            return [f"{where}: a hard criterion takes only 'value'"]
+        if change.value is not None:
+            try:
+                _check_value(crit.op, change.value)
+            except ValueError as exc:
+                return [f"{where}: {exc}"]
+        return []
+    if change.value is not None:
+        return [f"{where}: a soft criterion takes 'weight', 'best' or 'worst', not 'value'"]
+    return []
