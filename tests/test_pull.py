@@ -464,8 +464,8 @@ def test_a_host_that_does_not_resolve_fails_at_once(tmp_path, monkeypatch):
     def no_requests(*args, **kwargs):
         raise AssertionError("the service was asked (and retried) although its host is unknown")
 
-    monkeypatch.setattr(pull, "_service_crs", no_requests)
-    monkeypatch.setattr(pull, "_fetch_tile", no_requests)
+    monkeypatch.setattr(pull.service, "service_crs", no_requests)
+    monkeypatch.setattr(pull.service, "fetch_tile", no_requests)
     _file_region(tmp_path, {"parcels": {"kind": "oapif", "url": "https://locscan.invalid/ogc",
                                         "collection": "perceel"}})
     with pytest.raises(pull.PullError, match=r"no network\? cannot resolve locscan\.invalid"):
