@@ -300,6 +300,20 @@ def test_file_source_takes_a_local_file(tmp_path):
     assert pull.pull(region, ["cores"])["cores"]["features"] == 1
 
 
+def test_a_file_without_a_crs_is_not_guessed(tmp_path):
+    region = tmp_path / "r"
+    region.mkdir()
+    with pytest.warns(UserWarning, match="'crs' was not provided"):  # made on purpose
+        _polygons(["Zevenaar"], 190_000).set_crs(None, allow_override=True).to_file(
+            region / "kernen.shp")  # a shapefile without .prj
+    _file_region(region, {"cores": {"kind": "file", "url": "kernen.shp"}})
+    with pytest.raises(pull.PullError, match=r"kernen\.shp: the file states no CRS; state it "
+                                             "with 'crs:' in sources.yaml"):
+        pull.pull(region, ["cores"])
+    _file_region(region, {"cores": {"kind": "file", "url": "kernen.shp", "crs": "EPSG:28992"}})
+    assert pull.pull(region, ["cores"])["cores"]["features"] == 1
+
+
 def _feed(entries: list[tuple[str, str, str]], *, describedby: bool = False) -> str:
     """An Atom feed; entries are (title, href, type)."""
     items = "".join(

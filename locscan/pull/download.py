@@ -51,7 +51,10 @@ def fetch_file(folder: Path, source: Source, url: str,
         raise PullError(f"{folder / url}: file not found. {source.description}".strip(". "))
     layer = source.collection or None
     with gdal_http(fresh=f"/vsicurl/{url}" if is_remote(url) else None):
-        crs = pyogrio.read_info(path, layer=layer)["crs"] or settings.crs
+        crs = pyogrio.read_info(path, layer=layer)["crs"] or source.crs
+        if crs is None:
+            raise PullError(f"{url}: the file states no CRS; state it with 'crs:' in "
+                            "sources.yaml (for RD New: crs: EPSG:28992)")
         area = rdnap.to_crs(gpd.GeoSeries([shapely.box(*extent)], crs=settings.crs), crs)
         frame = pyogrio.read_dataframe(path, layer=layer, bbox=tuple(area.total_bounds),
                                        where=source.where)

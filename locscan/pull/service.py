@@ -8,8 +8,9 @@ import pyogrio
 import shapely
 
 from locscan import rdnap, settings
+from locscan.errors import PullError
 from locscan.pull.http import gdal_http
-from locscan.pull.sources import Source
+from locscan.pull.sources import Source, origin
 
 __all__ = [
     "fetch_tile",
@@ -42,10 +43,27 @@ def gdal_source(source: Source) -> str:
 
 
 def service_crs(source: Source) -> str:
-    """The CRS the service's layer is in (bounding boxes are sent in it)."""
+    """
+    The CRS the service's layer is in (bounding boxes are sent in it).
+
+    OGC API Features without a stated CRS is CRS84 (the standard's default); a WFS layer
+    without one takes the source's ``crs:``.
+
+    Raises
+    ------
+    PullError
+        For a WFS layer without a CRS when ``sources.yaml`` states none.
+    """
     with gdal_http():
         crs = pyogrio.read_info(gdal_source(source), layer=source.collection)["crs"]
-    return crs or settings.geojson_crs
+    if crs:
+        return crs
+    if source.crs:
+        return source.crs
+    if source.kind == "oapif":
+        return "OGC:CRS84"
+    raise PullError(f"{origin(source)}: the service states no CRS for the layer; state it with "
+                    "'crs:' in sources.yaml (for RD New: crs: EPSG:28992)")
 
 
 def fetch_tile(source: Source, bounds: np.ndarray, crs: str) -> gpd.GeoDataFrame:

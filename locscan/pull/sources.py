@@ -64,6 +64,10 @@ class Source(BaseModel):
     id_field
         Source field that identifies a feature, to drop the copies that neighbouring tiles
         both return; without it, copies are recognised by their geometry and attributes.
+    crs
+        CRS to assume when the source states none (a file without one, a WFS layer without
+        one); without it such a source is an error, never a guess. OGC API Features without a
+        CRS is CRS84, as the standard says.
     where
         Attribute filter (OGR SQL), e.g. ``jaarcode = 2025``.
     page_size
@@ -90,6 +94,7 @@ class Source(BaseModel):
     license: str = ""
     attribution: str = ""
     description: str = ""
+    crs: str | None = None
 
 
     @model_validator(mode="after")
