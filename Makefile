@@ -1,6 +1,6 @@
 # Two entry points for a fresh Linux machine with Python 3.11:
 #   make run    set up .venv, build the demo region if missing, start the app
-#   make test   set up .venv with the test extras, run ruff and the whole test suite
+#   make test   set up .venv with the test extras, run ruff, the import contracts and the tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -25,6 +25,7 @@ run: $(BIN)/locscan demo
 
 lint: $(BIN)/locscan
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --config .importlinter
 
 test: $(BIN)/locscan lint
 	$(BIN)/pytest

@@ -27,6 +27,7 @@ import shapely
 import yaml
 
 from locscan import settings
+from locscan.errors import RegionError
 from locscan.region import RegionMeta, load_meta
 
 __all__ = ["DEMO_LABEL", "ZONING_CLASSES", "build", "generate"]
@@ -274,8 +275,8 @@ def generate(meta: RegionMeta, *, parcels: int = 20_000, seed: int = 42) -> dict
     """
     missing = [m.name for m in meta.municipalities if m.centre is None or m.area_km2 is None]
     if missing:
-        raise ValueError(f"region {meta.name!r}: municipalities without centre/area_km2: "
-                         f"{', '.join(missing)}")
+        raise RegionError(f"region {meta.name!r}: municipalities without centre/area_km2 "
+                          f"(the demo places its layers there): {', '.join(missing)}")
     rng = np.random.default_rng(seed)
     mun = _municipalities(meta)
     cores, cx, cy, cr, owner = _cores(mun, meta, rng)
@@ -304,6 +305,33 @@ def generate(meta: RegionMeta, *, parcels: int = 20_000, seed: int = 42) -> dict
     }
 
 
+#: what a demo region folder written by :func:`build` may hold
+_DEMO_FILES = {"demo.gpkg", settings.catalogue_file, settings.region_file, settings.cache_dirname}
+
+
+def _refuse_foreign(out: Path) -> None:
+    """Raise unless `out` is absent, empty, or a demo region that :func:`build` wrote."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise RegionError(f"demo build --out {out}: a file, not a folder; choose another folder")
+    found = sorted(p.name for p in out.iterdir())
+    if not found:
+        return
+    foreign = [name for name in found if name not in _DEMO_FILES]
+    is_demo = False
+    if not foreign and (out / settings.region_file).is_file():
+        try:
+            is_demo = load_meta(out / settings.region_file).demo
+        except RegionError:
+            is_demo = False
+    if not is_demo:
+        shown = ", ".join((foreign or found)[:8])
+        raise RegionError(f"demo build --out {out}: the folder exists and is not a demo region "
+                          f"(it holds {shown}); nothing was changed. Choose another folder, or "
+                          "remove this one yourself if you are sure")
+
+
 def build(
     out: str | os.PathLike = "data/demo",
     *,
@@ -315,7 +343,8 @@ def build(
     Write the demo region folder: ``demo.gpkg``, ``layers.yaml`` and ``region.yaml``.
 
     The folder is written next to `out` and swapped in when complete, so an interrupted build
-    never leaves half a region; an existing demo region at `out` is replaced.
+    never leaves half a region; an existing demo region at `out` is replaced, any other folder
+    is refused (a real region with pulled layers must never be deleted).
 
     Parameters
     ----------
@@ -332,6 +361,7 @@ def build(
         The region folder.
     """
     out = Path(out)
+    _refuse_foreign(out)
     meta = load_meta(Path(source_region) / settings.region_file)
     layers = generate(meta, parcels=parcels, seed=seed)
     tmp = out.with_name(out.name + ".building")

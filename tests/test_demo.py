@@ -7,6 +7,7 @@ import pytest
 from _toy import ROOT
 
 from locscan import demo
+from locscan.errors import RegionError
 from locscan.layers import ROLES
 from locscan.region import Region, load_meta
 
@@ -71,3 +72,25 @@ def test_demo_scales_with_the_same_code(tmp_path):
     assert 450 <= len(small) <= 750  # border cells split into pieces: more at small sizes
     assert 4_500 <= len(large) <= 6_000
     assert large.area.median() < small.area.median() / 5
+
+
+def test_build_replaces_its_own_demo_but_refuses_any_other_folder(tmp_path):
+    out = demo.build(tmp_path / "demo", source_region=ROOT / "data/gmr", parcels=200, seed=1)
+    (out / ".locscan-cache").mkdir()
+    assert demo.build(out, source_region=ROOT / "data/gmr", parcels=200, seed=2) == out
+    real = tmp_path / "gmr"
+    (real / "layers").mkdir(parents=True)
+    (real / "sources.yaml").write_text("extent_rd: [0, 0, 1, 1]\nsources: {}\n")
+    (real / "layers/parcels.gpkg").write_bytes(b"pulled for hours")
+    with pytest.raises(RegionError, match=r"demo build --out .*gmr: the folder exists and is not "
+                                          r"a demo region \(it holds layers, sources\.yaml\); "
+                                          "nothing was changed"):
+        demo.build(real, source_region=ROOT / "data/gmr", parcels=200)
+    assert (real / "layers/parcels.gpkg").read_bytes() == b"pulled for hours"
+
+
+def test_municipalities_without_a_centre_are_one_clear_error():
+    meta = load_meta(ROOT / "data/gmr/region.yaml")
+    meta.municipalities[0] = meta.municipalities[0].model_copy(update={"centre": None})
+    with pytest.raises(RegionError, match=r"municipalities without centre/area_km2 .*: Arnhem"):
+        demo.generate(meta, parcels=200)

@@ -225,8 +225,9 @@ def as_categories(table: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> as_categories(pd.DataFrame({"z": ["Wonen", None], "d": [1.0, 2.0]})).dtypes.tolist()
-    [CategoricalDtype(categories=['Wonen'], ordered=False, categories_dtype=str), dtype('float64')]
+    >>> out = as_categories(pd.DataFrame({"z": ["Wonen", None], "d": [1.0, 2.0]}))
+    >>> [str(t) for t in out.dtypes], out["z"].cat.categories.tolist()
+    (['category', 'float64'], ['Wonen'])
     """
     text = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])
             and not isinstance(table[c].dtype, pd.CategoricalDtype)]
