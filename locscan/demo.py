@@ -26,13 +26,13 @@ import pyogrio
 import shapely
 import yaml
 
-from locscan import settings
+from locscan import nl, settings
 from locscan.errors import RegionError
 from locscan.region import RegionMeta, load_meta
 
 __all__ = ["DEMO_LABEL", "ZONING_CLASSES", "build", "generate"]
 
-DEMO_LABEL = "DEMO – fictieve gegevens, geen echte locaties"
+DEMO_LABEL = nl.DEMO_LABEL
 ZONING_CLASSES = (
     "Wonen", "Bedrijventerrein", "Agrarisch", "Recreatie", "Natuur", "Gemengd", "Maatschappelijk",
 )

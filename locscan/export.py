@@ -19,7 +19,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from locscan import __version__, rdnap, settings
+from locscan import __version__, nl, rdnap, settings
 from locscan.criteria import Criteria
 from locscan.errors import ExportError
 from locscan.region import Region
@@ -46,16 +46,7 @@ FORMATS: dict[str, Format] = {
 }
 
 #: Dutch column names for the bestuurders' spreadsheet (other columns keep their name)
-DUTCH_COLUMNS = {
-    "candidate_id": "locatie", "source": "soort", "source_id": "bron-id",
-    "gemeente_code": "gemeentecode", "gemeente": "gemeente", "subregio": "subregio",
-    "area_m2": "oppervlakte (m²)", "ownership": "eigendom", "name": "naam",
-    "status": "status", "score": "score", "rank": "rang", "rule": "regel",
-    "reasons": "toelichting", "x_rd": "x (RD)", "y_rd": "y (RD)", "lon": "lengtegraad",
-    "lat": "breedtegraad", "note": "notitie", "capacity": "capaciteit (werknemers)",
-    "updated_by": "gewijzigd door", "updated_at": "gewijzigd op",
-    "shortlist_status": "shortlist-status",
-}
+DUTCH_COLUMNS = nl.EXPORT_COLUMNS
 
 
 def provenance(**items: object) -> dict[str, str]:

@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from locscan import nl
 from locscan.criteria import (
     FAIL,
     PASS,
@@ -33,19 +34,11 @@ __all__ = [
     "summary", "table",
 ]
 
-#: overall status of a candidate
-STATUS = {"pass": "voldoet", "check": "te controleren", "fail": "valt af"}
-#: outcome of one hard criterion
-OUTCOME = {PASS: "voldoet", FAIL: "voldoet niet", UNKNOWN: "onbekend"}
-
-#: Dutch label and unit of the extra columns that measure kinds add
-_EXTRA = {"share": ("aandeel", "fraction"), "unknown": ("zonder opgave", None)}
-
-# the relation that holds when a criterion passes, and the one shown when it fails
-_HOLDS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠",
-          "in": "in", "not_in": "niet in", "between": "tussen"}
-_BROKEN = {"<": "≥", "<=": ">", ">": "≤", ">=": "<", "==": "≠", "!=": "=",
-           "in": "niet in", "not_in": "in", "between": "niet tussen"}
+STATUS = nl.STATUS
+OUTCOME = nl.OUTCOME
+_EXTRA = nl.EXTRA_COLUMNS
+_HOLDS = nl.HOLDS
+_BROKEN = nl.BROKEN
 
 
 @dataclass(frozen=True)

@@ -37,13 +37,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-from locscan import settings
+from locscan import nl, settings
 from locscan.errors import ConflictError, ShortlistError
 
 __all__ = ["STATUSES", "ConflictError", "Shortlist", "default_url"]
 
 #: statuses a site on the shortlist can have, in the order of the working group's process
-STATUSES = ("voorgesteld", "in onderzoek", "afgevallen", "gekozen")
+STATUSES = nl.SHORTLIST_STATUSES
 
 _meta = MetaData()
 _items = Table(

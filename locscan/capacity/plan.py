@@ -19,6 +19,7 @@ import shapely
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from locscan import nl
 from locscan.capacity.norms import _resolved
 from locscan.criteria import Assumptions
 from locscan.errors import PlanError
@@ -183,19 +184,19 @@ def _split(flows: pd.DataFrame, work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
     sg = sites.loc[flows["site"], "gemeente_code"].to_numpy()
     ws = work.loc[flows["work_site"], "subregio"].to_numpy()
     ss = sites.loc[flows["site"], "subregio"].to_numpy()
-    kind = np.where(wg == sg, "eigen gemeente", np.where(ws == ss, "elders in subregio",
-                                                         "verder weg"))
+    own, elsewhere, further = nl.SPLIT["own"], nl.SPLIT["subregio"], nl.SPLIT["further"]
+    kind = np.where(wg == sg, own, np.where(ws == ss, elsewhere, further))
     total = flows["workers"].sum()
     shares = flows.groupby(kind)["workers"].sum() / total if total else pd.Series(dtype=float)
-    own, subregio, further = _resolved(a, *_SPLIT_NORMS)
-    norm = {"eigen gemeente": ("≥", own), "elders in subregio": ("≤", subregio),
-            "verder weg": ("≤", further)}
+    min_own, max_subregio, max_further = _resolved(a, *_SPLIT_NORMS)
+    norm = {own: ("≥", min_own), elsewhere: ("≤", max_subregio), further: ("≤", max_further)}
+    col = nl.SPLIT_COLUMNS
     out = pd.DataFrame({
-        "aandeel": [float(shares.get(k, 0.0)) for k in norm],
-        "norm": [f"{op} {v:.0%}" for op, v in norm.values()],
-    }, index=pd.Index(list(norm), name="woont"))
-    out["voldoet"] = [(s >= v) if op == "≥" else (s <= v)
-                      for s, (op, v) in zip(out["aandeel"], norm.values(), strict=True)]
+        col["share"]: [float(shares.get(k, 0.0)) for k in norm],
+        col["norm"]: [f"{op} {v:.0%}" for op, v in norm.values()],
+    }, index=pd.Index(list(norm), name=col["index"]))
+    out[col["meets"]] = [(s >= v) if op == "≥" else (s <= v)
+                         for s, (op, v) in zip(out[col["share"]], norm.values(), strict=True)]
     return out
 
 

@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from locscan import nl
 from locscan.capacity.norms import _resolved
 from locscan.criteria import Assumptions
 
@@ -72,14 +73,14 @@ def sites_table(
     out["capacity"] = site_capacity(sites["area_m2"], assumptions, floor)
     out["needs_manager"] = out["capacity"] > assumptions.manager_above
     out["parking_needed"] = np.ceil(out["capacity"] * assumptions.parking_per_resident)
-    status = pd.Series("onbekend", index=out.index, dtype=object)
+    status = pd.Series(nl.PARKING["unknown"], index=out.index, dtype=object)
     name = assumptions.parking_measure
     if name and name in measures:
         have = measures.loc[out.index, name]
         unknown = measures.loc[out.index, f"{name}__unknown"] if (
             f"{name}__unknown" in measures) else pd.Series(0, index=out.index)
         enough = have >= out["parking_needed"]
-        status[enough] = "voldoende"
-        status[have.notna() & ~enough & (unknown == 0)] = "onvoldoende"
+        status[enough] = nl.PARKING["enough"]
+        status[have.notna() & ~enough & (unknown == 0)] = nl.PARKING["short"]
     out["parking"] = status
     return out

@@ -11,7 +11,7 @@ import pandas as pd
 import pyogrio
 import yaml
 
-from locscan import settings
+from locscan import nl, settings
 from locscan.pull.sources import PROVENANCE_FILE, SOURCES_FILE, load_sources, origin
 from locscan.pull.staging import staging_dir
 
@@ -83,10 +83,7 @@ def status(folder: str | os.PathLike) -> pd.DataFrame:
 
 
 #: Dutch column names of :func:`status_table`.
-STATUS_COLUMNS = {"layer": "laag", "source": "bron", "retrieved": "opgehaald (UTC)",
-                  "features": "objecten", "license": "licentie",
-                  "attribution": "naamsvermelding", "state": "toestand",
-                  "description": "beschrijving"}
+STATUS_COLUMNS = nl.STATUS_COLUMNS
 
 
 def status_table(folder: str | os.PathLike) -> pd.DataFrame:
