@@ -25,7 +25,7 @@ run: $(BIN)/locscan demo
 
 lint: $(BIN)/locscan
 	$(BIN)/ruff check .
-	$(BIN)/lint-imports --config .importlinter
+	$(BIN)/lint-imports .importlinter
 
 test: $(BIN)/locscan lint
 	$(BIN)/pytest

@@ -16,7 +16,7 @@ LINT = Path(sys.executable).with_name("lint-imports")
 
 def _lint(root: Path) -> subprocess.CompletedProcess:
     env = os.environ | {"PYTHONPATH": str(root)}
-    return subprocess.run([str(LINT), "--config", str(ROOT / ".importlinter"), "--no-cache"],
+    return subprocess.run([str(LINT), str(ROOT / ".importlinter"), "--no-cache"],
                           cwd=root, env=env, capture_output=True, text=True, timeout=120)
 
 
