@@ -19,7 +19,7 @@ import pandas as pd
 
 from locscan import __version__, capacity, criteria, demo, export, longlist, pull, settings
 from locscan.errors import ExportError, LocscanError, PullError
-from locscan.region import open_region
+from locscan.region import Region, open_region
 from locscan.scan import Scan
 from locscan.shortlist import Shortlist
 
@@ -92,12 +92,13 @@ def demo_build(out: Path, source_region: Path, parcels: int, seed: int) -> None:
     click.echo(f"Demoregio geschreven naar {folder} ({time.perf_counter() - start:.1f} s).")
 
 
-def _open(region_dir: Path | None, criteria_file: Path, cache: bool) -> Scan:
-    """Open the scan and say how many measures came from the cache."""
+def _open(region: Path | Region | None, criteria_file: Path, cache: bool) -> Scan:
+    """Open the scan (of a folder, or of a region already open) and report the cache hits."""
     start = time.perf_counter()
     done: list[bool] = []
-    scan = Scan.open(region_dir, criteria_file, cache=cache,
-                     on_measure=lambda _spec, hit: done.append(hit))
+    region = region if isinstance(region, Region) else open_region(region)
+    scan = Scan(region, criteria.load(criteria_file), cache=cache,
+                on_measure=lambda _spec, hit: done.append(hit))
     click.echo(
         f"Metingen: {len(done)} ({sum(done)} uit cache) voor {len(scan.candidates)} kandidaten "
         f"in {time.perf_counter() - start:.2f} s.", err=True,
@@ -162,10 +163,10 @@ def scan_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
              gemeente: str | None, output: Path | None, everything: bool, cache: bool) -> None:
     """Evaluate the criteria, print a summary and write the longlist."""
     _check_output(output)
-    meta = open_region(region_dir).meta  # a wrong subregio or gemeente fails before measuring
-    subregio = meta.subregio(subregio) if subregio else None
-    gemeente = meta.municipality(gemeente).code if gemeente else None
-    scan = _open(region_dir, criteria_file, cache)
+    region = open_region(region_dir)  # a wrong subregio or gemeente fails before measuring
+    subregio = region.meta.subregio(subregio) if subregio else None
+    gemeente = region.meta.municipality(gemeente).code if gemeente else None
+    scan = _open(region, criteria_file, cache)
     _print_summary(scan, subregio, gemeente)
     if output is None:
         return
@@ -223,8 +224,9 @@ def _assumptions_text(a: capacity.Assumptions) -> str:
 def capacity_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
                  cache: bool) -> None:
     """Task against capacity per subregio and gemeente, gaps, and the 80/10/10 split."""
-    subregio = open_region(region_dir).meta.subregio(subregio) if subregio else None
-    scan = _open(region_dir, criteria_file, cache)
+    region = open_region(region_dir)
+    subregio = region.meta.subregio(subregio) if subregio else None
+    scan = _open(region, criteria_file, cache)
     store = Shortlist(region=scan.meta.name)
     analysis = scan.analysis(shortlist_ids=store.items().index)
     click.echo(f"Aannames: {_assumptions_text(analysis.assumptions)}")
@@ -266,8 +268,9 @@ def suggest_cmd(region_dir: Path | None, criteria_file: Path, subregio: str,
                 output: Path | None, accept: bool, user: str, cache: bool) -> None:
     """Suggest sites that cover a subregio's temporary task at the least distance."""
     _check_output(output)
-    subregio = open_region(region_dir).meta.subregio(subregio)
-    scan = _open(region_dir, criteria_file, cache)
+    region = open_region(region_dir)
+    subregio = region.meta.subregio(subregio)
+    scan = _open(region, criteria_file, cache)
     plan = scan.suggest(subregio=subregio, min_spacing_m=min_spacing,
                         max_sites_per_gemeente=max_per_gemeente, time_limit=time_limit)
     demand, _ = scan.analysis().for_subregio(subregio)
