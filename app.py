@@ -15,8 +15,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from locscan import criteria, demo, longlist, maps, pull, settings
+from locscan import criteria, demo, maps, nl, pull, settings
 from locscan.errors import LocscanError
+from locscan.nl import text
 from locscan.scan import Scan
 from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
 
@@ -70,7 +71,7 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
             chosen = st.multiselect(c.label, options, default=list(c.value), key=key)
             crit = crit.with_value(c.id, chosen)
         elif c.op != "between" and isinstance(c.value, int | float):
-            value = st.number_input(longlist.input_caption(base_crit, c.id),
+            value = st.number_input(text.input_caption(base_crit, c.id),
                                     value=float(c.value), min_value=0.0, key=key)
             crit = crit.with_value(c.id, value)
     st.caption("Gewichten (zachte criteria)")
@@ -109,9 +110,9 @@ st.caption(f"{region.meta.label} · criteria {crit.name} versie {crit.version} "
            f"({crit.digest()})" + (" · aangepast, niet opgeslagen" if changes else ""))
 areas = summary["areas"]
 cols = st.columns(4)
-cols[0].metric("Kandidaten", int(areas["kandidaten"].sum()))
+cols[0].metric("Kandidaten", int(areas["candidates"].sum()))
 cols[1].metric("Op de longlist", int(areas["longlist"].sum()))
-cols[2].metric("Te controleren", int(areas["te_controleren"].sum()))
+cols[2].metric("Te controleren", int(areas["to_check"].sum()))
 cols[3].metric("Op de shortlist", len(short))
 
 
@@ -159,7 +160,7 @@ def _longlist_page() -> None:
         if picked:
             st.session_state["site"] = sites.index[picked[0]]
         st.subheader("Per criterium")
-        st.dataframe(summary["criteria"], width="stretch")
+        st.dataframe(nl.dutch(summary["criteria"], nl.SUMMARY_COLUMNS), width="stretch")
         st.subheader("Per subregio en gemeente")
         st.dataframe(areas, width="stretch")
 
@@ -251,16 +252,14 @@ def _capacity_page() -> None:
         return
     a = analysis.assumptions
     st.subheader("Opgave en capaciteit per subregio")
-    cov = analysis.coverage_subregio
-    st.bar_chart(cov[["opgave_tijdelijk_2020", "opgave_tijdelijk_2030_laag",
-                      "opgave_tijdelijk_2030_hoog", "capaciteit_longlist",
-                      "capaciteit_shortlist"]], stack=False, height=300)
+    cov = nl.dutch(analysis.coverage_subregio.drop(columns="workers_2020"), nl.COVERAGE_COLUMNS)
+    st.bar_chart(cov, stack=False, height=300)
     st.dataframe(cov.round(0), width="stretch")
     st.subheader("Per gemeente")
     gem = analysis.coverage_gemeente
     gem = gem[gem.index.isin(focus)]
-    st.bar_chart(gem.set_index("gemeente")[["opgave_tijdelijk", "capaciteit_longlist",
-                                            "capaciteit_shortlist"]], stack=False, height=300)
+    gem = nl.dutch(gem.set_index("gemeente"), nl.COVERAGE_COLUMNS)
+    st.bar_chart(gem, stack=False, height=300)
     st.dataframe(gem.round(0), width="stretch")
     with st.expander("Aannames (uit de criteriaset en region.yaml)"):
         st.table(pd.Series(a.model_dump(), name="waarde").astype(str))

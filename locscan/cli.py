@@ -17,7 +17,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from locscan import __version__, capacity, criteria, demo, export, longlist, pull, settings
+from locscan import __version__, capacity, criteria, demo, export, longlist, nl, pull, settings
 from locscan.errors import ExportError, LocscanError, PullError
 from locscan.region import Region, open_region
 from locscan.scan import Scan
@@ -125,16 +125,16 @@ def _print_summary(scan: Scan, subregio: str | None, gemeente: str | None) -> No
     summary = scan.summary(subregio=subregio, gemeente=gemeente)
     areas = summary["areas"]
     click.echo(
-        f"Kandidaten: {int(areas['kandidaten'].sum())}; op de longlist: "
+        f"Kandidaten: {int(areas['candidates'].sum())}; op de longlist: "
         f"{int(areas['longlist'].sum())} (waarvan te controleren: "
-        f"{int(areas['te_controleren'].sum())})"
+        f"{int(areas['to_check'].sum())})"
     )
     with pd.option_context("display.width", 120, "display.max_rows", 200):
         click.echo("\nPer criterium:")
-        click.echo(summary["criteria"].to_string())
+        click.echo(nl.dutch(summary["criteria"], nl.SUMMARY_COLUMNS).to_string())
         click.echo("\nPer subregio en gemeente:")
-        click.echo(areas.to_string())
-        differ = longlist.radius_vs_network(scan.evaluate())
+        click.echo(nl.dutch(areas, nl.AREA_COLUMNS).to_string())
+        differ = nl.dutch(longlist.radius_vs_network(scan.evaluate()), nl.RADIUS_COLUMNS)
         if not differ.empty:
             click.echo("\nHemelsbreed tegenover over de weg (aantal locaties dat verschilt):")
             click.echo(differ.to_string(index=False))
@@ -293,7 +293,8 @@ def suggest_cmd(region_dir: Path | None, criteria_file: Path, subregio: str,
         click.echo("De opgave wordt volledig gedekt.")
     cols = ["gemeente", "capacity", "planned", "needs_manager", "parking"]
     with pd.option_context("display.width", 160, "display.max_rows", 500):
-        click.echo(plan.sites[cols].sort_values("planned", ascending=False).to_string())
+        sites = plan.sites[cols].sort_values("planned", ascending=False)
+        click.echo(nl.dutch(sites, nl.SITE_COLUMNS).to_string())
         click.echo("\nWaar de werknemers zouden wonen:")
         click.echo(plan.split.to_string())
     if output is not None:

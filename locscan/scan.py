@@ -27,6 +27,7 @@ from locscan.candidates import municipality_of
 from locscan.criteria import Criteria
 from locscan.errors import CriteriaError, RegionError
 from locscan.measures import MeasureSpec
+from locscan.nl import text
 from locscan.region import Region, open_region
 from locscan.shortlist import Shortlist
 
@@ -230,8 +231,8 @@ class Scan:
         return longlist.summary(self.evaluate(crit), subregio=subregio, gemeente=gemeente)
 
     def explain(self, candidate_id: str, crit: Criteria | None = None) -> pd.DataFrame:
-        """Why (not)? Every criterion for one site (:func:`longlist.explain`)."""
-        return longlist.explain(self.evaluate(crit), candidate_id)
+        """Why (not)? Every criterion for one site, in Dutch (:func:`locscan.nl.text.explain`)."""
+        return text.explain(self.evaluate(crit), candidate_id)
 
     def shortlist_table(self, store: Shortlist, crit: Criteria | None = None
                         ) -> gpd.GeoDataFrame:

@@ -14,6 +14,22 @@ def toy_region(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def result(toy_region):
+    """The toy criteria (with Beestad weighing 'dichtbij' 3) evaluated over the toy region."""
+    from _criteria import toy_criteria
+
+    from locscan import criteria, longlist, measures
+    from locscan.region import Region
+
+    raw = toy_criteria()
+    raw["overrides"] = {"Beestad": {"dichtbij": {"weight": 3}}}
+    crit = criteria.parse(raw)
+    region = Region(toy_region)
+    cands, table = measures.compute_for_region(region, crit.used_measures(), cache=False)
+    return longlist.build(crit, cands, table, region.meta)
+
+
+@pytest.fixture
 def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.skip("../shared/realdata is absent")

@@ -48,13 +48,13 @@ def test_parking_check_is_unknown_when_the_source_misses_capacities():
 
 def test_task_per_subregio_matches_the_policy_table():
     task = capacity.task_table(GMR, Assumptions())
-    assert task["werkzaam_2020"].to_dict() == {"Arnhem": 11940, "Liemers": 8310,
+    assert task["workers_2020"].to_dict() == {"Arnhem": 11940, "Liemers": 8310,
                                               "Rijk van Nijmegen": 8995}
-    assert task["werkzaam_2020"].sum() == 29245
-    assert task["opgave_tijdelijk_2020"].sum() == pytest.approx(0.75 * 29245)
+    assert task["workers_2020"].sum() == 29245
+    assert task["task_2020"].sum() == pytest.approx(0.75 * 29245)
     # growth 15,000 to 25,000 shared pro rata
-    assert task["opgave_tijdelijk_2030_laag"].sum() == pytest.approx(0.75 * (29245 + 15000))
-    assert task["opgave_tijdelijk_2030_hoog"].sum() == pytest.approx(0.75 * (29245 + 25000))
+    assert task["task_2030_low"].sum() == pytest.approx(0.75 * (29245 + 15000))
+    assert task["task_2030_high"].sum() == pytest.approx(0.75 * (29245 + 25000))
 
 
 def _work(demands):
@@ -157,7 +157,7 @@ def test_region_analysis_on_the_demo(small_demo):
     demand = analysis.demand
     assert demand.groupby("subregio")["demand"].sum().round(2).to_dict() == {
         name: 0.75 * t.total_working for name, t in region.meta.subregios.items()}
-    assert analysis.coverage_subregio["capaciteit_longlist"].sum() == (
+    assert analysis.coverage_subregio["capacity_longlist"].sum() == (
         analysis.longlist_sites["capacity"].sum())
     liemers_demand, liemers_sites = analysis.for_subregio("Liemers")
     plan = capacity.suggest(liemers_demand, liemers_sites, analysis.assumptions)

@@ -40,12 +40,12 @@ def coverage(
         return frame.groupby(by)["capacity"].sum() if len(frame) else pd.Series(dtype=float)
 
     sub = task.copy()
-    sub["capaciteit_longlist"] = cap(longlist_sites, "subregio").reindex(sub.index).fillna(0)
-    sub["capaciteit_shortlist"] = cap(shortlist_sites, "subregio").reindex(sub.index).fillna(0)
-    gem = demand.groupby("gemeente_code")["demand"].sum().rename("opgave_tijdelijk").to_frame()
+    sub["capacity_longlist"] = cap(longlist_sites, "subregio").reindex(sub.index).fillna(0)
+    sub["capacity_shortlist"] = cap(shortlist_sites, "subregio").reindex(sub.index).fillna(0)
+    gem = demand.groupby("gemeente_code")["demand"].sum().rename("task").to_frame()
     gem["gemeente"] = gem.index.map({m.code: m.name for m in meta.municipalities})
-    gem["capaciteit_longlist"] = cap(longlist_sites, "gemeente_code").reindex(gem.index).fillna(0)
-    gem["capaciteit_shortlist"] = cap(shortlist_sites, "gemeente_code").reindex(
+    gem["capacity_longlist"] = cap(longlist_sites, "gemeente_code").reindex(gem.index).fillna(0)
+    gem["capacity_shortlist"] = cap(shortlist_sites, "gemeente_code").reindex(
         gem.index).fillna(0)
     return {"subregio": sub, "gemeente": gem}
 

@@ -20,6 +20,9 @@ def task_table(meta: RegionMeta, assumptions: Assumptions) -> pd.DataFrame:
     """
     The task per subregio: international workers working there and the temporary share.
 
+    Columns ``workers_2020`` (international workers working in the subregio) and ``task_2020``,
+    ``task_2030_low``, ``task_2030_high`` (temporary workers to house), all in persons.
+
     The 2030 scenarios add the region's expected growth pro rata to each subregio's share.
 
     Examples
@@ -38,10 +41,10 @@ def task_table(meta: RegionMeta, assumptions: Assumptions) -> pd.DataFrame:
     (temp,) = _resolved(assumptions, "temporary_share")
     growth = meta.growth_2030
     out = pd.DataFrame({
-        "werkzaam_2020": total,
-        "opgave_tijdelijk_2020": total * temp,
-        "opgave_tijdelijk_2030_laag": (total + share * growth.get("extra_low", 0)) * temp,
-        "opgave_tijdelijk_2030_hoog": (total + share * growth.get("extra_high", 0)) * temp,
+        "workers_2020": total,
+        "task_2020": total * temp,
+        "task_2030_low": (total + share * growth.get("extra_low", 0)) * temp,
+        "task_2030_high": (total + share * growth.get("extra_high", 0)) * temp,
     })
     out.index.name = "subregio"
     return out

@@ -8,18 +8,24 @@ code, identifiers and docstrings stay English.
 from __future__ import annotations
 
 __all__ = [
+    "AREA_COLUMNS",
     "BROKEN",
+    "COVERAGE_COLUMNS",
     "DEMO_LABEL",
     "EXPORT_COLUMNS",
     "EXTRA_COLUMNS",
     "HOLDS",
     "OUTCOME",
     "PARKING",
+    "RADIUS_COLUMNS",
     "SHORTLIST_STATUSES",
+    "SITE_COLUMNS",
     "SPLIT",
     "SPLIT_COLUMNS",
     "STATUS",
     "STATUS_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "TASK_COLUMNS",
 ]
 
 #: shown wherever the built-in demo region is shown
@@ -71,3 +77,30 @@ STATUS_COLUMNS = {"layer": "laag", "source": "bron", "retrieved": "opgehaald (UT
                   "features": "objecten", "license": "licentie",
                   "attribution": "naamsvermelding", "state": "toestand",
                   "description": "beschrijving"}
+
+#: columns of the count of outcomes per hard criterion (``longlist.summary()["criteria"]``)
+SUMMARY_COLUMNS = {"criterion": "criterium", "pass": "voldoet", "fail": "voldoet niet",
+                   "unknown": "onbekend"}
+
+#: columns of the count per subregio and gemeente (``longlist.summary()["areas"]``)
+AREA_COLUMNS = {"candidates": "kandidaten", "longlist": "longlist",
+                "to_check": "te controleren"}
+
+#: columns of the task per subregio (``capacity.task_table``), in temporary workers
+TASK_COLUMNS = {"workers_2020": "werkzaam 2020", "task_2020": "opgave tijdelijk 2020",
+                "task_2030_low": "opgave tijdelijk 2030 (laag)",
+                "task_2030_high": "opgave tijdelijk 2030 (hoog)"}
+
+#: columns of the task against capacity per subregio or gemeente (``capacity.coverage``)
+COVERAGE_COLUMNS = {**TASK_COLUMNS, "task": "opgave tijdelijk",
+                    "capacity_longlist": "capaciteit longlist",
+                    "capacity_shortlist": "capaciteit shortlist"}
+
+#: columns of the capacity per site (``capacity.site_capacity``, a plan's sites)
+SITE_COLUMNS = {"gemeente": "gemeente", "capacity": "capaciteit (werknemers)",
+                "planned": "gepland (werknemers)", "needs_manager": "beheerder 24/7",
+                "parking": "parkeren"}
+
+#: columns of the comparison of straight-line and travel distance (``longlist.radius_vs_network``)
+RADIUS_COLUMNS = {"layer": "laag", "radius": "hemelsbreed", "road": "over de weg",
+                  "radius_only": "alleen hemelsbreed", "road_only": "alleen over de weg"}

@@ -1,0 +1,202 @@
+"""
+Dutch sentences built from an evaluation: reasons, the rule that applied, "why (not)?", captions.
+
+Every text here is built from a :class:`locscan.longlist.Result` (the criteria, the measures and
+the evaluation) and the vocabulary in :mod:`locscan.nl.words`; nothing is computed here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from locscan.criteria import PASS, UNKNOWN, Criteria, HardCriterion, SoftCriterion
+from locscan.errors import CriteriaError
+from locscan.nl.numbers import format_number, format_value
+from locscan.nl.words import BROKEN, EXTRA_COLUMNS, HOLDS, OUTCOME
+from locscan.units import UNITS
+
+if TYPE_CHECKING:
+    from locscan.longlist import Result
+
+__all__ = ["explain", "input_caption", "reasons", "rule"]
+
+
+def _threshold(crit: HardCriterion, value: object) -> str:
+    unit = crit.unit
+    if crit.op == "between":
+        low, high = value
+        return f"{format_value(low, unit)} en {format_value(high, unit)}"
+    if isinstance(value, list):
+        return "[" + ", ".join(format_value(v, unit) for v in value) + "]"
+    return format_value(value, unit)
+
+
+def _value_for(crit: HardCriterion, code: str, overrides: dict) -> object:
+    change = overrides.get(code, {}).get(crit.id)
+    return change.value if change is not None and change.value is not None else crit.value
+
+
+def _hard_text(result: Result, crit: HardCriterion, ids: pd.Index) -> pd.Series:
+    """Dutch text 'measured relation threshold' per candidate in `ids`."""
+    spec = result.criteria.measures[crit.measure]
+    status = result.evaluation.loc[ids, crit.id]
+    values = result.measures.loc[ids, crit.measure]
+    shown = values.map(lambda v: format_value(v, crit.unit, spec.value_unit)).astype(object)
+    codes = result.candidates.loc[ids, "gemeente_code"]
+    norms = {c: _threshold(crit, _value_for(crit, c, result.overrides)) for c in codes.unique()}
+    norm = codes.map(norms).astype(object)
+    relation = np.where(status == PASS, HOLDS[crit.op], BROKEN[crit.op])
+    text = shown + " " + relation + " " + norm
+    partial = f"{crit.measure}__unknown"
+    unknown = status == UNKNOWN
+    if partial in result.measures:
+        n = result.measures.loc[ids, partial]
+        lower = unknown & values.notna() & (n > 0)
+        if lower.any():
+            missing = n[lower].map(format_number).astype(object)
+            text[lower] = ("onbekend: " + shown[lower] + " bekend, " + missing
+                           + " zonder opgave; norm " + HOLDS[crit.op] + " " + norm[lower])
+            unknown &= ~lower
+    text[unknown] = "onbekend: geen waarde voor " + (spec.label or crit.measure).lower()
+    return text
+
+
+def reasons(result: Result, ids: pd.Index | None = None) -> pd.Series:
+    """
+    Dutch reasons per candidate: every hard criterion that fails or is unknown, with numbers.
+
+    Returns
+    -------
+    Series
+        For example ``"Binnen 15 km van een werklocatie: 15,3 km > 15 km"``; an empty string
+        for candidates that meet every hard criterion.
+    """
+    ids = result.candidates.index if ids is None else ids
+    if not len(ids):
+        return pd.Series([], index=ids, dtype=object)
+    out = pd.Series("", index=ids, dtype=object)
+    for crit in result.criteria.hard:
+        keep = ids[(result.evaluation.loc[ids, crit.id] != PASS).to_numpy()]
+        if not len(keep):
+            continue
+        text = crit.label + ": " + _hard_text(result, crit, keep)
+        sep = np.where(out[keep] == "", "", "; ")
+        out[keep] = out[keep] + sep + text
+    return out
+
+
+def rule(result: Result, ids: pd.Index) -> pd.Series:
+    """Which rule applied per candidate: ``regionaal`` or the gemeente and its overrides."""
+    codes = result.candidates.loc[ids, "gemeente_code"]
+    names = result.candidates.loc[ids, "gemeente"]
+    text = {
+        code: f"gemeente {names[codes == code].iloc[0]}: {', '.join(changes)}"
+        for code, changes in result.overrides.items()
+        if (codes == code).any()
+    }
+    mapped = codes.map(text)
+    return pd.Series(np.where(mapped.isna(), "regionaal", mapped), index=ids, dtype=object)
+
+
+def explain(result: Result, candidate_id: str) -> pd.DataFrame:
+    """
+    Why (not)? Every criterion for one candidate: measured value, norm, outcome.
+
+    Raises
+    ------
+    CriteriaError
+        When the candidate id is unknown (the message shows similar ids).
+    """
+    if candidate_id not in result.candidates.index:
+        idx = result.candidates.index
+        near = idx[idx.str.contains(candidate_id.split(":")[-1], regex=False)][:5]
+        hint = f"; similar ids: {', '.join(near)}" if len(near) else ""
+        raise CriteriaError(f"no candidate {candidate_id!r} in this region{hint}")
+    ids = pd.Index([candidate_id])
+    code = result.candidates.at[candidate_id, "gemeente_code"]
+    overrides = result.overrides.get(code, {})
+    rows = []
+    for crit in result.criteria.criteria:
+        spec = result.criteria.measures[crit.measure]
+        value = result.measures.at[candidate_id, crit.measure]
+        rule = "gemeente" if crit.id in overrides else "regionaal"
+        details = _details(result, crit.measure, candidate_id)
+        if isinstance(crit, HardCriterion):
+            status = int(result.evaluation.at[candidate_id, crit.id])
+            norm = f"{HOLDS[crit.op]} {_threshold(crit, _value_for(crit, code, result.overrides))}"
+            outcome = OUTCOME[status]
+            why = _hard_text(result, crit, ids).iloc[0]
+            if status == UNKNOWN:
+                outcome += " (valt af)" if crit.on_unknown == "fail" else " (te controleren)"
+            weight = np.nan
+        else:
+            outcome, norm, why, weight = _soft_text(result, crit, candidate_id, overrides)
+        rows.append({
+            "criterium": crit.label,
+            "soort": "hard" if isinstance(crit, HardCriterion) else "zacht",
+            "meting": format_value(value, crit.unit, spec.value_unit),
+            "norm": norm,
+            "uitkomst": outcome,
+            "toelichting": why,
+            "details": details,
+            "regel": rule,
+            "gewicht": weight,
+        })
+    return pd.DataFrame(rows, index=pd.Index([c.id for c in result.criteria.criteria], name="id"))
+
+
+def _details(result: Result, measure: str, candidate_id: str) -> str:
+    """Extra columns of a measure (nearest id, share, ...) as Dutch text."""
+    out = []
+    for col in result.measures.columns:
+        if col.startswith(f"{measure}__"):
+            extra = col.split("__", 1)[1]
+            label, unit = EXTRA_COLUMNS.get(extra, (extra, None))
+            out.append(f"{label}: {format_value(result.measures.at[candidate_id, col], unit)}")
+    return ", ".join(out)
+
+
+def _soft_text(
+    result: Result, crit: SoftCriterion, candidate_id: str, overrides: dict
+) -> tuple[str, str, str, float]:
+    change = overrides.get(crit.id)
+    weight = change.weight if change is not None and change.weight is not None else crit.weight
+    score = result.evaluation.at[candidate_id, crit.id]
+    if crit.transform == "linear":
+        best = change.best if change is not None and change.best is not None else crit.best
+        worst = change.worst if change is not None and change.worst is not None else crit.worst
+        norm = f"best {format_value(best, crit.unit)}, slechtst {format_value(worst, crit.unit)}"
+    else:
+        norm = ", ".join(f"{k}: {format_number(v)}" for k, v in crit.scores.items())
+    if np.isnan(score):
+        return "onbekend (0 punten)", norm, "geen waarde: telt als 0", weight
+    points = format_number(score * 100)
+    return f"{points} van 100", norm, f"weegt {format_number(weight)} mee", weight
+
+
+def input_caption(criteria: Criteria, cid: str) -> str:
+    """
+    Dutch caption for the input of a hard criterion's value: its label, relation and unit.
+
+    Examples
+    --------
+    >>> from locscan.criteria import parse
+    >>> crit = parse({"name": "t", "version": 1,
+    ...     "measures": {"d": {"kind": "distance_to", "layer": "w"},
+    ...                  "p": {"kind": "sum_within", "layer": "p", "distance": 4, "field": "c"}},
+    ...     "hard": [{"id": "a", "label": "Afstand", "measure": "d", "op": "<=", "value": 15,
+    ...               "unit": "km"},
+    ...              {"id": "b", "label": "Parkeren", "measure": "p", "op": ">=", "value": 20}]})
+    >>> input_caption(crit, "a"), input_caption(crit, "b")
+    ('Afstand (≤ … km)', 'Parkeren (≥ …)')
+    """
+    crit = criteria.criterion(cid)
+    unit = crit.unit or criteria.measures[crit.measure].value_unit
+    symbol = {"fraction": "%", "percent": "%"}.get(unit, UNITS[unit][2] if unit else "")
+    if unit == "fraction":
+        symbol = "(fractie)"
+    relation = HOLDS.get(getattr(crit, "op", ""), "")
+    return f"{crit.label} ({relation} … {symbol})".replace(" … )", " …)")
