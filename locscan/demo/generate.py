@@ -1,62 +1,23 @@
-"""The built-in demo region: a seeded, deterministic generator of every layer role.
-
-The demo is laid out over the real geography of a region's metadata (municipality centres and
-areas from ``region.yaml``), but every feature in it is invented: schematic municipality shapes
-(Voronoi cells around the real centres), towns as cores, business parks, work sites whose
-international workers add up per subregio to the region's task, parcels that tile the land with
-zoning and ownership, parking with capacity (some unknown), nature areas, dwellings, public
-transport stops and shops. Every layer says it is demo data, in the GeoPackage's layer
-description and metadata and in the region label.
-
-The same code scales from a quick start (``parcels=20_000``) to millions of parcels for
-benchmarks.
-"""
+"""The demo's layers, generated from a seed over the real geography of a region's metadata."""
 
 from __future__ import annotations
-
-import os
-import shutil
-import warnings
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
-import yaml
 
-from locscan import nl, settings
+from locscan import settings
 from locscan.errors import RegionError
-from locscan.region import RegionMeta, load_meta
+from locscan.region import RegionMeta
 
-__all__ = ["DEMO_LABEL", "ZONING_CLASSES", "build", "generate"]
+__all__ = ["OWNERSHIP", "ZONING_CLASSES", "generate"]
 
-DEMO_LABEL = nl.DEMO_LABEL
 ZONING_CLASSES = (
     "Wonen", "Bedrijventerrein", "Agrarisch", "Recreatie", "Natuur", "Gemengd", "Maatschappelijk",
 )
 OWNERSHIP = ("particulier", "bedrijf", "gemeente", "woningcorporatie", "provincie", "Rijk")
 _OWNERSHIP_P = (0.52, 0.18, 0.12, 0.08, 0.04, 0.06)
-
-CATALOGUE = {
-    "parcels": {"fields": {"ownership": "eigendom"}, "description": "percelen"},
-    "business_parks": {"fields": {"name": "naam", "ownership": "eigendom"},
-                       "description": "bedrijventerreinen"},
-    "work_sites": {"fields": {"name": "naam", "workers": "internationale_werknemers",
-                              "gemeente": "gemeente"},
-                   "description": "werklocaties met internationale werknemers"},
-    "cores": {"fields": {"name": "naam"}, "description": "kernen"},
-    "zoning": {"fields": {"class": "bestemming"}, "description": "bestemmingsvlakken"},
-    "parking": {"fields": {"capacity": "capaciteit"}, "description": "parkeerplaatsen"},
-    "exclusions": {"fields": {"name": "naam"}, "description": "natuurgebieden"},
-    "dwellings": {"description": "woningen"},
-    "municipalities": {"fields": {"code": "statcode", "name": "statnaam"},
-                       "description": "gemeenten (schematisch)"},
-    "stops": {"description": "ov-haltes"},
-    "shops": {"description": "supermarkten"},
-}
-
 
 def _disc(x: np.ndarray, y: np.ndarray, r: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Irregular round polygons: buffered points stretched and turned at random."""
@@ -303,100 +264,3 @@ def generate(meta: RegionMeta, *, parcels: int = 20_000, seed: int = 42) -> dict
         "shops": gpd.GeoDataFrame(geometry=_scatter(cores, mun, max(20, parcels // 400), 0.9,
                                                     rng), crs=settings.crs),
     }
-
-
-#: what a demo region folder written by :func:`build` may hold
-_DEMO_FILES = {"demo.gpkg", settings.catalogue_file, settings.region_file, settings.cache_dirname}
-
-
-def _refuse_foreign(out: Path) -> None:
-    """Raise unless `out` is absent, empty, or a demo region that :func:`build` wrote."""
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise RegionError(f"demo build --out {out}: a file, not a folder; choose another folder")
-    found = sorted(p.name for p in out.iterdir())
-    if not found:
-        return
-    foreign = [name for name in found if name not in _DEMO_FILES]
-    is_demo = False
-    if not foreign and (out / settings.region_file).is_file():
-        try:
-            is_demo = load_meta(out / settings.region_file).demo
-        except RegionError:
-            is_demo = False
-    if not is_demo:
-        shown = ", ".join((foreign or found)[:8])
-        raise RegionError(f"demo build --out {out}: the folder exists and is not a demo region "
-                          f"(it holds {shown}); nothing was changed. Choose another folder, or "
-                          "remove this one yourself if you are sure")
-
-
-def build(
-    out: str | os.PathLike = "data/demo",
-    *,
-    source_region: str | os.PathLike = "data/gmr",
-    parcels: int = 20_000,
-    seed: int = 42,
-) -> Path:
-    """
-    Write the demo region folder: ``demo.gpkg``, ``layers.yaml`` and ``region.yaml``.
-
-    The folder is written next to `out` and swapped in when complete, so an interrupted build
-    never leaves half a region; an existing demo region at `out` is replaced, any other folder
-    is refused (a real region with pulled layers must never be deleted).
-
-    Parameters
-    ----------
-    out
-        Region folder to write.
-    source_region
-        Region folder whose ``region.yaml`` gives the municipalities, subregios and task.
-    parcels, seed
-        See :func:`generate`.
-
-    Returns
-    -------
-    Path
-        The region folder.
-    """
-    out = Path(out)
-    _refuse_foreign(out)
-    meta = load_meta(Path(source_region) / settings.region_file)
-    layers = generate(meta, parcels=parcels, seed=seed)
-    tmp = out.with_name(out.name + ".building")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    gpkg = tmp / "demo.gpkg"
-    for name, gdf in layers.items():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL notes on GPKG metadata
-            mixed = shapely.get_type_id(gdf.geometry.to_numpy())
-            pyogrio.write_dataframe(
-                gdf, gpkg, layer=name, driver="GPKG", promote_to_multi=bool(np.any(mixed >= 4)),
-                layer_options={"DESCRIPTION": f"{DEMO_LABEL}: {CATALOGUE[name]['description']}"},
-                layer_metadata={"locscan_demo": "true", "locscan_seed": str(seed)},
-            )
-    catalogue = {
-        "layers": {
-            name: {"source": "demo.gpkg", "layer": name,
-                   "description": f"{DEMO_LABEL}: {spec['description']}",
-                   **({"fields": spec["fields"]} if "fields" in spec else {})}
-            for name, spec in CATALOGUE.items()
-        }
-    }
-    header = (f"# {DEMO_LABEL}\n"
-              f"# Generated by `locscan demo build` (seed {seed}, {parcels} parcels).\n")
-    (tmp / settings.catalogue_file).write_text(
-        header + yaml.safe_dump(catalogue, sort_keys=False, allow_unicode=True), encoding="utf-8"
-    )
-    region = meta.model_dump(mode="json") | {
-        "name": f"{meta.name}-demo", "label": f"{meta.label} ({DEMO_LABEL})", "demo": True,
-    }
-    (tmp / settings.region_file).write_text(
-        header + yaml.safe_dump(region, sort_keys=False, allow_unicode=True), encoding="utf-8"
-    )
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
-    return out

@@ -1,30 +1,8 @@
-"""Load, validate and reproject the input layers named in a region's layer catalogue.
-
-A region folder holds ``layers.yaml``: a catalogue that maps layer names to a source (any vector
-format GDAL reads: GeoPackage, GeoJSON, Shapefile, FlatGeobuf, GeoParquet, GML, or a GDAL
-connection string such as ``OAPIF:https://...``), a role and a mapping from the role's attribute
-names to the source's field names. Loading reprojects to EPSG:28992, repairs invalid geometries
-and reports how many, drops empty geometries with a warning, and checks the attributes. Every
-problem names the layer, the file and the field.
-
-Examples
---------
-A catalogue in YAML::
-
-    layers:
-      parking:
-        source: parkeren.gpkg        # relative to the catalogue's folder
-        layer: parkeerplaatsen       # needed when the file holds several layers
-        fields: {capacity: plaatsen} # role attribute: source field
-      cores:
-        source: kernen.shp
-        crs: EPSG:28992              # only for sources that carry no CRS
-"""
+"""Reading one layer: open the source, map the fields, reproject, repair and check it."""
 
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import os
 import warnings
@@ -37,149 +15,15 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pyogrio
 import shapely
-from pydantic import BaseModel, ConfigDict, field_validator
 from pyproj import CRS
-from pyproj.exceptions import CRSError
 
-from locscan import config, rdnap, settings
+from locscan import rdnap, settings
 from locscan.errors import LayerError
+from locscan.layers.catalogue import ROLES, LayerEntry, Role, is_local, resolve_source
 
-__all__ = [
-    "ROLES",
-    "Catalogue",
-    "LayerEntry",
-    "LoadReport",
-    "Role",
-    "classify",
-    "fingerprint",
-    "load_catalogue",
-    "load_layer",
-]
+__all__ = ["LoadReport", "classify", "load_layer"]
 
 _FAMILY = {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon"}
-
-
-@dataclass(frozen=True)
-class Role:
-    """What a layer of one role must look like.
-
-    Attributes
-    ----------
-    geometry
-        Allowed geometry families: ``point``, ``line``, ``polygon``.
-    required
-        Attribute names that must be present (mapped through ``fields``).
-    numeric
-        Attribute names whose values must be numbers; other values become unknown (NaN),
-        counted in a warning.
-    unique
-        Attribute whose values identify the features: no nulls, no duplicates.
-    description
-        One line on what the layer is for.
-    """
-
-    geometry: tuple[str, ...]
-    required: tuple[str, ...] = ()
-    numeric: tuple[str, ...] = ()
-    unique: str | None = None
-    description: str = ""
-
-
-ROLES: dict[str, Role] = {
-    "parcels": Role(("polygon",), ("id",), unique="id", description="cadastral parcels"),
-    "business_parks": Role(
-        ("polygon",), ("id",), unique="id", description="business parks (bedrijventerreinen)"
-    ),
-    "work_sites": Role(
-        ("point", "polygon"),
-        ("id",),
-        numeric=("workers",),
-        unique="id",
-        description="work locations with their number of international workers",
-    ),
-    "cores": Role(("polygon",), description="village and town cores (kernen)"),
-    "zoning": Role(("polygon",), ("class",), description="zoning plan areas with a class"),
-    "parking": Role(
-        ("point", "polygon"), ("capacity",), numeric=("capacity",), description="parking"
-    ),
-    "exclusions": Role(("polygon",), description="areas where no site may be (nature, ...)"),
-    "dwellings": Role(("point", "polygon"), description="dwellings"),
-    "municipalities": Role(("polygon",), ("code",), unique="code", description="gemeenten"),
-    "ownership": Role(("polygon",), ("class",), description="land ownership with a class"),
-    "stops": Role(("point", "polygon"), description="public transport stops"),
-    "shops": Role(("point", "polygon"), description="shops (supermarkets)"),
-    "network": Role(("line",), description="road or bike network (an OSM XML file)"),
-    "other": Role(("point", "line", "polygon"), description="any other layer"),
-}
-
-
-class LayerEntry(BaseModel):
-    """One layer in the catalogue.
-
-    Attributes
-    ----------
-    source
-        Path relative to the catalogue's folder, an absolute path, or a GDAL connection string.
-    layer
-        Layer inside the source; required when the source holds several.
-    role
-        One of :data:`ROLES`; defaults to the layer's name when that is a role, else ``other``.
-    crs
-        CRS to assume when the source carries none. A source whose CRS differs is an error.
-    fields
-        Mapping from attribute name used by locscan to the field name in the source.
-    classes
-        Per attribute, source values (shell-style patterns such as ``Wonen*``, case-insensitive)
-        to the class the criteria use, e.g. ``{class: {"Bedrijf*": Bedrijventerrein}}``;
-        the first matching pattern wins and values that match none are kept as they are.
-    where
-        Optional OGR SQL attribute filter applied while reading.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    source: str
-    layer: str | None = None
-    role: str | None = None
-    crs: str | None = None
-    fields: dict[str, str] = {}
-    classes: dict[str, dict[str, str]] = {}
-    where: str | None = None
-    description: str = ""
-    license: str | None = None
-    attribution: str | None = None
-
-    @field_validator("role")
-    @classmethod
-    def _known_role(cls, value: str | None) -> str | None:
-        if value is not None and value not in ROLES:
-            raise ValueError(f"unknown role {value!r}; known roles: {', '.join(ROLES)}")
-        return value
-
-    @field_validator("crs")
-    @classmethod
-    def _valid_crs(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                CRS.from_user_input(value)
-            except CRSError as exc:
-                raise ValueError(f"crs {value!r} is not a CRS pyproj knows: {exc}") from exc
-        return value
-
-
-class Catalogue(BaseModel):
-    """The layer catalogue of a region (``layers.yaml``)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    layers: dict[str, LayerEntry]
-
-    def role_of(self, name: str) -> str:
-        """Return the role of layer `name`."""
-        entry = self.layers[name]
-        if entry.role is not None:
-            return entry.role
-        return name if name in ROLES else "other"
 
 
 @dataclass
@@ -214,81 +58,12 @@ class LoadReport:
     unclassified: dict[str, list] = field(default_factory=dict)
 
 
-def load_catalogue(path: str | os.PathLike) -> Catalogue:
-    """
-    Read and validate a layer catalogue (``layers.yaml``).
-
-    Parameters
-    ----------
-    path
-        The catalogue file.
-
-    Returns
-    -------
-    Catalogue
-        The validated catalogue.
-
-    Raises
-    ------
-    LayerError
-        When the file is missing, is not YAML, or an entry is invalid; the message names the
-        layer and the key.
-    """
-    return config.load(Catalogue, path, what="layer catalogue", error=LayerError)
-
-
-def _is_local(source: str) -> bool:
-    return "://" not in source and not source.split(":", 1)[0].isupper()
-
-
-def resolve_source(entry: LayerEntry, base_dir: str | os.PathLike) -> str:
-    """
-    Return the source of `entry` as GDAL should open it.
-
-    Relative paths are taken relative to `base_dir` (the catalogue's folder); URLs and GDAL
-    connection strings (``OAPIF:...``, ``WFS:...``) are returned unchanged.
-
-    Examples
-    --------
-    >>> resolve_source(LayerEntry(source="a.gpkg"), "/data/r")
-    '/data/r/a.gpkg'
-    >>> resolve_source(LayerEntry(source="OAPIF:https://x/ogc"), "/data/r")
-    'OAPIF:https://x/ogc'
-    """
-    if not _is_local(entry.source):
-        return entry.source
-    path = Path(entry.source)
-    return str(path if path.is_absolute() else Path(base_dir) / path)
-
-
-def fingerprint(name: str, entry: LayerEntry, base_dir: str | os.PathLike) -> str:
-    """
-    Return a short key that changes when the layer's catalogue entry or file changes.
-
-    For local files the key includes the file's size and modification time, so the cache is
-    invalidated whenever the file is written, without reading it. Remote sources are keyed on
-    the entry alone.
-
-    Examples
-    --------
-    >>> len(fingerprint("cores", LayerEntry(source="missing.gpkg"), "."))
-    16
-    """
-    source = resolve_source(entry, base_dir)
-    stat: tuple[int, int] | None = None
-    if _is_local(entry.source) and os.path.exists(source):
-        st = os.stat(source)
-        stat = (st.st_size, st.st_mtime_ns)
-    payload = json.dumps([name, entry.model_dump(), os.path.abspath(source), stat], default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]
-
-
 def _where(name: str, source: str) -> str:
     return f"layer {name!r} ({source})"
 
 
 def _read_info(name: str, entry: LayerEntry, source: str) -> dict:
-    if _is_local(entry.source) and not os.path.exists(source):
+    if is_local(entry.source) and not os.path.exists(source):
         raise LayerError(f"{_where(name, source)}: file not found")
     try:
         layers = pyogrio.list_layers(source)
@@ -514,7 +289,7 @@ def load_layer(
     source = resolve_source(entry, base_dir)
     role_name = role or entry.role or (name if name in ROLES else "other")
     spec = ROLES[role_name]
-    parquet = _is_local(entry.source) and Path(source).suffix.lower() in _PARQUET
+    parquet = is_local(entry.source) and Path(source).suffix.lower() in _PARQUET
     if parquet:
         found, source_crs = _parquet_info(name, entry, source)
     else:

@@ -1,0 +1,216 @@
+"""The layer catalogue (``layers.yaml``): layer names, roles, sources and field mappings.
+
+A role says what a layer is for (work sites, parking, zoning, ...), which geometry it has and
+which attributes it needs; an entry maps a layer name to its source, role and fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, field_validator
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from locscan import config
+from locscan.errors import LayerError
+
+__all__ = ["ROLES", "Catalogue", "LayerEntry", "Role", "fingerprint", "is_local", "load_catalogue",
+           "resolve_source"]
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a layer of one role must look like.
+
+    Attributes
+    ----------
+    geometry
+        Allowed geometry families: ``point``, ``line``, ``polygon``.
+    required
+        Attribute names that must be present (mapped through ``fields``).
+    numeric
+        Attribute names whose values must be numbers; other values become unknown (NaN),
+        counted in a warning.
+    unique
+        Attribute whose values identify the features: no nulls, no duplicates.
+    description
+        One line on what the layer is for.
+    """
+
+    geometry: tuple[str, ...]
+    required: tuple[str, ...] = ()
+    numeric: tuple[str, ...] = ()
+    unique: str | None = None
+    description: str = ""
+
+
+ROLES: dict[str, Role] = {
+    "parcels": Role(("polygon",), ("id",), unique="id", description="cadastral parcels"),
+    "business_parks": Role(
+        ("polygon",), ("id",), unique="id", description="business parks (bedrijventerreinen)"
+    ),
+    "work_sites": Role(
+        ("point", "polygon"),
+        ("id",),
+        numeric=("workers",),
+        unique="id",
+        description="work locations with their number of international workers",
+    ),
+    "cores": Role(("polygon",), description="village and town cores (kernen)"),
+    "zoning": Role(("polygon",), ("class",), description="zoning plan areas with a class"),
+    "parking": Role(
+        ("point", "polygon"), ("capacity",), numeric=("capacity",), description="parking"
+    ),
+    "exclusions": Role(("polygon",), description="areas where no site may be (nature, ...)"),
+    "dwellings": Role(("point", "polygon"), description="dwellings"),
+    "municipalities": Role(("polygon",), ("code",), unique="code", description="gemeenten"),
+    "ownership": Role(("polygon",), ("class",), description="land ownership with a class"),
+    "stops": Role(("point", "polygon"), description="public transport stops"),
+    "shops": Role(("point", "polygon"), description="shops (supermarkets)"),
+    "network": Role(("line",), description="road or bike network (an OSM XML file)"),
+    "other": Role(("point", "line", "polygon"), description="any other layer"),
+}
+
+
+class LayerEntry(BaseModel):
+    """One layer in the catalogue.
+
+    Attributes
+    ----------
+    source
+        Path relative to the catalogue's folder, an absolute path, or a GDAL connection string.
+    layer
+        Layer inside the source; required when the source holds several.
+    role
+        One of :data:`ROLES`; defaults to the layer's name when that is a role, else ``other``.
+    crs
+        CRS to assume when the source carries none. A source whose CRS differs is an error.
+    fields
+        Mapping from attribute name used by locscan to the field name in the source.
+    classes
+        Per attribute, source values (shell-style patterns such as ``Wonen*``, case-insensitive)
+        to the class the criteria use, e.g. ``{class: {"Bedrijf*": Bedrijventerrein}}``;
+        the first matching pattern wins and values that match none are kept as they are.
+    where
+        Optional OGR SQL attribute filter applied while reading.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    layer: str | None = None
+    role: str | None = None
+    crs: str | None = None
+    fields: dict[str, str] = {}
+    classes: dict[str, dict[str, str]] = {}
+    where: str | None = None
+    description: str = ""
+    license: str | None = None
+    attribution: str | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str | None) -> str | None:
+        if value is not None and value not in ROLES:
+            raise ValueError(f"unknown role {value!r}; known roles: {', '.join(ROLES)}")
+        return value
+
+    @field_validator("crs")
+    @classmethod
+    def _valid_crs(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                CRS.from_user_input(value)
+            except CRSError as exc:
+                raise ValueError(f"crs {value!r} is not a CRS pyproj knows: {exc}") from exc
+        return value
+
+
+class Catalogue(BaseModel):
+    """The layer catalogue of a region (``layers.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    layers: dict[str, LayerEntry]
+
+    def role_of(self, name: str) -> str:
+        """Return the role of layer `name`."""
+        entry = self.layers[name]
+        if entry.role is not None:
+            return entry.role
+        return name if name in ROLES else "other"
+
+
+def load_catalogue(path: str | os.PathLike) -> Catalogue:
+    """
+    Read and validate a layer catalogue (``layers.yaml``).
+
+    Parameters
+    ----------
+    path
+        The catalogue file.
+
+    Returns
+    -------
+    Catalogue
+        The validated catalogue.
+
+    Raises
+    ------
+    LayerError
+        When the file is missing, is not YAML, or an entry is invalid; the message names the
+        layer and the key.
+    """
+    return config.load(Catalogue, path, what="layer catalogue", error=LayerError)
+
+
+def is_local(source: str) -> bool:
+    """Whether `source` is a local file (not a URL or a GDAL connection string)."""
+    return "://" not in source and not source.split(":", 1)[0].isupper()
+
+
+def resolve_source(entry: LayerEntry, base_dir: str | os.PathLike) -> str:
+    """
+    Return the source of `entry` as GDAL should open it.
+
+    Relative paths are taken relative to `base_dir` (the catalogue's folder); URLs and GDAL
+    connection strings (``OAPIF:...``, ``WFS:...``) are returned unchanged.
+
+    Examples
+    --------
+    >>> resolve_source(LayerEntry(source="a.gpkg"), "/data/r")
+    '/data/r/a.gpkg'
+    >>> resolve_source(LayerEntry(source="OAPIF:https://x/ogc"), "/data/r")
+    'OAPIF:https://x/ogc'
+    """
+    if not is_local(entry.source):
+        return entry.source
+    path = Path(entry.source)
+    return str(path if path.is_absolute() else Path(base_dir) / path)
+
+
+def fingerprint(name: str, entry: LayerEntry, base_dir: str | os.PathLike) -> str:
+    """
+    Return a short key that changes when the layer's catalogue entry or file changes.
+
+    For local files the key includes the file's size and modification time, so the cache is
+    invalidated whenever the file is written, without reading it. Remote sources are keyed on
+    the entry alone.
+
+    Examples
+    --------
+    >>> len(fingerprint("cores", LayerEntry(source="missing.gpkg"), "."))
+    16
+    """
+    source = resolve_source(entry, base_dir)
+    stat: tuple[int, int] | None = None
+    if is_local(entry.source) and os.path.exists(source):
+        st = os.stat(source)
+        stat = (st.st_size, st.st_mtime_ns)
+    payload = json.dumps([name, entry.model_dump(), os.path.abspath(source), stat], default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
