@@ -8,8 +8,6 @@ measured values, the outcome per criterion, the rule that applied and the reason
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -21,6 +19,7 @@ from locscan.criteria import (
     UNKNOWN,
     Criteria,
     HardCriterion,
+    Result,
     evaluate,
     resolve_overrides,
 )
@@ -30,43 +29,6 @@ from locscan.region import RegionMeta
 __all__ = ["STATUS", "Result", "build", "radius_vs_network", "summary", "table"]
 
 STATUS = nl.STATUS
-
-
-@dataclass(frozen=True)
-class Result:
-    """
-    The outcome of one criteria set over one region's candidates.
-
-    Attributes
-    ----------
-    criteria
-        The criteria set evaluated.
-    candidates
-        Candidate table (geometry and gemeente/subregio), indexed by candidate id.
-    measures
-        Measures table, indexed like `candidates`.
-    evaluation
-        Output of :func:`locscan.criteria.evaluate`.
-    status
-        ``voldoet``, ``te controleren`` or ``valt af`` per candidate.
-    rank
-        Rank on the longlist by score (1 is best); 0 for candidates not on it.
-    overrides
-        Gemeente code -> overrides that applied.
-    """
-
-    criteria: Criteria
-    candidates: gpd.GeoDataFrame
-    measures: pd.DataFrame
-    evaluation: pd.DataFrame
-    status: pd.Series
-    rank: pd.Series
-    overrides: dict
-
-    @property
-    def on_longlist(self) -> pd.Series:
-        """Boolean per candidate: passes every hard criterion (possibly to be checked)."""
-        return self.evaluation["passes"]
 
 
 def build(

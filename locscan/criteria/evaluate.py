@@ -7,8 +7,10 @@ passes or fails silently: the criterion's ``on_unknown`` says whether unknown ex
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -22,6 +24,7 @@ __all__ = [
     "FAIL",
     "PASS",
     "UNKNOWN",
+    "Result",
     "choices",
     "evaluate",
     "hard_status",
@@ -32,12 +35,45 @@ __all__ = [
 
 
 PASS = 1
-
-
 FAIL = 0
-
-
 UNKNOWN = -1
+
+
+@dataclass(frozen=True)
+class Result:
+    """
+    The outcome of one criteria set over one region's candidates.
+
+    Attributes
+    ----------
+    criteria
+        The criteria set evaluated.
+    candidates
+        Candidate table (geometry and gemeente/subregio), indexed by candidate id.
+    measures
+        Measures table, indexed like `candidates`.
+    evaluation
+        Output of :func:`evaluate`.
+    status
+        ``voldoet``, ``te controleren`` or ``valt af`` per candidate (:data:`locscan.nl.STATUS`).
+    rank
+        Rank on the longlist by score (1 is best); 0 for candidates not on it.
+    overrides
+        Gemeente code -> overrides that applied.
+    """
+
+    criteria: Criteria
+    candidates: gpd.GeoDataFrame
+    measures: pd.DataFrame
+    evaluation: pd.DataFrame
+    status: pd.Series
+    rank: pd.Series
+    overrides: dict
+
+    @property
+    def on_longlist(self) -> pd.Series:
+        """Boolean per candidate: passes every hard criterion (possibly to be checked)."""
+        return self.evaluation["passes"]
 
 
 def resolve_overrides(criteria: Criteria, meta: RegionMeta | None) -> dict[str, dict]:

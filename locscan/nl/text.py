@@ -1,25 +1,20 @@
 """
 Dutch sentences built from an evaluation: reasons, the rule that applied, "why (not)?", captions.
 
-Every text here is built from a :class:`locscan.longlist.Result` (the criteria, the measures and
+Every text here is built from a :class:`locscan.criteria.Result` (the criteria, the measures and
 the evaluation) and the vocabulary in :mod:`locscan.nl.words`; nothing is computed here.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-from locscan.criteria import PASS, UNKNOWN, Criteria, HardCriterion, SoftCriterion
+from locscan.criteria import PASS, UNKNOWN, Criteria, HardCriterion, Result, SoftCriterion
 from locscan.errors import CriteriaError
 from locscan.nl.numbers import format_number, format_value
 from locscan.nl.words import BROKEN, EXTRA_COLUMNS, HOLDS, OUTCOME
 from locscan.units import UNITS
-
-if TYPE_CHECKING:
-    from locscan.longlist import Result
 
 __all__ = ["explain", "input_caption", "reasons", "rule"]
 
