@@ -98,7 +98,7 @@ result = scan.evaluate(crit)
 canvas = int(scan.summary(subregio=subregio, gemeente=gemeente)["areas"]["longlist"].sum()) > 3000
 sites = scan.longlist(crit, subregio=subregio, gemeente=gemeente)
 summary = scan.summary(crit, subregio=subregio, gemeente=gemeente)
-store = _shortlist(default_url(), region.meta.name)
+store = _shortlist(default_url(), region.key)
 focus = region.meta.codes(subregio, gemeente)
 short = store.items()
 

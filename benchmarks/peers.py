@@ -8,14 +8,9 @@ the comparison is about the expensive part: the spatial measures.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 import yaml
+from pgserver import postgres_server
 
 # --- shared ---------------------------------------------------------------------------------
 
@@ -142,53 +138,7 @@ def geopandas_scan(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, 
 
 # --- PostGIS ----------------------------------------------------------------------------------
 
-PG_BIN = Path("/usr/lib/postgresql")
-
-
-def _pg_bin() -> Path:
-    versions = sorted(PG_BIN.glob("*/bin/initdb"))
-    if not versions:
-        raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql postgis)")
-    return versions[-1].parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def postgis_server():
-    """A throw-away PostgreSQL + PostGIS on 127.0.0.1, in a temporary data directory."""
-    import psycopg
-
-    bin_dir = _pg_bin()
-    folder = Path(tempfile.mkdtemp(prefix="locscan-pg-"))
-    data = folder / "data"
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses root: run the server as the postgres user
-        shutil.chown(folder, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    run = {"check": True, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    subprocess.run([*as_user, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust",
-                    "-U", "postgres"], **run)
-    options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c shared_buffers=1GB "
-               "-c work_mem=256MB -c max_parallel_workers_per_gather=2 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off")
-    subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
-                    "-l", str(folder / "log"), "-w", "start"], **run)
-    try:
-        conn = psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres",
-                               autocommit=True)
-        conn.execute("CREATE EXTENSION postgis")
-        yield conn, port
-        conn.close()
-    finally:
-        subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast",
-                        "stop"], **run)
-        shutil.rmtree(folder, ignore_errors=True)
+postgis_server = partial(postgres_server, extensions=("postgis",))
 
 
 def _copy(conn, table: str, frame: gpd.GeoDataFrame, columns: dict[str, str]) -> None:

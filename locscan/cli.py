@@ -227,17 +227,17 @@ def capacity_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | N
     region = open_region(region_dir)
     subregio = region.meta.subregio(subregio) if subregio else None
     scan = _open(region, criteria_file, cache)
-    store = Shortlist(region=scan.meta.name)
+    store = Shortlist(region=scan.region.key)
     analysis = scan.analysis(shortlist_ids=store.items().index)
     click.echo(f"Aannames: {_assumptions_text(analysis.assumptions)}")
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         click.echo("\nOpgave en capaciteit per subregio:")
-        click.echo(analysis.coverage_subregio.round(0).to_string())
+        click.echo(nl.dutch(analysis.coverage_subregio.round(0), nl.COVERAGE_COLUMNS).to_string())
         gem = analysis.coverage_gemeente
         if subregio:
             gem = gem[gem.index.isin(scan.meta.codes(subregio))]
         click.echo("\nPer gemeente (opgave: tijdelijke werknemers van de werklocaties):")
-        click.echo(gem.round(0).to_string())
+        click.echo(nl.dutch(gem.round(0), nl.COVERAGE_COLUMNS).to_string())
         demand, _ = analysis.for_subregio(subregio)
         gaps = demand[demand["capacity_in_reach"] == 0]
         click.echo(f"\nWerklocaties zonder capaciteit binnen bereik (witte vlekken): "
@@ -302,8 +302,10 @@ def suggest_cmd(region_dir: Path | None, criteria_file: Path, subregio: str,
                     subregio=subregio, solver=plan.status)
         click.echo(f"Geschreven naar {output}.")
     if accept:
-        accepted = scan.accept(plan, Shortlist(region=scan.meta.name), user=user)
-        click.echo(f"{accepted} locaties op de shortlist gezet.")
+        added = scan.accept(plan, Shortlist(region=scan.region.key), user=user)
+        click.echo(f"{added} locaties op de shortlist gezet"
+                   + (f"; {len(plan.sites) - added} stonden er al op." if added < len(plan.sites)
+                      else "."))
 
 
 @main.group("data")

@@ -7,6 +7,7 @@ subregio and the policy norms) and ``layers.yaml`` (the layer catalogue, see
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import cached_property
 from pathlib import Path
@@ -99,6 +100,7 @@ class RegionMeta(BaseModel):
 
     name: str
     label: str
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
     demo: bool = False
     crs: str = "EPSG:28992"
     subregios: dict[str, SubregioTask]
@@ -201,6 +203,21 @@ class Region:
     def cache_dir(self) -> Path:
         """Folder where measures of this region are cached."""
         return self.folder / settings.cache_dirname
+
+    @property
+    def key(self) -> str:
+        """
+        The region's identity, under which its shortlist is stored.
+
+        ``id`` from ``region.yaml`` when it has one (set it to keep the shortlist when the
+        folder moves, or to share it between copies of the folder on several machines);
+        otherwise the name and a digest of the folder's absolute path, so two folders with the
+        same region name never share a shortlist.
+        """
+        if self.meta.id:
+            return self.meta.id
+        digest = hashlib.sha256(str(self.folder.resolve()).encode()).hexdigest()[:10]
+        return f"{self.meta.name}@{digest}"
 
     def has_layer(self, name: str) -> bool:
         """Return whether the catalogue names layer `name`."""

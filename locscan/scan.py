@@ -25,7 +25,7 @@ import pandas as pd
 from locscan import capacity, criteria, export, longlist, measures
 from locscan.candidates import municipality_of
 from locscan.criteria import Criteria
-from locscan.errors import CriteriaError, RegionError
+from locscan.errors import ConflictError, CriteriaError, RegionError
 from locscan.measures import MeasureSpec
 from locscan.nl import text
 from locscan.region import Region, open_region
@@ -355,16 +355,21 @@ class Scan:
         """
         Put the sites of a plan on the shortlist, with their planned number of workers.
 
-        Sites already on the shortlist keep what the working group wrote. Returns how many
-        sites the plan holds.
+        Sites already on the shortlist keep what the working group wrote (a colleague who put
+        one there at the same moment wins too). Returns how many sites were put on it.
         """
         crit = crit or self.criteria
         score = self.evaluate(crit).evaluation["score"]
+        added = 0
         for site, row in plan.sites.iterrows():  # a handful of chosen sites, one row each
-            store.add(site, user=user, subregio=row["subregio"], gemeente=row["gemeente"],
-                      capacity=int(row["planned"]), criteria=f"{crit.name} suggestie",
-                      score=float(score[site]))
-        return len(plan.sites)
+            try:
+                store.add(site, user=user, subregio=row["subregio"], gemeente=row["gemeente"],
+                          capacity=int(row["planned"]), criteria=f"{crit.name} suggestie",
+                          score=float(score[site]))
+            except ConflictError:
+                continue
+            added += 1
+        return added
 
     def add_to_shortlist(self, store: Shortlist, candidate_id: str, *, user: str,
                          crit: Criteria | None = None) -> dict[str, Any]:

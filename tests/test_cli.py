@@ -138,6 +138,7 @@ def test_capacity_and_suggest_commands(small_demo, tmp_path, monkeypatch):
     monkeypatch.setenv("LOCSCAN_DB", f"sqlite:///{tmp_path}/sl.sqlite")
     text = _run("capacity", "--region", small_demo, "--criteria", GMR, "--subregio", "Liemers")
     assert "Opgave en capaciteit per subregio:" in text
+    assert "opgave tijdelijk 2030 (hoog)" in text
     assert "Aannames: built_share=0.4, storeys=2.0, m2_per_worker=15.0" in text
     assert "witte vlekken" in text
     assert "eigen gemeente" in text
@@ -150,6 +151,8 @@ def test_capacity_and_suggest_commands(small_demo, tmp_path, monkeypatch):
     chosen = pyogrio.read_dataframe(out)
     assert len(chosen) > 0
     assert (chosen["planned"] <= chosen["capacity"] + 1e-6).all()
+    from locscan.region import Region
     from locscan.shortlist import Shortlist
 
-    assert len(Shortlist(region="gmr-demo").items()) == len(chosen)
+    assert len(Shortlist(region=Region(small_demo).key).items()) == len(chosen)
+    assert Shortlist(region="gmr-demo").items().empty  # keyed by the folder, not the name

@@ -56,10 +56,14 @@ def test_remove_keeps_the_row_and_adding_again_restores_it(url):
                                                           "teruggezet"]
 
 
-def test_adding_twice_changes_nothing(url):
+def test_adding_a_site_that_is_on_the_list_is_a_conflict_that_changes_nothing(url):
     sl = Shortlist(url, "gmr")
     sl.add("perceel:1", user="Anna")
-    assert sl.add("perceel:1", user="Bram")["created_by"] == "Anna"
+    with pytest.raises(ConflictError, match="perceel:1 staat al op de shortlist, gezet door "
+                                            "Anna") as err:
+        sl.add("perceel:1", user="Bram", note="van Bram")
+    assert err.value.current["created_by"] == "Anna"
+    assert sl.get("perceel:1")["note"] == ""
     assert len(sl.history()) == 1
 
 

@@ -1,0 +1,1 @@
+"""Alembic migrations of the shortlist database (run by :mod:`locscan.shortlist.migrate`)."""

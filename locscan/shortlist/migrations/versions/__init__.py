@@ -1,0 +1,1 @@
+"""The shortlist schema revisions, oldest first."""
