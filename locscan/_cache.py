@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+
+from locscan import atomic
 
 
 def key(*parts: Any) -> str:
@@ -41,11 +41,5 @@ def read(path: Path) -> pd.DataFrame | None:
 def write(path: Path, frame: pd.DataFrame) -> None:
     """Write `frame` to `path` atomically (a reader never sees a half-written file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
+    with atomic.replacing(path) as tmp:
         frame.to_parquet(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)

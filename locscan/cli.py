@@ -18,7 +18,7 @@ import click
 import pandas as pd
 
 from locscan import __version__, capacity, criteria, demo, export, longlist, nl, pull, settings
-from locscan.errors import ExportError, LocscanError, PullError
+from locscan.errors import LocscanError, PullError
 from locscan.region import Region, open_region
 from locscan.scan import Scan
 from locscan.shortlist import Shortlist
@@ -97,7 +97,7 @@ def _open(region: Path | Region | None, criteria_file: Path, cache: bool) -> Sca
     start = time.perf_counter()
     done: list[bool] = []
     region = region if isinstance(region, Region) else open_region(region)
-    scan = Scan(region, criteria.load(criteria_file), cache=cache,
+    scan = Scan(region, criteria.load(criteria_file), cache=cache, criteria_file=criteria_file,
                 on_measure=lambda _spec, hit: done.append(hit))
     click.echo(
         f"Metingen: {len(done)} ({sum(done)} uit cache) voor {len(scan.candidates)} kandidaten "
@@ -140,12 +140,10 @@ def _print_summary(scan: Scan, subregio: str | None, gemeente: str | None) -> No
             click.echo(differ.to_string(index=False))
 
 
-def _check_output(output: Path | None) -> None:
-    if output is not None and output.suffix.lower() not in export.FORMATS:
-        raise ExportError(
-            f"output {output}: unknown format {output.suffix!r}; use one of "
-            f"{', '.join(export.FORMATS)}"
-        )
+def _check_output(output: Path | None, region: Region, criteria_file: Path) -> None:
+    """Refuse a bad output path before any work is done (export checks again when writing)."""
+    if output is not None:
+        export.check_output(output, [*region.input_files(), criteria_file])
 
 
 @main.command("scan")
@@ -162,8 +160,8 @@ def _check_output(output: Path | None) -> None:
 def scan_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
              gemeente: str | None, output: Path | None, everything: bool, cache: bool) -> None:
     """Evaluate the criteria, print a summary and write the longlist."""
-    _check_output(output)
     region = open_region(region_dir)  # a wrong subregio or gemeente fails before measuring
+    _check_output(output, region, criteria_file)
     subregio = region.meta.subregio(subregio) if subregio else None
     gemeente = region.meta.municipality(gemeente).code if gemeente else None
     scan = _open(region, criteria_file, cache)
@@ -267,8 +265,8 @@ def suggest_cmd(region_dir: Path | None, criteria_file: Path, subregio: str,
                 min_spacing: float | None, max_per_gemeente: int | None, time_limit: float,
                 output: Path | None, accept: bool, user: str, cache: bool) -> None:
     """Suggest sites that cover a subregio's temporary task at the least distance."""
-    _check_output(output)
     region = open_region(region_dir)
+    _check_output(output, region, criteria_file)
     subregio = region.meta.subregio(subregio)
     scan = _open(region, criteria_file, cache)
     plan = scan.suggest(subregio=subregio, min_spacing_m=min_spacing,

@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,13 +20,14 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from locscan import __version__, nl, rdnap, settings
+from locscan import __version__, atomic, nl, rdnap, settings
 from locscan.criteria import Criteria
 from locscan.errors import ExportError
 from locscan.region import Region
 
 __all__ = [
-    "DUTCH_COLUMNS", "FORMATS", "Format", "provenance", "scan_provenance", "to_bytes", "write",
+    "DUTCH_COLUMNS", "FORMATS", "Format", "check_output", "neutralise", "provenance",
+    "scan_provenance", "to_bytes", "write",
 ]
 
 
@@ -86,9 +88,14 @@ def write(
     description: str = "",
     metadata: dict[str, str] | None = None,
     labels: dict[str, str] | None = None,
+    protect: Iterable[str | os.PathLike] = (),
 ) -> Path:
     """
-    Write `gdf` to `path` in the format its suffix names.
+    Write `gdf` to `path` in the format its suffix names, whole or not at all.
+
+    The file is written next to `path` and renamed into place when complete, so an
+    interrupted export leaves the previous file as it was. Text cells that a spreadsheet
+    would run as a formula are neutralised in CSV and Excel (see :func:`neutralise`).
 
     Parameters
     ----------
@@ -107,36 +114,74 @@ def write(
     labels
         Extra Dutch column names for Excel (e.g. measure labels), on top of
         :data:`DUTCH_COLUMNS`.
+    protect
+        Files that must never be overwritten (the region's own inputs).
 
     Raises
     ------
-    LocscanError
-        When the suffix is not a known format.
+    ExportError
+        When the suffix is not a known format, the folder does not exist, the path is a
+        folder or one of `protect`, or the place cannot be written.
     """
     path = Path(path)
+    fmt = check_output(path, protect)
+    out = _storable(rdnap.to_crs(gdf, settings.crs) if gdf.crs else gdf)
+    try:
+        with atomic.replacing(path) as tmp:
+            if fmt.driver is None:
+                table = neutralise(_with_points(out))
+                if path.suffix.lower() == ".csv":
+                    table = table.assign(**{f"herkomst_{k}": v
+                                            for k, v in neutralise_values(metadata).items()})
+                    table.to_csv(tmp, index=False, encoding="utf-8")
+                else:
+                    _write_excel(table, tmp, description, metadata or {}, labels or {})
+            else:
+                _write_gdal(out, tmp, fmt, layer, description, metadata)
+    except OSError as exc:
+        raise ExportError(f"output {path}: cannot be written ({exc.strerror or exc})") from exc
+    return path
+
+
+def check_output(path: Path, protect: Iterable[str | os.PathLike] = ()) -> Format:
+    """
+    The format of an output path, after checking that it may be written; one clear error if not.
+
+    Raises
+    ------
+    ExportError
+        Unknown suffix, missing folder, a folder as path, a protected input file, or a folder
+        that cannot be written.
+    """
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ExportError(
             f"output {path}: unknown format {path.suffix!r}; use one of {', '.join(FORMATS)}"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    out = _storable(rdnap.to_crs(gdf, settings.crs) if gdf.crs else gdf)
-    if fmt.driver is None:
-        table = _with_points(out)
-        if path.suffix.lower() == ".csv":
-            table = table.assign(**{f"herkomst_{k}": v for k, v in (metadata or {}).items()})
-            table.to_csv(path, index=False, encoding="utf-8")
-        else:
-            _write_excel(table, path, description, metadata or {}, labels or {})
-        return path
+    if path.is_dir():
+        raise ExportError(f"output {path}: is a folder; give a file name such as "
+                          f"{path / ('longlist' + path.suffix)}")
+    folder = path.parent
+    if not folder.is_dir():
+        raise ExportError(f"output {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ExportError(f"output {path}: no permission to write in folder {folder}")
+    if path.exists():
+        for other in protect:
+            if Path(other).exists() and os.path.samefile(path, other):
+                raise ExportError(f"output {path}: is one of the region's own input files; "
+                                  "it is never overwritten. Choose another name")
+    return fmt
+
+
+def _write_gdal(out: gpd.GeoDataFrame, path: Path, fmt: Format, layer: str, description: str,
+                metadata: dict[str, str] | None) -> None:
     out = rdnap.to_crs(out, fmt.crs)
     options = dict(fmt.options)
     if description:
         options["DESCRIPTION"] = description
     if metadata and fmt.driver == "GeoJSON":
         options["FOREIGN_MEMBERS_COLLECTION"] = json.dumps({"locscan_provenance": metadata})
-    if path.exists():
-        path.unlink()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         pyogrio.write_dataframe(
@@ -144,7 +189,43 @@ def write(
             layer_metadata=metadata if fmt.driver == "GPKG" else None,
             promote_to_multi=True,
         )
-    return path
+
+
+#: first characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise_values(values: dict[str, str] | None) -> dict[str, str]:
+    """:func:`neutralise` for a mapping of texts (provenance)."""
+    return {k: _safe_text(v) for k, v in (values or {}).items()}
+
+
+def _safe_text(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise(table: pd.DataFrame) -> pd.DataFrame:
+    """
+    The table with every text cell (and header) that a spreadsheet would run made inert.
+
+    As OWASP describes for CSV injection: a text that starts with ``=``, ``+``, ``-``, ``@``,
+    a tab or a line break gets a leading single quote, so Excel and LibreOffice show it as
+    text. Numbers stay numbers.
+
+    Examples
+    --------
+    >>> neutralise(pd.DataFrame({"id": ["=1+2", "p1"], "n": [-1, 2]}))
+         id  n
+    0  '=1+2 -1
+    1    p1  2
+    """
+    out = table.rename(columns=lambda c: _safe_text(str(c)))
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(_safe_text)
+    return out
 
 
 def _with_points(out: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -158,12 +239,12 @@ def _with_points(out: gpd.GeoDataFrame) -> pd.DataFrame:
 def _write_excel(table: pd.DataFrame, path: Path, description: str, metadata: dict,
                  labels: dict[str, str]) -> None:
     names = DUTCH_COLUMNS | labels
-    sheet = table.rename(columns=lambda c: names.get(c, c))
+    sheet = neutralise(table.rename(columns=lambda c: names.get(c, c)))
     for col in sheet.columns:  # Excel has no time zones
         if isinstance(sheet[col].dtype, pd.DatetimeTZDtype):
             sheet[col] = sheet[col].dt.tz_convert("Europe/Amsterdam").dt.tz_localize(None)
-    about = pd.DataFrame({"gegeven": ["omschrijving", *metadata],
-                          "waarde": [description, *metadata.values()]})
+    about = neutralise(pd.DataFrame({"gegeven": ["omschrijving", *metadata],
+                                     "waarde": [description, *metadata.values()]}))
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         sheet.to_excel(writer, sheet_name="Locaties", index=False)
         about.to_excel(writer, sheet_name="Herkomst", index=False)

@@ -219,6 +219,14 @@ class Region:
         digest = hashlib.sha256(str(self.folder.resolve()).encode()).hexdigest()[:10]
         return f"{self.meta.name}@{digest}"
 
+    def input_files(self) -> list[Path]:
+        """The region's own files: ``region.yaml``, ``layers.yaml`` and every local source."""
+        files = [self.folder / settings.region_file, self.folder / settings.catalogue_file]
+        for entry in self.catalogue.layers.values():
+            if layers.is_local(entry.source):
+                files.append(Path(layers.resolve_source(entry, self.folder)))
+        return files
+
     def has_layer(self, name: str) -> bool:
         """Return whether the catalogue names layer `name`."""
         return name in self.catalogue.layers

@@ -75,10 +75,12 @@ class Scan:
         Read and write the measures cache; defaults to :data:`locscan.settings.use_cache`.
     on_measure
         Called after each measure with the spec and whether it came from the cache.
+    criteria_file
+        The file the criteria were read from, so an export never overwrites it.
 
     Attributes
     ----------
-    region, criteria
+    region, criteria, criteria_file
         As given.
     candidates
         The candidate table (geometry, gemeente, subregio), indexed by candidate id.
@@ -93,9 +95,11 @@ class Scan:
         *,
         cache: bool | None = None,
         on_measure: Callable[[MeasureSpec, bool], None] | None = None,
+        criteria_file: str | os.PathLike | None = None,
     ) -> None:
         self.region = region
         self.criteria = criteria
+        self.criteria_file = Path(criteria_file) if criteria_file else None
         self._cache = cache
         self._lock = threading.Lock()
         self.candidates, self.measures = measures.compute_for_region(
@@ -122,7 +126,7 @@ class Scan:
         """
         region = open_region(region_dir)
         crit = criteria.load(criteria_file)
-        return cls(region, crit, **kwargs)
+        return cls(region, crit, criteria_file=criteria_file, **kwargs)
 
     def __repr__(self) -> str:
         return (f"Scan({str(self.region.folder)!r}, {self.criteria.name!r}, "
@@ -259,10 +263,17 @@ class Scan:
         """
         Write `table` (a longlist, shortlist or plan) with this scan's provenance.
 
-        The format follows the suffix (:data:`locscan.export.FORMATS`).
+        The format follows the suffix (:data:`locscan.export.FORMATS`); the region's own
+        files and the criteria file are never overwritten (:meth:`protected`).
         """
         return export.write(table, path, layer=layer, description=description,
-                            metadata=self.provenance(crit, **extra), labels=self.labels(crit))
+                            metadata=self.provenance(crit, **extra), labels=self.labels(crit),
+                            protect=self.protected())
+
+    def protected(self) -> list[Path]:
+        """Files an export must never overwrite: the region's inputs and the criteria file."""
+        extra = [self.criteria_file] if self.criteria_file else []
+        return [*self.region.input_files(), *extra]
 
     def export_bytes(self, table: gpd.GeoDataFrame, suffix: str, *,
                      crit: Criteria | None = None, layer: str = "longlist",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
@@ -7,7 +8,7 @@ from _toy import gdf
 from shapely import box
 
 from locscan import export
-from locscan.errors import LocscanError
+from locscan.errors import ExportError, LocscanError
 
 
 @pytest.fixture
@@ -95,3 +96,94 @@ def test_geojson_coordinates_match_the_rdnaptrans_reference_point(tmp_path):
     (lon, lat), = back.get_coordinates().to_numpy()
     assert lon == pytest.approx(5.387204, abs=1e-6)  # 1e-6° is 0.07 (lon) to 0.11 m (lat)
     assert lat == pytest.approx(52.155173, abs=1e-6)
+
+
+def _frame():
+    return gpd.GeoDataFrame(
+        {"note": ['=HYPERLINK("http://evil.example","klik")', "+31 6", "-2", "@SUM(A1)",
+                  "\tx", "gewoon"], "n": [-1, 2, 3, 4, 5, 6]},
+        index=pd.Index(["=1+1", "p2", "p3", "p4", "p5", "p6"], name="candidate_id"),
+        geometry=[box(0, 0, 10, 10)] * 6, crs=28992)
+
+
+def test_csv_and_excel_cells_that_a_spreadsheet_would_run_are_inert(tmp_path):
+    import openpyxl
+
+    csv = export.write(_frame(), tmp_path / "l.csv", metadata={"user": "=cmd|' /C calc'!A0"})
+    text = csv.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text
+    assert "'=1+1" in text
+    assert "'=cmd" in text
+    xlsx = export.write(_frame(), tmp_path / "l.xlsx", metadata={"user": "=1+2"})
+    book = openpyxl.load_workbook(xlsx)
+    cells = [c for ws in book for row in ws.iter_rows() for c in row]
+    formulas = [c.coordinate for c in cells if c.data_type == "f"]
+    assert formulas == []
+    values = {c.value for c in cells}
+    assert {"'=HYPERLINK(\"http://evil.example\",\"klik\")", "'+31 6", "'-2", "'@SUM(A1)",
+            "'\tx", "gewoon", -1, "'=1+2"} <= values
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".csv", ".xlsx"])
+def test_a_failed_export_leaves_the_previous_file_as_it_was(tmp_path, suffix, monkeypatch):
+    out = export.write(_frame(), tmp_path / f"out{suffix}")
+    before = out.read_bytes()
+
+    def broken(*_args, **_kwargs):
+        raise OSError(5, "disk gone")
+
+    monkeypatch.setattr(export.pyogrio, "write_dataframe", broken)
+    monkeypatch.setattr(pd.DataFrame, "to_csv", broken)
+    monkeypatch.setattr(export, "_write_excel", broken)
+    with pytest.raises(ExportError, match=f"output {out}: cannot be written"):
+        export.write(_frame(), out)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no temporary left
+
+
+def test_bad_output_places_get_one_clear_line(tmp_path):
+    protected = tmp_path / "parcels.gpkg"
+    export.write(_frame(), protected)
+    cases = {
+        tmp_path / "missing" / "l.gpkg": "folder .* does not exist",
+        tmp_path: "unknown format",
+        tmp_path / "dir.gpkg": "is a folder",
+        protected: "is one of the region's own input files",
+    }
+    (tmp_path / "dir.gpkg").mkdir()
+    before = protected.read_bytes()
+    for path, message in cases.items():
+        with pytest.raises(ExportError, match=message):
+            export.write(_frame(), path, protect=[protected])
+    assert protected.read_bytes() == before
+
+
+def _export_forever(path: str) -> None:
+    frame = gpd.GeoDataFrame({"n": range(60_000)}, geometry=gpd.points_from_xy(
+        range(60_000), range(60_000)), crs=28992)
+    while True:
+        export.write(frame, path)
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson"])
+def test_an_export_killed_mid_write_leaves_the_old_file_whole(tmp_path, suffix):
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    out = tmp_path / f"out{suffix}"
+    export.write(_frame(), out)
+    proc = multiprocessing.get_context("fork").Process(target=_export_forever, args=(str(out),))
+    proc.start()
+    kills = 0
+    for delay in (0.7, 1.3, 0.2):
+        time.sleep(delay)
+        os.kill(proc.pid, signal.SIGSTOP)  # freeze it wherever it is, then read what is there
+        assert len(pyogrio.read_dataframe(out)) in (6, 60_000)
+        kills += 1
+        os.kill(proc.pid, signal.SIGCONT)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.join(10)
+    assert kills == 3
+    assert len(pyogrio.read_dataframe(out)) in (6, 60_000)

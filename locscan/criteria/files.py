@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from locscan import config
+from locscan import atomic, config
 from locscan.criteria.schema import Criteria
 from locscan.errors import CriteriaError
 
@@ -122,14 +122,21 @@ def save_as_new(
     slug = "-".join(part for part in slug.split("-") if part)
     if not slug:
         raise CriteriaError("new criteria set: give a name (letters, digits, - or _)")
-    if not author.strip():
+    if len(slug) > 80:
+        raise CriteriaError(f"new criteria set: a name is at most 80 characters, this one has "
+                            f"{len(slug)}")
+    author = " ".join(author.split())  # one line: a newline must not end the header comment
+    if not author:
         raise CriteriaError(f"new criteria set {slug!r}: say who saves it (author)")
+    if len(author) > 200:
+        raise CriteriaError(f"new criteria set {slug!r}: an author name is at most 200 "
+                            "characters")
     path = Path(directory) / f"{slug}.yaml"
     now = datetime.now(UTC)
     saved = criteria.model_copy(update={
         "name": slug,
         "version": now.strftime("%Y-%m-%d %H:%M"),
-        "author": author.strip(),
+        "author": author,
         "created": now.isoformat(timespec="seconds"),
         "based_on": f"{base.name} versie {base.version}" if base else criteria.based_on,
         "changes": differences(base, criteria) if base else list(criteria.changes),
@@ -138,8 +145,9 @@ def save_as_new(
     parse(yaml.safe_load(text), source=str(path))  # what is written must load again
     Path(directory).mkdir(parents=True, exist_ok=True)
     try:
-        with open(path, "x", encoding="utf-8") as handle:  # "x": fail if it exists
-            handle.write(text)
+        atomic.new_text(path, text)  # never half a file, never over an existing one
     except FileExistsError as exc:
         raise CriteriaError(f"criteria file {path} already exists; choose another name") from exc
+    except OSError as exc:
+        raise CriteriaError(f"criteria file {path}: cannot be written ({exc.strerror})") from exc
     return path

@@ -29,6 +29,7 @@ from locscan.layers.catalogue import (
     LayerEntry,
     Role,
     fingerprint,
+    is_local,
     load_catalogue,
     resolve_source,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "Role",
     "classify",
     "fingerprint",
+    "is_local",
     "load_catalogue",
     "load_layer",
     "resolve_source",

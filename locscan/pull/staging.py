@@ -24,7 +24,7 @@ import pyogrio
 import shapely
 import yaml
 
-from locscan import settings
+from locscan import atomic, settings
 from locscan.errors import PullError, SourcesError
 from locscan.pull import download, osm, service
 from locscan.pull.atom import atom_links
@@ -144,9 +144,8 @@ def pull_layer(
                     "No network or the service is down? The existing layer is untouched; "
                     f"{kept} parts are kept and the next pull resumes from there."
                 ) from exc
-            tmp = done.with_suffix(".tmp")
-            frame.to_parquet(tmp)
-            os.replace(tmp, done)
+            with atomic.replacing(done) as tmp:
+                frame.to_parquet(tmp)
         if progress:
             progress(i + 1, len(grid))
     parts = [gpd.read_parquet(p) for p in files]  # not what an older extent or feed left
@@ -165,17 +164,14 @@ def pull_layer(
         record["downloads"] = list(grid)
     target = folder / "layers" / f"{name}.gpkg"
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp.gpkg")
-    tmp.unlink(missing_ok=True)
-    with warnings.catch_warnings():
+    with atomic.replacing(target) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         pyogrio.write_dataframe(
             layer, tmp, layer=name, driver="GPKG", promote_to_multi=None,
             layer_options={"DESCRIPTION": source.description or f"{source.collection} "
                            f"({source.url})"},
             layer_metadata={f"locscan_{k}": str(v) for k, v in record.items()},
-        )
-    os.replace(tmp, target)  # the old layer is replaced only now, in one step
+        )  # the old layer is replaced only when this one is whole, in one step
     shutil.rmtree(stage, ignore_errors=True)
     _record(folder, name, record)
     _catalogue(folder, name, source)
@@ -186,9 +182,7 @@ def _record(folder: Path, name: str, record: dict) -> None:
     path = folder / PROVENANCE_FILE
     data = json.loads(path.read_text()) if path.is_file() else {}
     data[name] = record
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False))
-    os.replace(tmp, path)
+    atomic.write_text(path, json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _catalogue(folder: Path, name: str, source: Source) -> None:
@@ -206,9 +200,7 @@ def _catalogue(folder: Path, name: str, source: Source) -> None:
                                 "license": source.license,
                                 "attribution": source.attribution}.items() if v}
     data["layers"][name] = entry
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    os.replace(tmp, path)
+    atomic.write_text(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
 def pull(
