@@ -21,9 +21,15 @@ from pydantic import BaseModel, ValidationError
 
 from locscan.errors import LocscanError
 
-__all__ = ["load", "parse", "read"]
+__all__ = ["load", "parse", "read", "text_data"]
 
 M = TypeVar("M", bound=BaseModel)
+
+
+#: limits on what a configuration file may hold: a hostile file is refused, not expanded
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 40
+MAX_NODES = 200_000  # after expanding aliases
 
 
 def read(path: str | os.PathLike, *, what: str, error: type[LocscanError]
@@ -31,22 +37,102 @@ def read(path: str | os.PathLike, *, what: str, error: type[LocscanError]
     """
     Read a YAML file: its data and its node tree (for line numbers).
 
+    The file must be UTF-8 text of at most :data:`MAX_BYTES`; keys may not repeat in one
+    mapping; nesting and the size after expanding aliases are bounded (:data:`MAX_DEPTH`,
+    :data:`MAX_NODES`), so an alias bomb or a deeply nested file is one clear error.
+
     Raises
     ------
     LocscanError
-        Of class `error`: the file is missing or is not valid YAML (with the line).
+        Of class `error`: the file is missing, too big, not UTF-8 text, not valid YAML, or
+        breaks one of the rules above (with the line).
     """
     path = Path(path)
     if not path.is_file():
         raise error(f"{what} {path}: file not found")
-    text = path.read_text(encoding="utf-8")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise error(f"{what} {path}: {size:,} bytes; a configuration file is at most "
+                    f"{MAX_BYTES:,}")
+    data = path.read_bytes()
     try:
-        return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{what} {path}: not UTF-8 text (byte {exc.start + 1} cannot be read); "
+                    "save it as UTF-8") from exc
+    if "\x00" in text:
+        raise error(f"{what} {path}: a binary file, not YAML text")
+    try:
+        return text_data(text, what=f"{what} {path}", error=error)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise error(f"{what} {path}: not valid YAML: {problem}{where}") from exc
+
+
+def text_data(text: str, *, what: str, error: type[LocscanError]
+              ) -> tuple[Any, yaml.Node | None]:
+    r"""
+    The data and node tree of YAML `text`, checked for depth, size and repeated keys.
+
+    Examples
+    --------
+    >>> text_data("a: 1\nb: [2, 3]\n", what="t", error=LocscanError)[0]
+    {'a': 1, 'b': [2, 3]}
+    >>> text_data("op: <=\nop: '>='\n", what="t", error=LocscanError)
+    Traceback (most recent call last):
+    locscan.errors.LocscanError: t: key 'op' appears twice in one mapping (lines 1 and 2)
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise error(f"{what}: nested more than {MAX_DEPTH} levels deep "
+                            f"(line {event.start_mark.line + 1})")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    _check_nodes(node, what=what, error=error)
+    return yaml.safe_load(text), node
+
+
+def _check_nodes(root: yaml.Node | None, *, what: str, error: type[LocscanError]) -> None:
+    """Refuse repeated keys, and trees that expand (through aliases) past :data:`MAX_NODES`."""
+    if root is None:
+        return
+    size: dict[int, int] = {}
+    order: list[yaml.Node] = []
+    stack, seen = [root], set()
+    while stack:  # every distinct node once, parents before children
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        order.append(node)
+        if isinstance(node, yaml.MappingNode):
+            lines: dict[Any, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in lines:
+                        raise error(f"{what}: key {key.value!r} appears twice in one mapping "
+                                    f"(lines {lines[key.value]} and {key.start_mark.line + 1})")
+                    lines[key.value] = key.start_mark.line + 1
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    for node in reversed(order):  # children before parents: the size each alias stands for
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size[id(k)] + size[id(v)] for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size[id(v)] for v in node.value)
+        else:
+            total = 1
+        if total > MAX_NODES:
+            raise error(f"{what}: expands to more than {MAX_NODES:,} values (through aliases "
+                        f"such as *name); line {node.start_mark.line + 1}")
+        size[id(node)] = total
 
 
 def _node_line(node: yaml.Node | None, loc: tuple) -> int | None:

@@ -185,3 +185,15 @@ def test_evaluate_names_missing_measures():
     table = _table(dist_work_m=[1.0]).drop(columns=["zoning"])
     with pytest.raises(CriteriaError, match="measures table lacks zoning"):
         criteria.evaluate(criteria.parse(toy_criteria()), table, _codes(table))
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"measures": {"d": {"kind": "teleport", "layer": "w"}},
+      "hard": [{"id": "a", "label": "A", "measure": "d", "op": "<=", "value": 1}]},
+     "measure 'd': unknown kind 'teleport'; known kinds: distance_to"),
+    ({"measures": {}, "hard": [], "soft": []}, "no criteria: add at least one"),
+])
+def test_criteria_that_cannot_be_meant_are_one_clear_error(change, message):
+    raw = {"name": "t", "version": 1} | change
+    with pytest.raises(CriteriaError, match=message):
+        criteria.parse(raw)

@@ -246,6 +246,8 @@ class Criteria(BaseModel):
             problems += spec.problems()
             if spec.unit is not None and spec.unit not in UNITS:
                 problems.append(f"measure {spec.name!r}: unknown unit {spec.unit!r}")
+        if not self.criteria:
+            problems.append("no criteria: add at least one under 'hard' or 'soft'")
         ids = [c.id for c in self.criteria]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:

@@ -75,7 +75,7 @@ class MeasureSpec(BaseModel):
     @property
     def value_unit(self) -> str | None:
         """The unit of the measure's value."""
-        return self.unit or KINDS[self.kind].unit
+        return self.unit or (KINDS[self.kind].unit if self.kind in KINDS else None)
 
     def problems(self) -> list[str]:
         """Return what is wrong with this spec on its own (kind, layer, parameters)."""

@@ -24,7 +24,7 @@ import pyogrio
 import shapely
 import yaml
 
-from locscan import atomic, settings
+from locscan import atomic, config, settings
 from locscan.errors import PullError, SourcesError
 from locscan.pull import download, osm, service
 from locscan.pull.atom import atom_links
@@ -187,7 +187,8 @@ def _record(folder: Path, name: str, record: dict) -> None:
 
 def _catalogue(folder: Path, name: str, source: Source) -> None:
     path = folder / settings.catalogue_file
-    data = yaml.safe_load(path.read_text()) if path.is_file() else None
+    data = config.read(path, what="layer catalogue", error=SourcesError)[0] if (
+        path.is_file()) else None
     data = data or {"layers": {}}
     entry = {"source": f"layers/{name}.gpkg", "layer": name}
     if source.role and source.role != name:

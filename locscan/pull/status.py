@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pyogrio
-import yaml
 
-from locscan import nl, settings
+from locscan import config, nl, settings
+from locscan.errors import LayerError
 from locscan.pull.sources import PROVENANCE_FILE, SOURCES_FILE, load_sources, origin
 from locscan.pull.staging import staging_dir
 
@@ -46,17 +46,18 @@ def status(folder: str | os.PathLike) -> pd.DataFrame:
         ``description``.
     """
     folder = Path(folder)
-    config = load_sources(folder) if (folder / SOURCES_FILE).is_file() else None
-    catalogue = yaml.safe_load((folder / settings.catalogue_file).read_text()) if (
+    sources = load_sources(folder) if (folder / SOURCES_FILE).is_file() else None
+    catalogue = config.read(folder / settings.catalogue_file, what="layer catalogue",
+                            error=LayerError)[0] if (
         folder / settings.catalogue_file).is_file() else {"layers": {}}
     provenance = json.loads((folder / PROVENANCE_FILE).read_text()) if (
         folder / PROVENANCE_FILE).is_file() else {}
-    names = list(dict.fromkeys([*(config.sources if config else {}),
+    names = list(dict.fromkeys([*(sources.sources if sources else {}),
                                 *(catalogue or {}).get("layers", {})]))
     rows = []
     for name in names:
         entry = (catalogue or {}).get("layers", {}).get(name, {})
-        src = config.sources.get(name) if config else None
+        src = sources.sources.get(name) if sources else None
         rec = provenance.get(name, {})
         file = folder / entry["source"] if entry.get("source") else None
         waiting = len(list(staging_dir(folder, name).glob("tile-*.parquet")))
