@@ -7,6 +7,7 @@ is built by ``locscan.maps`` and the shortlist lives in a database (``locscan.sh
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from pathlib import Path
 
@@ -24,6 +25,19 @@ from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
 st.set_page_config(page_title="locscan – locatiescan", layout="wide")
 FORMATS = [(".geojson", "GeoJSON (WGS84)"), (".gpkg", "GeoPackage (RD New)"), (".csv", "CSV"),
            (".xlsx", "Excel")]
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
+
+
+def _shown(value: object) -> str:
+    """A stored value as the user reads it: nothing stored is "onbekend"."""
+    return "onbekend" if value is None or value != value else str(value)
+
+
+def _plain(value: object) -> str:
+    """Text from data, files or users, escaped so Streamlit shows it and never renders it."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(value).split()))
 
 
 @st.cache_resource(show_spinner="Metingen laden of berekenen…")
@@ -51,7 +65,7 @@ try:
     scan = _scan(region_dir, criteria_file, Path(criteria_file).stat().st_mtime)
     context = scan.context()
 except LocscanError as exc:
-    st.error(f"De regio of criteriaset kan niet worden geladen: {exc}")
+    st.error(f"De regio of criteriaset kan niet worden geladen: {_plain(exc)}")
     st.stop()
 
 region, base_crit = scan.region, scan.criteria
@@ -81,15 +95,15 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
         crit = crit.with_weight(c.id, weight)
     changes = criteria.differences(base_crit, crit)
     if changes:
-        st.caption("Gewijzigd: " + "; ".join(changes))
+        st.caption(_plain("Gewijzigd: " + "; ".join(changes)))
         new_name = st.text_input("Naam nieuwe criteriaset", key="new_criteria_name")
         if st.button("Opslaan als nieuwe criteriaset"):
             try:
                 path = criteria.save_as_new(crit, "criteria", name=new_name, author=user,
                                             base=base_crit)
-                st.success(f"Opgeslagen als {path}")
+                st.success(f"Opgeslagen als {_plain(path)}")
             except LocscanError as exc:
-                st.error(str(exc))
+                st.error(_plain(exc))
 
 # --- evaluate (cheap: no geometry) --------------------------------------------------------
 result = scan.evaluate(crit)
@@ -106,8 +120,8 @@ if region.meta.demo:
     st.warning(f"{demo.DEMO_LABEL}. Deze regio is verzonnen en dient alleen om het "
                "instrument te leren kennen.")
 st.title("Locatiescan huisvesting internationale werknemers")
-st.caption(f"{region.meta.label} · criteria {crit.name} versie {crit.version} "
-           f"({crit.digest()})" + (" · aangepast, niet opgeslagen" if changes else ""))
+st.caption(_plain(f"{region.meta.label} · criteria {crit.name} versie {crit.version} "
+           f"({crit.digest()})" + (" · aangepast, niet opgeslagen" if changes else "")))
 areas = summary["areas"]
 cols = st.columns(4)
 cols[0].metric("Kandidaten", int(areas["candidates"].sum()))
@@ -119,9 +133,9 @@ cols[3].metric("Op de shortlist", len(short))
 def _add_to_shortlist(site: str) -> None:
     try:
         scan.add_to_shortlist(store, site, user=user, crit=crit)
-        st.toast(f"{site} staat op de shortlist")
+        st.toast(f"{_plain(site)} staat op de shortlist")
     except LocscanError as exc:
-        st.error(str(exc))
+        st.error(_plain(exc))
 
 
 def _longlist_page() -> None:
@@ -169,7 +183,7 @@ def _longlist_page() -> None:
         if site:
             try:
                 why = scan.explain(site, crit)
-                st.markdown(f"**{site}**: {result.status[site]}, score "
+                st.markdown(f"**{_plain(site)}**: {result.status[site]}, score "
                             f"{result.evaluation.at[site, 'score']:.1f}"
                             + (f", rang {result.rank[site]}" if result.rank[site] else ""))
                 st.dataframe(why, width="stretch")
@@ -180,8 +194,52 @@ def _longlist_page() -> None:
                     _add_to_shortlist(site)
                     st.rerun()
             except LocscanError as exc:
-                st.error(str(exc))
+                st.error(_plain(exc))
 
+
+    def _write(choice: str, version: int, draft: dict) -> None:
+        """Save or remove on the version seen; a colleague's change becomes a choice."""
+        try:
+            if draft["remove"]:
+                store.remove(choice, user=user, expected_version=version)
+            else:
+                store.update(choice, user=user, expected_version=version, **draft["mine"])
+        except ConflictError as exc:
+            draft["conflict"] = exc.current
+            return
+        except LocscanError as exc:
+            st.error(_plain(exc))
+            return
+        st.session_state.pop(f"draft:{choice}", None)
+        st.rerun()
+
+    def _choose(choice: str, draft: dict) -> None:
+        """Show the colleague's version next to the user's, and let the user pick one."""
+        theirs = draft["conflict"]
+        if not theirs:
+            st.error("Deze locatie staat niet meer op de shortlist; uw wijziging is niet "
+                     "opgeslagen.")
+            return
+        st.warning(f"{_plain(theirs['updated_by'])} heeft deze locatie intussen gewijzigd "
+                   f"(versie {theirs['version']}). Uw wijziging is nog niet opgeslagen: "
+                   "kies welke versie blijft.")
+        fields = {"status": "Status", "note": "Notitie", "capacity": "Capaciteit"}
+        side = pd.DataFrame({
+            "uw versie": ["(van de shortlist halen)" if draft["remove"] else
+                          _shown(draft["mine"][f]) for f in fields],
+            f"versie van {theirs['updated_by']}": [
+                _shown(theirs[f]) if theirs["active"] else "(van de shortlist gehaald)"
+                for f in fields],
+        }, index=list(fields.values()))
+        st.dataframe(side, width="stretch")
+        keep_mine, keep_theirs = st.columns(2)
+        if keep_mine.button("Mijn versie opslaan", key=f"mine:{choice}",
+                            disabled=not theirs["active"]):
+            draft.pop("conflict")
+            _write(choice, theirs["version"], draft)
+        if keep_theirs.button("Versie van collega houden", key=f"theirs:{choice}"):
+            st.session_state.pop(f"draft:{choice}", None)
+            st.rerun()
 
     @st.fragment(run_every="20s")
     def _shortlist_view() -> None:
@@ -193,31 +251,36 @@ def _longlist_page() -> None:
             st.info("Nog geen locaties op de shortlist. Zet ze erop via 'Waarom (niet)?'.")
             return
         choice = st.selectbox("Locatie bewerken", list(items.index), key="edit_site")
-        row = store.get(choice)
+        live = store.get(choice)
+        # the form shows the version the user started from, never the live one: a refresh
+        # (every 20 s) or a colleague's save does not replace what the user is typing
         draft_key = f"draft:{choice}"
-        draft = st.session_state.setdefault(draft_key, {"version": row["version"]})
-        with st.form(f"edit:{choice}"):
-            status = st.selectbox("Status", STATUSES, index=STATUSES.index(row["status"]))
-            note = st.text_area("Notitie", value=draft.get("note", row["note"]))
-            capacity = st.number_input("Geschatte capaciteit (werknemers)", min_value=0, step=1,
-                                       value=int(draft.get("capacity", row["capacity"] or 0)))
+        draft = st.session_state.setdefault(draft_key, {"seen": live})
+        seen = draft["seen"]
+        tag = f"{choice}:{seen['version']}"
+        with st.form(f"edit:{tag}"):
+            status = st.selectbox("Status", STATUSES, index=STATUSES.index(seen["status"]),
+                                  key=f"status:{tag}")
+            note = st.text_area("Notitie", value=seen["note"], key=f"note:{tag}")
+            capacity = st.number_input("Geschatte capaciteit (werknemers; leeg = onbekend)",
+                                       min_value=0, step=1, value=seen["capacity"],
+                                       key=f"capacity:{tag}")
             save = st.form_submit_button("Opslaan", disabled=not user.strip())
             remove = st.form_submit_button("Van de shortlist halen", disabled=not user.strip())
-        st.caption(f"Versie {row['version']}, laatst gewijzigd door {row['updated_by']} op "
-                   f"{row['updated_at']:%d-%m-%Y %H:%M}")
+        st.caption(f"U bewerkt versie {seen['version']}. Laatst gewijzigd door "
+                   f"{_plain(live['updated_by'])} op {live['updated_at']:%d-%m-%Y %H:%M} "
+                   f"(versie {live['version']}).")
+        if live["version"] != seen["version"] and "conflict" not in draft and st.button(
+                "Nieuwste versie laden (uw niet-opgeslagen invoer vervalt)", key=f"load:{tag}"):
+            st.session_state.pop(draft_key, None)
+            st.rerun()
+        mine = {"status": status, "note": note,
+                "capacity": None if capacity is None else int(capacity)}
         if save or remove:
-            draft.update(note=note, capacity=capacity)  # kept if the save fails: nothing is lost
-            try:
-                if save:
-                    store.update(choice, user=user, expected_version=draft["version"],
-                                 status=status, note=note, capacity=int(capacity))
-                else:
-                    store.remove(choice, user=user, expected_version=draft["version"])
-                st.session_state.pop(draft_key, None)
-                st.rerun()
-            except ConflictError as exc:
-                st.error(str(exc))
-                draft["version"] = exc.current.get("version", draft["version"])
+            draft["mine"], draft["remove"] = mine, bool(remove)
+            _write(choice, seen["version"], draft)
+        if "conflict" in draft:
+            _choose(choice, draft)
         with st.expander("Geschiedenis"):
             st.dataframe(store.history(choice), width="stretch")
 
@@ -248,7 +311,7 @@ def _capacity_page() -> None:
     try:
         analysis = scan.analysis(crit, short.index)
     except LocscanError as exc:
-        st.error(f"Opgave en capaciteit zijn niet te berekenen: {exc}")
+        st.error(f"Opgave en capaciteit zijn niet te berekenen: {_plain(exc)}")
         return
     a = analysis.assumptions
     st.subheader("Opgave en capaciteit per subregio")
@@ -313,7 +376,8 @@ def _capacity_page() -> None:
 def _data_page() -> None:
     """Where each layer of the region comes from, when it was fetched, under which licence."""
     st.subheader("Gegevens en bronnen")
-    st.caption(f"Regio {region_dir}: {region.meta.label}. Lagen halen of bijwerken gaat met "
+    st.caption(f"Regio {_plain(region_dir)}: {_plain(region.meta.label)}. Lagen halen of "
+               "bijwerken gaat met "
                f"`locscan data pull --region {region_dir}`; dit overzicht is "
                f"`locscan data status --region {region_dir}`.")
     table = pull.status_table(region_dir)
@@ -324,13 +388,13 @@ def _data_page() -> None:
     missing = table[table["toestand"] != "aanwezig"]
     if len(missing):
         st.warning(f"{len(missing)} lagen ontbreken of zijn onderbroken: "
-                   f"{', '.join(missing['laag'])}. Criteria die ze gebruiken tellen als "
+                   f"{_plain(', '.join(missing['laag']))}. Criteria die ze gebruiken tellen als "
                    "onbekend of geven een foutmelding.")
 
 
 attributions = sorted({e.attribution for e in region.catalogue.layers.values() if e.attribution})
-st.sidebar.caption("Bronnen: " + ("; ".join(attributions) if attributions else
-                                  region.meta.label))
+st.sidebar.caption(_plain("Bronnen: " + ("; ".join(attributions) if attributions else
+                                         region.meta.label)))
 
 st.navigation([
     st.Page(_longlist_page, title="Longlist en shortlist", url_path="longlist", default=True),
