@@ -35,9 +35,18 @@ def _shown(value: object) -> str:
     return "onbekend" if value is None or value != value else str(value)
 
 
+_AUTOLINK = re.compile(r"(?i)(?<=[hfw])(?=ttps?\\?:|tp\\?:|ww\\?\.)|(?=@)")
+
+
 def _plain(value: object) -> str:
-    """Text from data, files or users, escaped so Streamlit shows it and never renders it."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(str(value).split()))
+    """
+    Text from data, files or users, escaped so Streamlit shows it and never renders it.
+
+    Markdown characters get a backslash; a zero-width space after the first letter of
+    ``http``, ``ftp`` and ``www`` and before ``@`` keeps bare addresses from becoming links.
+    """
+    escaped = _MARKDOWN.sub(r"\\\1", " ".join(str(value).split()))
+    return _AUTOLINK.sub("\u200b", escaped)
 
 
 @st.cache_resource(show_spinner="Metingen laden of berekenen…")

@@ -109,3 +109,47 @@ def test_shortlist_survives_a_fresh_app_run(workdir):
     fresh = _app()
     assert _metric(fresh, "Op de shortlist") == 1
     assert site in fresh.selectbox(key="edit_site").options
+
+
+def test_a_colleagues_save_never_replaces_typing_and_a_conflict_asks_which_to_keep(workdir):
+    from locscan.region import Region
+    from locscan.shortlist import Shortlist
+
+    app = _app()
+    site = _first_longlist_site(app)
+    app.text_input(key="user").set_value("Anna").run()
+    app.text_input(key="site").set_value(site).run()
+    next(b for b in app.button if b.label == "Op de shortlist zetten").click().run()
+    tag = f"{site}:1"
+    assert app.number_input(key=f"capacity:{tag}").value is None  # unknown, not 0
+    bram = Shortlist(region=Region(workdir / "data/demo").key)
+    bram.update(site, user="Bram", expected_version=1, note="van Bram", capacity=40)
+    app.run()  # as the 20-second refresh does: the form keeps the version Anna started from
+    assert app.text_area(key=f"note:{tag}").value == ""
+    assert any("U bewerkt versie 1" in c.value for c in app.caption)
+    app.text_area(key=f"note:{tag}").set_value("Anna typt nog")
+    next(b for b in app.button if b.label == "Opslaan").click().run()
+    assert not app.exception
+    assert any("Bram heeft deze locatie intussen gewijzigd" in w.value.replace("\\", "")
+               for w in app.warning)
+    assert bram.get(site)["note"] == "van Bram"  # nothing overwritten by the click
+    next(b for b in app.button if b.label == "Opslaan").click().run()  # a second click: same
+    assert bram.get(site)["note"] == "van Bram"
+    next(b for b in app.button if b.label == "Mijn versie opslaan").click().run()
+    stored = bram.get(site)
+    assert (stored["note"], stored["capacity"], stored["version"]) == ("Anna typt nog", None, 3)
+    bram.close()
+
+
+def test_hostile_names_are_shown_as_text(workdir):
+    from locscan.region import Region
+    from locscan.shortlist import Shortlist
+
+    app = _app()
+    site = _first_longlist_site(app)
+    evil = "![x](http://evil.example/p.png) [klik](http://evil.example) <b>x</b>"
+    with Shortlist(region=Region(workdir / "data/demo").key) as store:
+        store.add(site, user=evil)
+    app = _app()
+    shown = " ".join(c.value for c in app.caption).replace("\u200b", "")
+    assert "\\!\\[x\\]\\(http\\:" in shown  # escaped: Streamlit shows it, never fetches it

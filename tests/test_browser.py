@@ -37,11 +37,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(small_demo, tmp_path_factory):
+def work(small_demo, tmp_path_factory):
+    """The app's working folder: the demo region, the criteria, the shortlist database."""
     work = tmp_path_factory.mktemp("browser")
     (work / "data").mkdir()
     (work / "data/demo").symlink_to(small_demo)
     shutil.copytree(ROOT / "criteria", work / "criteria")
+    return work
+
+
+@pytest.fixture(scope="module")
+def app_url(work):
     port = _free_port()
     env = os.environ | {"LOCSCAN_TILES": "none", "LOCSCAN_DB": f"sqlite:///{work}/sl.sqlite"}
     log = (work / "streamlit.log").open("wb")
@@ -162,4 +168,32 @@ def test_data_page_lists_the_layers_and_their_sources(app_url, browser):
     page.get_by_text("Gegevens en bronnen").first.wait_for(timeout=90_000)
     page.get_by_text("locscan data pull --region").wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "browser-data.png"), full_page=True)
+    assert problems == []
+
+
+EVIL = "evil.example"
+
+
+def test_hostile_text_is_shown_as_text_and_loads_nothing(app_url, work, browser):
+    from locscan.region import Region
+    from locscan.shortlist import Shortlist
+
+    hostile = (f"![x](http://{EVIL}/p.png) [klik](http://{EVIL}/) <img src=http://{EVIL}/i> "
+               f"**vet** :red[rood] $x$")
+    with Shortlist(f"sqlite:///{work}/sl.sqlite", Region(work / "data/demo").key) as store:
+        store.add("perceel:hostile", user=hostile, note=hostile)
+    page, problems = _open(browser, "about:blank", 1300)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(app_url)
+    page.get_by_role("tab", name="Shortlist").click()
+    page.get_by_text("U bewerkt versie 1").wait_for(timeout=90_000)
+    caption = page.get_by_text("Laatst gewijzigd door").first.inner_text().replace("\u200b", "")
+    assert f"![x](http://{EVIL}/p.png)" in caption  # the text itself, not an image
+    assert "**vet**" in caption
+    main = page.locator("[data-testid='stMain']")
+    assert main.locator(f"img[src*='{EVIL}']").count() == 0
+    links = main.locator(f"a[href*='{EVIL}']")
+    assert [links.nth(i).evaluate("e => e.outerHTML") for i in range(links.count())] == []
+    assert [u for u in requests if EVIL in u] == []
     assert problems == []
