@@ -21,7 +21,7 @@ $(DEMO)/layers.yaml: | $(BIN)/locscan
 demo: $(DEMO)/layers.yaml
 
 run: $(BIN)/locscan demo
-	$(BIN)/streamlit run app.py --server.headless true --server.enableStaticServing true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.headless true --server.enableStaticServing true --browser.gatherUsageStats false
 
 lint: $(BIN)/locscan
 	$(BIN)/ruff check .

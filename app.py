@@ -8,7 +8,8 @@ is built by ``locscan.maps`` and the shortlist lives in a database (``locscan.sh
 from __future__ import annotations
 
 import re
-from functools import partial
+from collections.abc import Callable
+from functools import partial, wraps
 from pathlib import Path
 
 import folium
@@ -16,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from locscan import criteria, demo, maps, nl, pull, settings
+from locscan import crash, criteria, demo, maps, nl, pull, settings
 from locscan.errors import LocscanError
 from locscan.nl import text
 from locscan.scan import Scan
@@ -49,6 +50,23 @@ def _plain(value: object) -> str:
     return _AUTOLINK.sub("\u200b", escaped)
 
 
+def _guarded(page: Callable[[], None]) -> Callable[[], None]:
+    """Run a page: a user error is one Dutch line, anything else is logged and said so."""
+
+    @wraps(page)
+    def run() -> None:
+        try:
+            page()
+        except LocscanError as exc:
+            st.error(_plain(exc))
+        except Exception as exc:
+            log = crash.report(exc, context=f"app, {page.__name__}")
+            st.error(f"Interne fout in locscan ({type(exc).__name__}); dit ligt niet aan uw "
+                     f"invoer. De details staan op de server in {_plain(log)}.")
+
+    return run
+
+
 @st.cache_resource(show_spinner="Metingen laden of berekenen…")
 def _scan(region_dir: str, criteria_file: str, _stamp: float) -> Scan:
     return Scan.open(region_dir, criteria_file)
@@ -66,7 +84,24 @@ def _regions() -> list[str]:
 
 # --- choose -------------------------------------------------------------------------------
 st.sidebar.title("locscan")
-user = st.sidebar.text_input("Uw naam", key="user", help="Nodig om de shortlist te wijzigen.")
+# with a login configured ([auth] in .streamlit/secrets.toml, see the README) the shortlist
+# takes the name from the login; without one, users type their name
+logged_in = st.user.get("is_logged_in")
+if logged_in is False:
+    st.sidebar.button("Inloggen", on_click=st.login)
+    st.info("Log in om de locatiescan te gebruiken.")
+    st.stop()
+proxy_user = st.context.headers.get(settings.user_header) if settings.user_header else None
+if logged_in:
+    user = str(st.user.get("name") or st.user.get("email") or st.user.get("sub"))
+    st.sidebar.caption(f"Ingelogd als {_plain(user)}")
+    st.sidebar.button("Uitloggen", on_click=st.logout)
+elif proxy_user:
+    user = proxy_user
+    st.sidebar.caption(f"Ingelogd als {_plain(user)}")
+else:
+    user = st.sidebar.text_input("Uw naam", key="user",
+                                 help="Nodig om de shortlist te wijzigen.")
 region_dir = st.sidebar.selectbox("Regio", _regions())
 criteria_files = sorted(str(p) for p in Path("criteria").glob("*.yaml"))
 criteria_file = st.sidebar.selectbox("Criteriaset", criteria_files)
@@ -251,6 +286,7 @@ def _longlist_page() -> None:
             st.rerun()
 
     @st.fragment(run_every="20s")
+    @_guarded
     def _shortlist_view() -> None:
         items = store.items()
         if subregio:
@@ -406,7 +442,8 @@ st.sidebar.caption(_plain("Bronnen: " + ("; ".join(attributions) if attributions
                                          region.meta.label)))
 
 st.navigation([
-    st.Page(_longlist_page, title="Longlist en shortlist", url_path="longlist", default=True),
-    st.Page(_capacity_page, title="Opgave & capaciteit", url_path="capaciteit"),
-    st.Page(_data_page, title="Gegevens en bronnen", url_path="gegevens"),
+    st.Page(_guarded(_longlist_page), title="Longlist en shortlist", url_path="longlist",
+            default=True),
+    st.Page(_guarded(_capacity_page), title="Opgave & capaciteit", url_path="capaciteit"),
+    st.Page(_guarded(_data_page), title="Gegevens en bronnen", url_path="gegevens"),
 ], position="sidebar").run()

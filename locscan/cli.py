@@ -17,7 +17,18 @@ from typing import Any
 import click
 import pandas as pd
 
-from locscan import __version__, capacity, criteria, demo, export, longlist, nl, pull, settings
+from locscan import (
+    __version__,
+    capacity,
+    crash,
+    criteria,
+    demo,
+    export,
+    longlist,
+    nl,
+    pull,
+    settings,
+)
 from locscan.errors import LocscanError, PullError
 from locscan.region import Region, open_region
 from locscan.scan import Scan
@@ -37,8 +48,19 @@ def _reported_warnings() -> Iterator[None]:
                 click.secho(f"Let op: {w.message}", fg="yellow", err=True)
 
 
+class _InternalError(click.ClickException):
+    """An error that is not the user's: the message says where the log is; exit code 70."""
+
+    exit_code = 70  # EX_SOFTWARE
+
+
 def _friendly(func: Callable) -> Callable:
-    """Turn LocscanError into a one-line error and report warnings."""
+    """
+    Turn LocscanError into a one-line error and report warnings.
+
+    Any other exception is a defect of locscan: its traceback goes to a log file
+    (:func:`locscan.crash.report`) and the user reads one line that says so and where.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -47,6 +69,14 @@ def _friendly(func: Callable) -> Callable:
                 return func(*args, **kwargs)
         except LocscanError as exc:
             raise click.ClickException(str(exc)) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            log = crash.report(exc, context=f"locscan {func.__name__}")
+            raise _InternalError(
+                f"an internal error in locscan ({type(exc).__name__}); this is not your input's "
+                f"fault. The details are in {log}; please send that file to the maintainers"
+            ) from exc
 
     return wrapper
 

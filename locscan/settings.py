@@ -24,6 +24,10 @@ shortlist_url : str
 tiles : bool
     Whether maps load OpenStreetMap background tiles (``LOCSCAN_TILES=none`` turns them off,
     for offline use).
+user_header : str
+    HTTP header with the user name that an authenticating reverse proxy sets
+    (``LOCSCAN_USER_HEADER``, e.g. ``X-Forwarded-User``); empty: not used. Only set it when
+    the app is reachable through that proxy alone.
 http_retries, http_retry_delay, http_timeout
     Retries (with doubling delay, in seconds) and timeout of GDAL's HTTP requests when
     pulling layers from online services.
@@ -41,6 +45,7 @@ use_cache: bool = True
 workers: int = min(4, os.cpu_count() or 1)
 shortlist_url: str = "sqlite:///data/shortlist.sqlite"
 tiles: bool = os.environ.get("LOCSCAN_TILES", "osm").lower() not in {"none", "off", "0"}
+user_header: str = os.environ.get("LOCSCAN_USER_HEADER", "")
 http_retries: int = 4
 http_retry_delay: float = 1.0
 http_timeout: int = 60

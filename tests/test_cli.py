@@ -156,3 +156,20 @@ def test_capacity_and_suggest_commands(small_demo, tmp_path, monkeypatch):
 
     assert len(Shortlist(region=Region(small_demo).key).items()) == len(chosen)
     assert Shortlist(region="gmr-demo").items().empty  # keyed by the folder, not the name
+
+
+def test_an_internal_error_is_logged_and_said_in_one_line(tmp_path, monkeypatch):
+    from locscan import criteria as criteria_module
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a defect")
+
+    monkeypatch.setenv("LOCSCAN_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setattr(criteria_module, "load", broken)
+    result = CliRunner().invoke(main, ["check", str(GMR)])
+    assert result.exit_code == 70
+    assert "an internal error in locscan (RuntimeError)" in result.output
+    assert "Traceback" not in result.output
+    (log,) = (tmp_path / "logs").iterdir()
+    assert "RuntimeError: a defect" in log.read_text()
+    assert str(log) in result.output.replace("\n", "")
