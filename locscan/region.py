@@ -193,6 +193,7 @@ class Region:
             raise RegionError(f"region folder {self.folder}: not found")
         self.meta = load_meta(self.folder / settings.region_file)
         self.catalogue = layers.load_catalogue(self.folder / settings.catalogue_file)
+        self._check_sources_inside()
         self._layers: dict[str, gpd.GeoDataFrame] = {}
         self.reports: dict[str, layers.LoadReport] = {}
 
@@ -239,13 +240,51 @@ class Region:
             )
         return self.catalogue.layers[name]
 
+    def _check_sources_inside(self) -> None:
+        """Refuse local sources outside the region folder unless the catalogue allows them."""
+        if self.catalogue.allow_outside:
+            return
+        home = self.folder.resolve()
+        outside = [
+            f"{name} ({entry.source})" for name, entry in self.catalogue.layers.items()
+            if layers.is_local(entry.source)
+            and not Path(layers.resolve_source(entry, self.folder)).resolve().is_relative_to(home)
+        ]
+        if outside:
+            raise LayerError(
+                f"layer catalogue {self.folder / settings.catalogue_file}: sources outside the "
+                f"region folder: {', '.join(outside)}. Copy them into the folder, or say "
+                "'allow_outside: true' in the catalogue if that is meant"
+            )
+
     def layer(self, name: str) -> gpd.GeoDataFrame:
         """Return layer `name`, loading and checking it on first use."""
         if name not in self._layers:
             gdf, report = layers.load_layer(name, self._entry(name), self.folder)
+            self._check_inside_region(name, gdf)
             self._layers[name] = gdf
             self.reports[name] = report
         return self._layers[name]
+
+    def _check_inside_region(self, name: str, gdf: gpd.GeoDataFrame) -> None:
+        """A layer with features, none of them near the region's municipalities, is an error."""
+        munis = [n for n in self.layers_with_role("municipalities") if n != name]
+        if gdf.empty or not munis:
+            return
+        region = self.layer(munis[0])
+        if region.empty:
+            return
+        margin = 25_000.0  # distance measures look across the border
+        rx0, ry0, rx1, ry1 = region.total_bounds
+        x0, y0, x1, y1 = gdf.total_bounds
+        if x1 < rx0 - margin or x0 > rx1 + margin or y1 < ry0 - margin or y0 > ry1 + margin:
+            source = layers.resolve_source(self._entry(name), self.folder)
+            raise LayerError(
+                f"layer {name!r} ({source}): none of its {len(gdf)} features lies in or near "
+                f"the region (layer x {x0:,.0f} to {x1:,.0f}, y {y0:,.0f} to {y1:,.0f}; region x "
+                f"{rx0:,.0f} to {rx1:,.0f}, y {ry0:,.0f} to {ry1:,.0f}, in RD New). Is its CRS "
+                "right? State it with 'crs:' in the catalogue"
+            )
 
     def network(self, name: str):
         """Network layer `name` as a :class:`locscan.network.Network`, built once and cached."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import warnings
 
 import geopandas as gpd
@@ -241,3 +242,78 @@ def test_real_imro_plan_classes(realdata):
         layer, report = load_layer("zoning", entry, realdata)
     assert set(layer["class"]) == {"Wonen", "Groen", "Verkeer", "Water"}
     assert report.unclassified == {"class": []}
+
+
+# --- files made by others: every case one clear error or a documented, reported rule ------------
+
+RD = [Point(190_000, 440_000), Point(191_000, 441_000)]  # near Arnhem, RD New metres
+
+
+def _geojson_without_crs(path, points) -> None:
+    features = [{"type": "Feature", "properties": {"plaatsen": 5},
+                 "geometry": {"type": "Point", "coordinates": [p.x, p.y]}} for p in points]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+
+
+def test_rd_metres_in_a_geojson_without_crs_say_what_they_look_like(tmp_path):
+    _geojson_without_crs(tmp_path / "p.geojson", RD)
+    entry = LayerEntry(source="p.geojson", fields={"capacity": "plaatsen"})
+    with pytest.raises(LayerError, match=r"p\.geojson\): coordinates run x 190,000 to 191,000, "
+                                         r"y 440,000 to 441,000, which look like RD New metres"):
+        load_layer("parking", entry, tmp_path)
+
+
+def test_a_mislabelled_source_is_read_in_the_catalogues_crs_with_a_warning(tmp_path):
+    _geojson_without_crs(tmp_path / "p.geojson", RD)
+    entry = LayerEntry(source="p.geojson", fields={"capacity": "plaatsen"}, crs="EPSG:28992")
+    with pytest.warns(UserWarning, match="its coordinates fit the catalogue's crs EPSG:28992"):
+        layer, _ = load_layer("parking", entry, tmp_path)
+    assert layer.geometry.x.tolist() == [190_000, 191_000]
+
+
+def test_degrees_labelled_as_rd_say_what_they_look_like(tmp_path):
+    gdf([Point(5.9, 51.98)], plaatsen=[3]).to_file(tmp_path / "p.gpkg")  # labelled 28992
+    with pytest.raises(LayerError, match="which look like degrees longitude/latitude"):
+        load_layer("parking", LayerEntry(source="p.gpkg", fields={"capacity": "plaatsen"}),
+                   tmp_path)
+
+
+def test_z_and_m_are_dropped_with_a_note(tmp_path):
+    square = Polygon([(0, 0, 5), (10, 0, 5), (10, 10, 6), (0, 10, 5)])
+    gdf([square], id=["a"]).to_file(tmp_path / "p.gpkg")
+    with pytest.warns(UserWarning, match="dropped Z/M values of 1 geometries"):
+        layer, _ = load_layer("parcels", LayerEntry(source="p.gpkg"), tmp_path)
+    assert not layer.geometry.has_z.any()
+
+
+def test_negative_counts_become_unknown_and_are_reported(tmp_path):
+    gdf([Point(0, 0), Point(1, 1)], plaatsen=[-4, 12]).to_file(tmp_path / "p.gpkg")
+    with pytest.warns(UserWarning, match="1 negative values; a count cannot be negative"):
+        layer, report = load_layer("parking", LayerEntry(
+            source="p.gpkg", fields={"capacity": "plaatsen"}), tmp_path)
+    assert np.isnan(layer["capacity"][0])
+    assert layer["capacity"][1] == 12
+    assert report.negative == {"capacity": 1}
+
+
+@pytest.mark.parametrize("role", ["parcels", "business_parks", "work_sites"])
+def test_an_empty_layer_of_a_role_the_scan_needs_is_an_error(tmp_path, role):
+    empty = gpd.GeoDataFrame({"id": []}, geometry=[], crs=28992)
+    empty.to_file(tmp_path / "empty.gpkg")
+    with pytest.raises(LayerError, match=r"empty\.gpkg\): no features; a region needs its"):
+        load_layer(role, LayerEntry(source="empty.gpkg"), tmp_path)
+
+
+def test_a_layer_named_nearly_like_a_role_is_refused(tmp_path):
+    path = tmp_path / "layers.yaml"
+    path.write_text("layers:\n  percels: {source: p.gpkg}\n  natuur: {source: n.gpkg}\n")
+    with pytest.raises(LayerError, match="layer 'percels' is not a role; did you mean "
+                                         "'parcels'"):
+        load_catalogue(path)
+
+
+def test_an_upper_case_file_name_is_a_file(tmp_path):
+    gdf([Point(0, 0)], plaatsen=[3]).to_file(tmp_path / "PARKEREN.GPKG", driver="GPKG")
+    layer, _ = load_layer("parking", LayerEntry(source="PARKEREN.GPKG",
+                                                fields={"capacity": "plaatsen"}), tmp_path)
+    assert len(layer) == 1

@@ -6,6 +6,7 @@ which attributes it needs; an entry maps a layer name to its source, role and fi
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -36,10 +37,15 @@ class Role:
     numeric
         Attribute names whose values must be numbers; other values become unknown (NaN),
         counted in a warning.
+        Negative values cannot be meant either (a count of places or workers) and become
+        unknown too.
     unique
         Attribute whose values identify the features: no nulls, no duplicates.
     description
         One line on what the layer is for.
+    may_be_empty
+        Whether a layer of this role may have no features (the candidates, the work sites and
+        the municipalities may not: an empty one is an error, not an empty longlist).
     """
 
     geometry: tuple[str, ...]
@@ -47,12 +53,15 @@ class Role:
     numeric: tuple[str, ...] = ()
     unique: str | None = None
     description: str = ""
+    may_be_empty: bool = True
 
 
 ROLES: dict[str, Role] = {
-    "parcels": Role(("polygon",), ("id",), unique="id", description="cadastral parcels"),
+    "parcels": Role(("polygon",), ("id",), unique="id", description="cadastral parcels",
+                    may_be_empty=False),
     "business_parks": Role(
-        ("polygon",), ("id",), unique="id", description="business parks (bedrijventerreinen)"
+        ("polygon",), ("id",), unique="id", description="business parks (bedrijventerreinen)",
+        may_be_empty=False,
     ),
     "work_sites": Role(
         ("point", "polygon"),
@@ -60,6 +69,7 @@ ROLES: dict[str, Role] = {
         numeric=("workers",),
         unique="id",
         description="work locations with their number of international workers",
+        may_be_empty=False,
     ),
     "cores": Role(("polygon",), description="village and town cores (kernen)"),
     "zoning": Role(("polygon",), ("class",), description="zoning plan areas with a class"),
@@ -68,7 +78,8 @@ ROLES: dict[str, Role] = {
     ),
     "exclusions": Role(("polygon",), description="areas where no site may be (nature, ...)"),
     "dwellings": Role(("point", "polygon"), description="dwellings"),
-    "municipalities": Role(("polygon",), ("code",), unique="code", description="gemeenten"),
+    "municipalities": Role(("polygon",), ("code",), unique="code", description="gemeenten",
+                           may_be_empty=False),
     "ownership": Role(("polygon",), ("class",), description="land ownership with a class"),
     "stops": Role(("point", "polygon"), description="public transport stops"),
     "shops": Role(("point", "polygon"), description="shops (supermarkets)"),
@@ -132,11 +143,37 @@ class LayerEntry(BaseModel):
 
 
 class Catalogue(BaseModel):
-    """The layer catalogue of a region (``layers.yaml``)."""
+    """
+    The layer catalogue of a region (``layers.yaml``).
+
+    Attributes
+    ----------
+    layers
+        Layer name -> entry. A layer named like a role takes that role; a name that is nearly a
+        role (``percels``) without ``role:`` is refused, so a typo never drops a layer.
+    allow_outside
+        Whether sources may lie outside the region folder (``../other/x.gpkg``, absolute
+        paths); off by default, so a region never reads another region's files unawares.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     layers: dict[str, LayerEntry]
+    allow_outside: bool = False
+
+    @field_validator("layers")
+    @classmethod
+    def _no_near_roles(cls, value: dict[str, LayerEntry]) -> dict[str, LayerEntry]:
+        problems = []
+        for name, entry in value.items():
+            if entry.role is None and name not in ROLES:
+                near = difflib.get_close_matches(name, list(ROLES), n=1, cutoff=0.75)
+                if near:
+                    problems.append(f"layer {name!r} is not a role; did you mean {near[0]!r}? "
+                                    "(for a layer of its own, say 'role: other')")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
 
     def role_of(self, name: str) -> str:
         """Return the role of layer `name`."""
@@ -170,8 +207,20 @@ def load_catalogue(path: str | os.PathLike) -> Catalogue:
 
 
 def is_local(source: str) -> bool:
-    """Whether `source` is a local file (not a URL or a GDAL connection string)."""
-    return "://" not in source and not source.split(":", 1)[0].isupper()
+    """
+    Whether `source` is a local file (not a URL or a GDAL connection string).
+
+    Examples
+    --------
+    >>> is_local("PERCELEN.GPKG"), is_local("OAPIF:https://x"), is_local("WFS:https://x")
+    (True, False, False)
+    >>> is_local("https://x/a.gpkg"), is_local("C:/data/a.gpkg")
+    (False, True)
+    """
+    if "://" in source:
+        return False
+    prefix, colon, _ = source.partition(":")
+    return not (colon and len(prefix) > 1 and prefix.isalpha() and prefix.isupper())
 
 
 def resolve_source(entry: LayerEntry, base_dir: str | os.PathLike) -> str:

@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pyogrio
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
+from pyproj.exceptions import ProjError
 
 from locscan import rdnap, settings
 from locscan.errors import LayerError
@@ -44,6 +46,8 @@ class LoadReport:
         The source CRS when the layer was reprojected, else ``None``.
     non_numeric
         Per numeric attribute, how many values were not numbers and became unknown.
+    negative
+        Per numeric attribute, how many values were negative and became unknown.
     unclassified
         Per attribute with ``classes``, the distinct values no pattern matched.
     """
@@ -55,6 +59,7 @@ class LoadReport:
     repaired: list[Any] = field(default_factory=list)
     reprojected_from: str | None = None
     non_numeric: dict[str, int] = field(default_factory=dict)
+    negative: dict[str, int] = field(default_factory=dict)
     unclassified: dict[str, list] = field(default_factory=dict)
 
 
@@ -142,21 +147,97 @@ def _field_map(name: str, entry: LayerEntry, role: Role, found: list[str], sourc
     return mapping
 
 
-def _layer_crs(name: str, entry: LayerEntry, source_crs: str | None, source: str) -> CRS:
+#: where RD New (EPSG:28992) coordinates of the Netherlands lie, in metres
+_RD_BOUNDS = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
+#: where the Netherlands lies in degrees longitude/latitude
+_NL_DEGREES = (3.0, 50.5, 7.5, 54.0)
+
+
+def _inside(bounds: tuple, box: tuple) -> bool:
+    x0, y0, x1, y1 = bounds
+    return box[0] <= x0 and box[1] <= y0 and x1 <= box[2] and y1 <= box[3]
+
+
+def _misfit(bounds: tuple, crs: CRS) -> str | None:
+    """Why coordinates with these `bounds` cannot be in `crs`, or ``None`` when they can."""
+    area = crs.area_of_use
+    if area is None or not all(np.isfinite(bounds)):
+        return None
+    if crs.is_projected and _inside(bounds, _NL_DEGREES):  # metres within 10 m of the origin?
+        x0, y0, x1, y1 = bounds
+        return (f"coordinates run x {x0:,.6g} to {x1:,.6g}, y {y0:,.6g} to {y1:,.6g}, which "
+                f"look like degrees longitude/latitude (WGS84, EPSG:4326), not the metres of "
+                f"{crs.to_string()}. State the right CRS with 'crs:' in the catalogue, or fix "
+                "the source")
+    try:
+        to_degrees = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        lon0, lat0, lon1, lat1 = to_degrees.transform_bounds(*bounds)
+    except ProjError:
+        lon0 = lat0 = lon1 = lat1 = float("inf")
+    # generous: this catches metres read as degrees (and the reverse) and labels that are far
+    # off; a layer in the wrong place nearby is caught by the region (Region.layer)
+    margin = 10.0
+    fits = _inside((lon0, lat0, lon1, lat1), (area.west - margin, area.south - margin,
+                                              area.east + margin, area.north + margin))
+    if fits:
+        return None
+    x0, y0, x1, y1 = bounds
+    text = f"coordinates run x {x0:,.6g} to {x1:,.6g}, y {y0:,.6g} to {y1:,.6g}"
+    if _inside(bounds, _RD_BOUNDS):
+        text += ", which look like RD New metres (EPSG:28992)"
+    elif _inside(bounds, _NL_DEGREES):
+        text += ", which look like degrees longitude/latitude (WGS84, EPSG:4326)"
+    return (f"{text}; they do not lie where {crs.to_string()} is used ({area.name}). "
+            "State the right CRS with 'crs:' in the catalogue, or fix the source")
+
+
+def _layer_crs(name: str, entry: LayerEntry, source_crs: str | None, source: str,
+               bounds: tuple) -> CRS:
+    """
+    The CRS of the layer: the source's, or the catalogue's when the source has none.
+
+    A catalogue ``crs:`` that differs from the source's is an error, unless the coordinates do
+    not fit the source's CRS and do fit the catalogue's (a mislabelled source, such as a
+    GeoJSON file in RD New without a ``crs`` member, which GDAL reads as WGS84). Coordinates
+    that do not fit the CRS at all are an error that says what they look like.
+    """
+    declared = CRS.from_user_input(entry.crs) if entry.crs else None
     if source_crs is None:
-        if entry.crs is None:
+        if declared is None:
             raise LayerError(
                 f"{_where(name, source)}: the source has no CRS; state it with 'crs:' in the "
                 "catalogue (for RD New: crs: EPSG:28992)"
             )
-        return CRS.from_user_input(entry.crs)
-    crs = CRS.from_user_input(source_crs)
-    if entry.crs is not None and not crs.equals(CRS.from_user_input(entry.crs)):
-        raise LayerError(
-            f"{_where(name, source)}: the catalogue says crs {entry.crs} but the source says "
-            f"{crs.to_string()}; remove 'crs:' from the catalogue or fix the source"
-        )
+        crs = declared
+    else:
+        crs = CRS.from_user_input(source_crs)
+        if declared is not None and not crs.equals(declared):
+            if _misfit(bounds, crs) and not _misfit(bounds, declared):
+                warnings.warn(f"{_where(name, source)}: the source says {crs.to_string()}, but "
+                              f"its coordinates fit the catalogue's crs {entry.crs}; read as "
+                              f"{entry.crs}", stacklevel=3)
+                return declared
+            raise LayerError(
+                f"{_where(name, source)}: the catalogue says crs {entry.crs} but the source "
+                f"says {crs.to_string()}; remove 'crs:' from the catalogue or fix the source"
+            )
+    problem = _misfit(bounds, crs)
+    if problem:
+        raise LayerError(f"{_where(name, source)}: {problem}")
     return crs
+
+
+def _flatten(name: str, gdf: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:
+    """Drop Z and M values (heights and measures play no part in a location scan), with a note."""
+    geoms = gdf.geometry.to_numpy()
+    has_m = getattr(shapely, "has_m", None)
+    extra = shapely.has_z(geoms) | (has_m(geoms) if has_m else False)
+    if not extra.any():
+        return gdf
+    warnings.warn(f"{_where(name, source)}: dropped Z/M values of {int(extra.sum())} "
+                  "geometries (only x and y are used)", stacklevel=3)
+    return gdf.set_geometry(gpd.GeoSeries(shapely.force_2d(geoms), index=gdf.index,
+                                          crs=gdf.crs))
 
 
 def _check_geometry(
@@ -216,6 +297,15 @@ def _check_attributes(
                 f"not numbers ({examples}); they count as unknown",
                 stacklevel=3,
             )
+        negative = numbers < 0
+        if negative.any():
+            report.negative[attr] = int(negative.sum())
+            warnings.warn(
+                f"{_where(name, source)}: field {attr!r} has {int(negative.sum())} negative "
+                "values; a count cannot be negative, so they count as unknown",
+                stacklevel=3,
+            )
+            numbers = numbers.mask(negative)
         gdf[attr] = numbers
     if role.unique and role.unique in gdf:
         key = gdf[role.unique]
@@ -296,7 +386,6 @@ def load_layer(
         info = _read_info(name, entry, source)
         found, source_crs = [str(f) for f in info["fields"]], info["crs"]
     mapping = _field_map(name, entry, spec, found, source)
-    crs = _layer_crs(name, entry, source_crs, source)
     try:
         if parquet:
             gdf = gpd.read_parquet(source, columns=[*mapping, _parquet_geometry(source)])
@@ -305,9 +394,13 @@ def load_layer(
     except Exception as exc:  # GDAL raises a range of errors for broken files and bad SQL
         raise LayerError(f"{_where(name, source)}: reading failed: {exc}") from exc
     report = LoadReport(layer=name, source=source, features=len(gdf))
+    if gdf.empty and not spec.may_be_empty:
+        raise LayerError(f"{_where(name, source)}: no features"
+                         + (f" (after 'where: {entry.where}')" if entry.where else "")
+                         + f"; a region needs its {spec.description}")
     gdf = gdf.rename(columns=mapping)
-    if gdf.crs is None:
-        gdf = gdf.set_crs(crs)
+    crs = _layer_crs(name, entry, source_crs, source, tuple(gdf.total_bounds))
+    gdf = _flatten(name, gdf.set_crs(crs, allow_override=True), source)
     if not crs.equals(CRS.from_user_input(settings.crs)):
         report.reprojected_from = crs.to_string()
         gdf = rdnap.to_crs(gdf, settings.crs)
