@@ -351,10 +351,29 @@ def _longlist_page() -> None:
                 )
 
 
+def _plan_norms(plan) -> None:
+    """A plan's split per work gemeente against the region's norm, and what it left out."""
+    a = plan.assumptions
+    norms = (a.min_share_own_gemeente, a.max_share_elsewhere_in_subregio, a.max_share_elsewhere)
+    names = {m.code: m.name for m in region.meta.municipalities}
+    st.dataframe(text.plan_by_gemeente(plan.by_gemeente, names, norms), hide_index=True,
+                 width="stretch")
+    if not plan.meets_norms:
+        binding = plan.by_gemeente.index[plan.by_gemeente["binding"] != ""]
+        st.warning(f"De norm (minstens {norms[0]:.0%} in de eigen gemeente) is met deze "
+                   "locaties en aannames niet haalbaar in "
+                   + _plain(", ".join(names.get(c, c) for c in binding))
+                   + ". Dit is de best haalbare verdeling.")
+    if plan.left_out is not None and len(plan.left_out):
+        counts = plan.left_out.map(nl.LEFT_OUT).value_counts()
+        st.caption("Niet gebruikt: " + ", ".join(f"{n} locaties ({why})"
+                                                 for why, n in counts.items()))
+
+
 def _capacity_page() -> None:
     """Task against capacity, gaps, where workers would live, and a suggested shortlist."""
     try:
-        analysis = scan.analysis(crit, short.index)
+        analysis = scan.analysis(crit, short)
     except LocscanError as exc:
         st.error(f"Opgave en capaciteit zijn niet te berekenen: {_plain(exc)}")
         return
@@ -363,6 +382,10 @@ def _capacity_page() -> None:
     cov = nl.dutch(analysis.coverage_subregio.drop(columns="workers_2020"), nl.COVERAGE_COLUMNS)
     st.bar_chart(cov, stack=False, height=300)
     st.dataframe(cov.round(0), width="stretch")
+    for name, task in region.meta.subregios.items():
+        if task.note:
+            st.info(f"{_plain(name)}: {_plain(task.note)}"
+                    + (f" (bron: {_plain(task.source)})" if task.source else ""))
     st.subheader("Per gemeente")
     gem = analysis.coverage_gemeente
     gem = gem[gem.index.isin(focus)]
@@ -371,6 +394,13 @@ def _capacity_page() -> None:
     st.dataframe(gem.round(0), width="stretch")
     with st.expander("Aannames (uit de criteriaset en region.yaml)"):
         st.table(pd.Series(a.model_dump(), name="waarde").astype(str))
+    differs = analysis.task_check[analysis.task_check["differs"]]
+    if len(differs):
+        st.warning("De opgave uit de taaktabel en de werknemers van de werklocaties verschillen "
+                   "meer dan 10% in " + _plain(", ".join(differs.index)) + ": "
+                   + "; ".join(f"{_plain(k)} {r.task_2020:.0f} tegenover {r.work_sites:.0f}"
+                               for k, r in differs.iterrows())
+                   + ". Stem de cijfers af voordat u ze gebruikt.")
 
     demand, _ = analysis.for_subregio(subregio)
     gaps = demand[demand["capacity_in_reach"] == 0]
@@ -378,11 +408,12 @@ def _capacity_page() -> None:
     st.write(f"{len(gaps)} van {len(demand)} werklocaties hebben geen capaciteit binnen "
              f"{a.reach_m / 1000:g} km ({gaps['demand'].sum():.0f} tijdelijke werknemers).")
     which = "shortlist" if len(analysis.shortlist_sites) else "longlist"
-    plan = scan.assign(crit, subregio=subregio, shortlist_ids=short.index)
+    plan = scan.assign(crit, subregio=subregio, shortlist=short)
     st.subheader(f"Waar de werknemers zouden wonen (toewijzing aan de {which})")
     st.caption(f"Kortste totale afstand binnen {a.reach_m / 1000:g} km; tekort "
                f"{plan.total_shortage:.0f} werknemers. {plan.status}")
     st.dataframe(plan.split.style.format({"aandeel": "{:.0%}"}), width="stretch")
+    _plan_norms(plan)
     base = maps.base_map(context, region.meta, focus_codes=focus, tiles=settings.tiles)
     st_folium(base, key="gaps", height=450, use_container_width=True,
               feature_group_to_add=[maps.gap_layer(demand)], returned_objects=[])
@@ -411,8 +442,9 @@ def _capacity_page() -> None:
              f"werknemers ({suggestion.seconds:.1f} s, {suggestion.status}).")
     if suggestion.total_shortage > 0.5:
         st.error(f"Tekort: {suggestion.total_shortage:.0f} werknemers zonder plek binnen bereik.")
-    st.dataframe(suggestion.sites.drop(columns=suggestion.sites.geometry.name)[
-        ["gemeente", "capacity", "planned", "needs_manager", "parking"]], width="stretch")
+    st.dataframe(nl.dutch(suggestion.sites[list(nl.SITE_COLUMNS)], nl.SITE_COLUMNS),
+                 width="stretch")
+    _plan_norms(suggestion)
     if st.button("Neem de suggestie over in de shortlist", disabled=not user.strip()):
         accepted = scan.accept(suggestion, store, user=user, crit=crit)
         st.success(f"{accepted} locaties op de shortlist gezet.")

@@ -30,6 +30,7 @@ from locscan import (
     settings,
 )
 from locscan.errors import LocscanError, PullError
+from locscan.nl import text
 from locscan.region import Region, open_region
 from locscan.scan import Scan
 from locscan.shortlist import Shortlist
@@ -170,6 +171,26 @@ def _print_summary(scan: Scan, subregio: str | None, gemeente: str | None) -> No
             click.echo(differ.to_string(index=False))
 
 
+def _print_norms(scan: Scan, plan: capacity.Plan) -> None:
+    """The plan's split per work gemeente, which norms bind, and the sites it left out."""
+    a = plan.assumptions
+    norms = (a.min_share_own_gemeente, a.max_share_elsewhere_in_subregio, a.max_share_elsewhere)
+    names = {m.code: m.name for m in scan.meta.municipalities}
+    click.echo("\nPer gemeente waar gewerkt wordt:")
+    click.echo(text.plan_by_gemeente(plan.by_gemeente, names, norms).to_string(index=False))
+    if plan.meets_norms:
+        click.echo(f"Elke gemeente haalt de norm (minstens {norms[0]:.0%} in de eigen gemeente).")
+    else:
+        binding = plan.by_gemeente[plan.by_gemeente["binding"] != ""]
+        click.secho(f"De norm is niet haalbaar met deze locaties in {len(binding)} "
+                    "gemeente(n): " + ", ".join(names.get(c, c) for c in binding.index)
+                    + ". Dit is de best haalbare verdeling.", fg="yellow")
+    if plan.left_out is not None and len(plan.left_out):
+        counts = plan.left_out.map(nl.LEFT_OUT).value_counts()
+        click.echo("Niet gebruikt: " + ", ".join(f"{n} locaties ({why})"
+                                                 for why, n in counts.items()))
+
+
 def _check_output(output: Path | None, region: Region, criteria_file: Path) -> None:
     """Refuse a bad output path before any work is done (export checks again when writing)."""
     if output is not None:
@@ -256,11 +277,19 @@ def capacity_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | N
     subregio = region.meta.subregio(subregio) if subregio else None
     scan = _open(region, criteria_file, cache)
     store = Shortlist(region=scan.region.key)
-    analysis = scan.analysis(shortlist_ids=store.items().index)
+    analysis = scan.analysis(shortlist=store.items())
     click.echo(f"Aannames: {_assumptions_text(analysis.assumptions)}")
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         click.echo("\nOpgave en capaciteit per subregio:")
         click.echo(nl.dutch(analysis.coverage_subregio.round(0), nl.COVERAGE_COLUMNS).to_string())
+        for name, task in scan.meta.subregios.items():
+            if task.note:
+                click.secho(f"Let op, {name}: {task.note}", fg="yellow")
+        differs = analysis.task_check[analysis.task_check["differs"]]
+        for name, row in differs.iterrows():
+            click.secho(f"Let op, {name}: de taaktabel geeft {row['task_2020']:.0f} tijdelijke "
+                        f"werknemers, de werklocaties samen {row['work_sites']:.0f}; stem de "
+                        "cijfers af.", fg="yellow")
         gem = analysis.coverage_gemeente
         if subregio:
             gem = gem[gem.index.isin(scan.meta.codes(subregio))]
@@ -325,6 +354,7 @@ def suggest_cmd(region_dir: Path | None, criteria_file: Path, subregio: str,
         click.echo(nl.dutch(sites, nl.SITE_COLUMNS).to_string())
         click.echo("\nWaar de werknemers zouden wonen:")
         click.echo(plan.split.to_string())
+        _print_norms(scan, plan)
     if output is not None:
         scan.export(plan.sites, output, layer="suggestie", description=f"suggestie {subregio}",
                     subregio=subregio, solver=plan.status)

@@ -38,7 +38,12 @@ class Municipality(BaseModel):
 
 
 class SubregioTask(BaseModel):
-    """International workers working in a subregio, by length of stay, and those living there."""
+    """
+    International workers working in a subregio, by length of stay, and those living there.
+
+    ``source`` says where the figures come from; ``note`` what a user must know when applying
+    them (shown wherever the task is shown), such as a gemeente that has left the region since.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -47,6 +52,8 @@ class SubregioTask(BaseModel):
     long_stay: int
     total_working: int
     living_there: int
+    source: str = ""
+    note: str = ""
 
     @model_validator(mode="after")
     def _total_adds_up(self) -> SubregioTask:

@@ -12,6 +12,7 @@ forth costs nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections import OrderedDict
@@ -300,10 +301,13 @@ class Scan:
             "municipalities", needed_for="the gemeente of each work site"))
         return work, municipality_of(work.geometry, muni)
 
-    def analysis(self, crit: Criteria | None = None, shortlist_ids: Iterable[str] = ()
-                 ) -> capacity.Analysis:
+    def analysis(self, crit: Criteria | None = None,
+                 shortlist: Iterable[str] | pd.DataFrame = ()) -> capacity.Analysis:
         """
         Task against capacity, the work sites' demand and gaps, for one criteria variant.
+
+        `shortlist` is the working group's shortlist (:meth:`Shortlist.items`, whose typed
+        capacity replaces the computed one) or just its candidate ids.
 
         Raises
         ------
@@ -312,31 +316,41 @@ class Scan:
             assumptions are wrong.
         """
         crit = crit or self.criteria
-        ids = tuple(shortlist_ids)
+        typed = None
+        if isinstance(shortlist, pd.DataFrame):
+            typed = shortlist.get("capacity")
+            ids = tuple(shortlist.index)
+        else:
+            ids = tuple(shortlist)
+        typed_key = tuple(typed.dropna().items()) if typed is not None else ()
 
         def make() -> capacity.Analysis:
             result = self.evaluate(crit)
             work, gemeente = self._work_sites()
-            return capacity.analyse(self.meta, result.candidates, result.measures,
-                                    result.on_longlist, work, gemeente, self.assumptions(crit),
-                                    ids)
+            return capacity.analyse(
+                self.meta, result.candidates, result.measures, result.on_longlist, work,
+                gemeente, self.assumptions(crit), ids, typed_capacity=typed,
+                reach_by_gemeente=criteria.reach_by_gemeente(crit, self.meta))
 
-        return self._analyses.get((crit.digest(), ids), make)
+        return self._analyses.get((crit.digest(), ids, typed_key), make)
 
     def assign(self, crit: Criteria | None = None, *, subregio: str | None = None,
-               shortlist_ids: Iterable[str] = ()) -> capacity.Plan:
+               shortlist: Iterable[str] | pd.DataFrame = ()) -> capacity.Plan:
         """
         Where the workers would live: the work sites' demand assigned at the least distance.
 
-        The demand is that of `subregio` (all when ``None``). Assigned to every site of the
-        shortlist when `shortlist_ids` holds any, else to the subregio's longlist.
+        The demand is that of `subregio` (all when ``None``). Assigned to the sites of the
+        shortlist when it holds any, else to the subregio's longlist; sites whose parking is
+        not shown to suffice are left out (the plan's ``left_out`` says which).
         """
         crit = crit or self.criteria
-        analysis = self.analysis(crit, shortlist_ids)
+        analysis = self.analysis(crit, shortlist)
         demand, sites = analysis.for_subregio(subregio)
         if len(analysis.shortlist_sites):
             sites = analysis.shortlist_sites
-        return capacity.assign(demand, sites, analysis.assumptions)
+        usable, left_out = capacity.plannable(sites, analysis.assumptions)
+        plan = capacity.assign(demand, usable, analysis.assumptions)
+        return dataclasses.replace(plan, left_out=left_out)
 
     def suggest(self, crit: Criteria | None = None, *, subregio: str,
                 min_spacing_m: float | None = None, max_sites_per_gemeente: int | None = None,
@@ -357,9 +371,10 @@ class Scan:
             changes["max_sites_per_gemeente"] = max_sites_per_gemeente or None
         chosen = analysis.assumptions.model_copy(update=changes)
         demand, sites = analysis.for_subregio(sub)
+        usable, left_out = capacity.plannable(sites, chosen)
         key = (crit.digest(), sub, chosen.model_dump_json(), time_limit)
-        return self._plans.get(
-            key, lambda: capacity.suggest(demand, sites, chosen, time_limit=time_limit))
+        return self._plans.get(key, lambda: dataclasses.replace(
+            capacity.suggest(demand, usable, chosen, time_limit=time_limit), left_out=left_out))
 
     def accept(self, plan: capacity.Plan, store: Shortlist, *, user: str,
                crit: Criteria | None = None) -> int:

@@ -157,10 +157,92 @@ def test_region_analysis_on_the_demo(small_demo):
     demand = analysis.demand
     assert demand.groupby("subregio")["demand"].sum().round(2).to_dict() == {
         name: 0.75 * t.total_working for name, t in region.meta.subregios.items()}
+    sites = analysis.longlist_sites
+    kept = capacity.counted(sites)
+    assert (~kept).sum() > 0  # the demo has parcels inside business parks on the longlist
     assert analysis.coverage_subregio["capacity_longlist"].sum() == (
-        analysis.longlist_sites["capacity"].sum())
+        sites.loc[kept, "capacity"].sum())
     liemers_demand, liemers_sites = analysis.for_subregio("Liemers")
     plan = capacity.suggest(liemers_demand, liemers_sites, analysis.assumptions)
     planned = plan.sites["planned"].sum()
     assert planned + plan.total_shortage == pytest.approx(liemers_demand["demand"].sum())
     assert (plan.sites["planned"] <= plan.sites["capacity"] + 1e-6).all()
+
+
+# --- the region's norm (80/10/10) in the plan, by hand ------------------------------------------
+# One work site in gemeente A with 100 temporary workers; site SA in A lies 5 km away, site SB
+# in B (same subregio) 1 km away. Without the norm everyone would go to SB, the nearer one.
+
+def _norm_case(cap_a: float, cap_b: float = 100):
+    work = gpd.GeoDataFrame({"demand": [100.0], "gemeente_code": ["A"], "subregio": ["S"]},
+                            index=pd.Index(["W"]), geometry=[Point(0, 0)], crs=28992)
+    sites = gpd.GeoDataFrame(
+        {"capacity": [cap_a, cap_b], "gemeente_code": ["A", "B"], "subregio": ["S", "S"]},
+        index=pd.Index(["SA", "SB"]),
+        geometry=[box(5_000, 0, 5_010, 10), box(1_000, 0, 1_010, 10)], crs=28992)
+    return work, sites
+
+
+def test_the_plan_keeps_80_percent_in_the_work_gemeente_when_the_sites_allow_it():
+    work, sites = _norm_case(cap_a=90)
+    plan = capacity.assign(work, sites, Assumptions(reach_m=15_000))
+    # own >= 80 and elsewhere <= 10 of 100 housed: SA 90, SB 10
+    assert plan.sites["planned"].to_dict() == {"SA": 90.0, "SB": 10.0}
+    row = plan.by_gemeente.loc["A"]
+    assert (row["own"], row["subregio"], row["binding"]) == (0.9, 0.1, "")
+    assert plan.meets_norms
+
+
+def test_where_80_percent_is_out_of_reach_the_plan_says_which_norm_binds_and_houses_everyone():
+    work, sites = _norm_case(cap_a=70)
+    plan = capacity.assign(work, sites, Assumptions(reach_m=15_000))
+    assert plan.total_shortage == 0  # housing everyone comes before the norm
+    assert plan.sites["planned"].to_dict() == {"SA": 70.0, "SB": 30.0}  # the best split
+    assert plan.by_gemeente.loc["A", "binding"] == "own subregio"
+    assert not plan.meets_norms
+
+
+def test_without_the_norm_the_nearest_site_takes_everyone():
+    work, sites = _norm_case(cap_a=90)
+    plan = capacity.assign(work, sites, Assumptions(reach_m=15_000), keep_norms=False)
+    assert plan.sites["planned"].to_dict() == {"SB": 100.0}
+
+
+def test_a_park_and_a_parcel_inside_it_are_never_both_counted():
+    work = gpd.GeoDataFrame({"demand": [120.0], "gemeente_code": ["A"], "subregio": ["S"]},
+                            index=pd.Index(["W"]), geometry=[Point(0, 0)], crs=28992)
+    sites = gpd.GeoDataFrame(
+        {"capacity": [100, 50], "gemeente_code": ["A", "A"], "subregio": ["S", "S"]},
+        index=pd.Index(["park", "parcel"]),
+        geometry=[box(1_000, 0, 1_400, 400), box(1_100, 100, 1_200, 200)], crs=28992)
+    a = Assumptions(reach_m=15_000)
+    chosen = capacity.suggest(work, sites, a)
+    assert chosen.sites.index.tolist() == ["park"]
+    assert chosen.total_shortage == pytest.approx(20)
+    assigned = capacity.assign(work, sites, a)  # both usable, one capacity between them
+    assert assigned.sites["planned"].sum() == pytest.approx(100)
+    assert capacity.reach_capacity(work, sites, 15_000).tolist() == [100.0]
+
+
+def test_a_gemeentes_own_radius_keeps_its_sites_out_of_reach_beyond_it():
+    work, sites = _norm_case(cap_a=90)
+    sites["reach_m"] = [4_000.0, None]  # gemeente A takes sites up to 4 km: SA (5 km) is out
+    plan = capacity.assign(work, sites, Assumptions(reach_m=15_000))
+    assert plan.sites["planned"].to_dict() == {"SB": 100.0}
+    assert plan.by_gemeente.loc["A", "binding"] == "own subregio"
+
+
+def test_a_gemeentes_own_maximum_per_location():
+    a = Assumptions(max_per_location=200, max_per_location_by_gemeente={"Zevenaar": 50})
+    assert a.max_per_location_by_gemeente == {"GM0299": 50}
+    area = pd.Series([10_000.0, 10_000.0])
+    codes = pd.Series(["GM0299", "GM0226"])
+    assert capacity.site_capacity(area, a, gemeente_code=codes).tolist() == [50, 200]
+
+
+def test_the_task_table_and_the_work_sites_are_reconciled():
+    task = pd.DataFrame({"task_2020": [100.0, 50.0]}, index=pd.Index(["A", "B"]))
+    demand = pd.DataFrame({"subregio": ["A", "B"], "demand": [95.0, 80.0]})
+    check = capacity.task_check(task, demand)
+    assert check["difference"].round(2).tolist() == [-0.05, 0.6]
+    assert check["differs"].tolist() == [False, True]

@@ -44,7 +44,7 @@ def test_scan_writes_a_longlist_that_meets_every_criterion(small_demo, tmp_path)
                 "-o", out)
     assert "DEMO – fictieve gegevens" in text
     assert "Per criterium:" in text
-    assert "Liemers  Duiven" in text
+    assert "Liemers  Doesburg" in text  # Doesburg is a Liemers gemeente
     crit = criteria.load(GMR)
     features = pyogrio.read_dataframe(out)
     assert pyogrio.read_info(out)["crs"] == "EPSG:4326"

@@ -29,7 +29,9 @@ def test_gmr_metadata_matches_the_policy_table():
     assert meta.municipality("zevenaar").subregio == "Liemers"
     assert meta.municipality("GM0268").name == "Nijmegen"
     unsettled = {m.name for m in meta.municipalities if not m.subregio_settled}
-    assert unsettled == {"Doesburg", "Lingewaard", "Overbetuwe"}
+    assert unsettled == {"Lingewaard", "Overbetuwe"}
+    assert meta.municipality("Doesburg").subregio == "Liemers"
+    assert "Montferland" in meta.subregios["Liemers"].note
 
 
 @pytest.mark.realdata

@@ -89,12 +89,15 @@ def test_a_region_without_work_sites_says_what_capacity_needs(tmp_path):
 
 
 def test_a_suggestion_is_accepted_once_into_the_shortlist(scan):
-    # 90 temporary workers at W1; p4 (6.96 km away) holds 200, p1 (14.9 km) and p5 (8.46 km)
-    # are further: one site, p4, houses them all
-    plan = scan.suggest(subregio="Noord")
+    # 90 temporary workers at W1; p4 (6.96 km away) holds 200 and needs 200 × 0.25 = 50
+    # parking places: the 50 within 400 m suffice. p1 (parking unknown) and p5 (none) are left
+    # out of the plan. One site, p4, houses them all.
+    crit = _crit(capacity=CAPACITY | {"parking_per_resident": 0.25})
+    plan = scan.suggest(crit, subregio="Noord")
     assert plan.sites.index.tolist() == ["perceel:p4"]
     assert plan.sites["planned"].tolist() == [90.0]
-    assert scan.suggest(subregio="noord") is plan  # memoised by its inputs
+    assert plan.left_out.to_dict() == {"perceel:p1": "parking", "perceel:p5": "parking"}
+    assert scan.suggest(crit, subregio="noord") is plan  # memoised by its inputs
     store = Shortlist("sqlite://", "toy")
     assert scan.accept(plan, store, user="Anna") == 1
     assert scan.accept(plan, store, user="Bram") == 0  # already there: kept as Anna put it
@@ -102,6 +105,23 @@ def test_a_suggestion_is_accepted_once_into_the_shortlist(scan):
     assert items.index.tolist() == ["perceel:p4"]
     assert items["capacity"].tolist() == [90]
     assert items["updated_by"].tolist() == ["Anna"]  # the second accept changed nothing
+
+
+def test_a_plan_leaves_out_sites_whose_parking_does_not_suffice(scan):
+    # at 0.3 places per resident p4 needs 60 and has 50: no site is left, all 90 are short
+    plan = scan.suggest(subregio="Noord")
+    assert plan.sites.empty
+    assert plan.total_shortage == pytest.approx(90)
+    assert sorted(plan.left_out.index) == ["perceel:p1", "perceel:p4", "perceel:p5"]
+
+
+def test_the_working_groups_capacity_replaces_the_computed_one(scan):
+    store = Shortlist("sqlite://", "toy")
+    scan.add_to_shortlist(store, "perceel:p4", user="Anna")
+    store.update("perceel:p4", user="Anna", expected_version=1, capacity=30)
+    sites = scan.analysis(shortlist=store.items()).shortlist_sites
+    assert sites.loc["perceel:p4", "capacity"] == 30
+    assert sites.loc["perceel:p4", "capacity_source"] == "working group"
 
 
 def test_shortlist_table_joins_the_working_groups_fields(scan):

@@ -7,10 +7,16 @@ building's floor area) and named assumptions (the ``capacity:`` section of a cri
 ``plan`` the assignment and the suggested set of sites, ``analysis`` all of it against the task.
 """
 
-from locscan.capacity.analysis import Analysis, analyse, coverage
+from locscan.capacity.analysis import Analysis, analyse, coverage, task_check
 from locscan.capacity.norms import assumptions_of, resolve
 from locscan.capacity.plan import Plan, assign, reach_capacity, suggest
-from locscan.capacity.sites import site_capacity, sites_table
+from locscan.capacity.sites import (
+    counted,
+    overlapping_pairs,
+    plannable,
+    site_capacity,
+    sites_table,
+)
 from locscan.capacity.task import task_table, work_demand
 from locscan.criteria import Assumptions
 
@@ -21,12 +27,16 @@ __all__ = [
     "analyse",
     "assign",
     "assumptions_of",
+    "counted",
     "coverage",
+    "overlapping_pairs",
+    "plannable",
     "reach_capacity",
     "resolve",
     "site_capacity",
     "sites_table",
     "suggest",
+    "task_check",
     "task_table",
     "work_demand",
 ]

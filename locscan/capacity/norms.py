@@ -53,6 +53,13 @@ def resolve(assumptions: Assumptions, meta: RegionMeta, reach_m: float | None = 
     (20.0, 100, 15000.0, 0.75, 0.8)
     """
     filled: dict = {}
+    if assumptions.max_per_location_by_gemeente:
+        try:
+            filled["max_per_location_by_gemeente"] = {
+                meta.municipality(key).code: value
+                for key, value in assumptions.max_per_location_by_gemeente.items()}
+        except Exception as exc:
+            raise CriteriaError(f"capacity.max_per_location_by_gemeente: {exc}") from exc
     if assumptions.reach_m is None and reach_m is not None:
         filled["reach_m"] = float(reach_m)
     open_ = [k for k in _FROM_NORMS if getattr(assumptions, k) is None and k not in filled]

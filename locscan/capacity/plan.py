@@ -21,6 +21,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from locscan import nl
 from locscan.capacity.norms import _resolved
+from locscan.capacity.sites import counted, overlapping_pairs
 from locscan.criteria import Assumptions
 from locscan.errors import PlanError
 
@@ -32,11 +33,23 @@ __all__ = [
 ]
 
 
+def _site_reach(sites: gpd.GeoDataFrame, reach_m: float) -> np.ndarray:
+    """Reach per site: its gemeente's own radius (``reach_m`` column) where it has one."""
+    if "reach_m" in sites:
+        return sites["reach_m"].fillna(reach_m).to_numpy(dtype=float)
+    return np.full(len(sites), float(reach_m))
+
+
 def _pairs(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, reach_m: float,
            nearest: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(work site, site) pairs within reach of the site's gemeente, with their distance."""
+    reach = _site_reach(sites, reach_m)
     tree = shapely.STRtree(sites.geometry.to_numpy())
-    i_w, i_s = tree.query(work.geometry.to_numpy(), predicate="dwithin", distance=reach_m)
+    i_w, i_s = tree.query(work.geometry.to_numpy(), predicate="dwithin",
+                          distance=float(reach.max()) if len(reach) else reach_m)
     dist = shapely.distance(work.geometry.to_numpy()[i_w], sites.geometry.to_numpy()[i_s])
+    inside = dist <= reach[i_s]
+    i_w, i_s, dist = i_w[inside], i_s[inside], dist[inside]
     if nearest is not None and len(i_w):
         order = np.lexsort((dist, i_w))
         i_w, i_s, dist = i_w[order], i_s[order], dist[order]
@@ -51,6 +64,8 @@ def reach_capacity(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, reach_m: flo
     """
     Capacity of the sites within `reach_m` of each work site; 0 marks a gap ("witte vlek").
 
+    Of sites that are largely the same land only one counts (:func:`counted`).
+
     Examples
     --------
     >>> from shapely import Point, box
@@ -61,7 +76,7 @@ def reach_capacity(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, reach_m: flo
     [100.0, 0.0]
     """
     i_w, i_s, _ = _pairs(work, sites, reach_m, None)
-    cap = sites["capacity"].to_numpy(dtype=float)
+    cap = sites["capacity"].to_numpy(dtype=float) * counted(sites).to_numpy()
     total = np.bincount(i_w, weights=cap[i_s], minlength=len(work))
     return pd.Series(total, index=work.index, name="capacity_in_reach")
 
@@ -89,6 +104,13 @@ class Plan:
         within reach; ``None`` when every pair within reach was considered.
     assumptions
         The assumptions the plan was made under.
+    by_gemeente
+        Per work gemeente: temporary workers (``demand``), ``housed``, the shares ``own``,
+        ``subregio`` and ``further``, and ``binding``: the norms it cannot meet with the sites
+        at hand, as words ``own``, ``subregio``, ``further`` (empty when it meets them all).
+    left_out
+        Sites the plan could not use and why (``parking``, ``no capacity``); set by the caller
+        that filtered them (:func:`locscan.capacity.plannable`).
     """
 
     flows: pd.DataFrame
@@ -99,6 +121,13 @@ class Plan:
     seconds: float
     nearest: int | None = None
     assumptions: Assumptions | None = None
+    by_gemeente: pd.DataFrame | None = None
+    left_out: pd.Series | None = None
+
+    @property
+    def meets_norms(self) -> bool:
+        """Whether every work gemeente meets the split norms."""
+        return self.by_gemeente is None or not (self.by_gemeente["binding"] != "").any()
 
     @property
     def total_shortage(self) -> float:
@@ -106,9 +135,44 @@ class Plan:
         return float(self.shortage.sum())
 
 
+def _kinds(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, i_w: np.ndarray,
+           i_s: np.ndarray) -> np.ndarray:
+    """Per pair: 0 the site lies in the work gemeente, 1 elsewhere in its subregio, 2 further."""
+    wg = work["gemeente_code"].to_numpy()[i_w]
+    sg = sites["gemeente_code"].to_numpy()[i_s]
+    ws = work["subregio"].to_numpy()[i_w]
+    ss = sites["subregio"].to_numpy()[i_s]
+    return np.where(wg == sg, 0, np.where(ws == ss, 1, 2))
+
+
+def _norm_rows(work: gpd.GeoDataFrame, i_w: np.ndarray, kind: np.ndarray, a: Assumptions,
+               n_vars: int, first_slack: int) -> tuple[list, list[str]]:
+    """
+    The split norms per work gemeente as constraints, each with a slack.
+
+    Own gemeente ≥ min, elsewhere in the subregio ≤ max, further ≤ max, all as shares of the
+    workers housed. Returns the rows and the gemeente codes.
+    """
+    min_own, max_sub, max_fur = _resolved(a, *_SPLIT_NORMS)
+    work_codes = work["gemeente_code"].astype(str).to_numpy()[i_w]
+    codes, g = np.unique(work_codes, return_inverse=True)
+    n_g, n_p = len(codes), len(i_w)
+    rows = []
+    for k, (share, sign) in enumerate([(min_own, 1.0), (max_sub, -1.0), (max_fur, -1.0)]):
+        # sign * sum_p x_p (1[kind = k] - share) + slack >= 0
+        coef = sign * ((kind == k).astype(float) - share)
+        x_part = sparse.csr_matrix((coef, (g, np.arange(n_p))), (n_g, n_p))
+        slack = sparse.csr_matrix((np.ones(n_g), (np.arange(n_g), first_slack + k * n_g
+                                                   + np.arange(n_g))), (n_g, n_vars))
+        rows.append((sparse.hstack([x_part, sparse.csr_matrix((n_g, n_vars - n_p))]) + slack,
+                     0.0, np.inf))
+    return rows, list(codes)
+
+
 def _solve(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, a: Assumptions, *, choose: bool,
-           max_pairs: int | None, time_limit: float) -> Plan:
+           max_pairs: int | None, time_limit: float, keep_norms: bool = True) -> Plan:
     n_w, n_s = len(work), len(sites)
+    exclusive = overlapping_pairs(sites)
     _resolved(a, "reach_m", *_SPLIT_NORMS)
     i_w, i_s, dist = _pairs(work, sites, a.reach_m, None)
     nearest = None
@@ -116,41 +180,63 @@ def _solve(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, a: Assumptions, *, c
         nearest = max(1, max_pairs // max(n_w, 1))
         i_w, i_s, dist = _pairs(work, sites, a.reach_m, nearest)
     n_p = len(i_w)
+    kind = _kinds(work, sites, i_w, i_s)
+    n_g = len(np.unique(work["gemeente_code"].astype(str).to_numpy()[i_w])) if keep_norms else 0
     demand = work["demand"].to_numpy(dtype=float)
     cap = sites["capacity"].to_numpy(dtype=float)
-    penalty = 10 * (a.reach_m / 1000 + a.site_cost_km + 1)
+    reach_km = float(_site_reach(sites, a.reach_m).max(initial=a.reach_m)) / 1000
+    scale = reach_km + a.site_cost_km + 1
+    # a worker without a place costs most; a worker housed against the split norm costs less
+    # than that (housing first), and more than any distance (the norm before the distance)
+    short_cost, norm_cost = 10 * scale, 4 * scale
     n_y = n_s if choose else 0
-    # variables: x (pairs) | u (shortage per work site) | y (site chosen, binary)
-    c = np.concatenate([dist / 1000, np.full(n_w, penalty), np.full(n_y, a.site_cost_km)])
-    rows = [
-        # demand: sum_s x_ws + u_w == d_w
-        (sparse.hstack([sparse.csr_matrix((np.ones(n_p), (i_w, np.arange(n_p))), (n_w, n_p)),
-                        sparse.identity(n_w), sparse.csr_matrix((n_w, n_y))]), demand, demand),
-    ]
+    # variables: x (pairs) | u (shortage per work site) | y (site chosen) | slack (3 per gemeente)
+    n_vars = n_p + n_w + n_y + 3 * n_g
+    c = np.concatenate([dist / 1000, np.full(n_w, short_cost), np.full(n_y, a.site_cost_km),
+                        np.full(3 * n_g, norm_cost)])
+
+    def block(matrix: sparse.spmatrix, at: int) -> sparse.spmatrix:
+        """`matrix` placed at column `at` of a row block over every variable."""
+        rows_ = matrix.shape[0]
+        parts = [sparse.csr_matrix((rows_, at)), matrix,
+                 sparse.csr_matrix((rows_, n_vars - at - matrix.shape[1]))]
+        return sparse.hstack([p for p in parts if p.shape[1]])
+
+    x_by_work = sparse.csr_matrix((np.ones(n_p), (i_w, np.arange(n_p))), (n_w, n_p))
     x_by_site = sparse.csr_matrix((np.ones(n_p), (i_s, np.arange(n_p))), (n_s, n_p))
+    rows = [(block(sparse.hstack([x_by_work, sparse.identity(n_w)]), 0), demand, demand)]
     if choose:
-        rows.append((sparse.hstack([x_by_site, sparse.csr_matrix((n_s, n_w)),
-                                    -sparse.diags(cap)]), -np.inf, 0.0))
+        rows.append((block(x_by_site, 0) + block(-sparse.diags(cap), n_p + n_w), -np.inf, 0.0))
+        pairs = [exclusive] if exclusive is not None and len(exclusive) else []
         if a.min_spacing_m > 0:
             g = sites.geometry.to_numpy()
             s1, s2 = shapely.STRtree(g).query(g, predicate="dwithin", distance=a.min_spacing_m)
-            close = s1 < s2
-            s1, s2, m = s1[close], s2[close], int(close.sum())
-            if m:
-                pair = sparse.csr_matrix((np.ones(2 * m), (np.tile(np.arange(m), 2),
-                                                           np.concatenate([s1, s2]))), (m, n_s))
-                rows.append((sparse.hstack([sparse.csr_matrix((m, n_p + n_w)), pair]),
-                             -np.inf, 1.0))
+            pairs.append(np.column_stack([s1, s2])[s1 < s2])
+        if pairs:
+            both = np.unique(np.concatenate(pairs), axis=0)
+            m = len(both)
+            pair = sparse.csr_matrix((np.ones(2 * m), (np.tile(np.arange(m), 2),
+                                                       both.T.ravel())), (m, n_s))
+            rows.append((block(pair, n_p + n_w), -np.inf, 1.0))
         if a.max_sites_per_gemeente:
             codes, which = np.unique(sites["gemeente_code"].astype(str), return_inverse=True)
             per = sparse.csr_matrix((np.ones(n_s), (which, np.arange(n_s))), (len(codes), n_s))
-            rows.append((sparse.hstack([sparse.csr_matrix((len(codes), n_p + n_w)), per]),
-                         -np.inf, float(a.max_sites_per_gemeente)))
+            rows.append((block(per, n_p + n_w), -np.inf, float(a.max_sites_per_gemeente)))
     else:
-        rows.append((sparse.hstack([x_by_site, sparse.csr_matrix((n_s, n_w))]), -np.inf, cap))
+        rows.append((block(x_by_site, 0), -np.inf, cap))
+        if exclusive is not None and len(exclusive):  # overlapping sites share one capacity
+            m = len(exclusive)
+            both = sparse.csr_matrix((np.ones(2 * m), (np.tile(np.arange(m), 2),
+                                                       exclusive.T.ravel())), (m, n_s))
+            rows.append((block(both @ x_by_site, 0), -np.inf,
+                         np.maximum(cap[exclusive[:, 0]], cap[exclusive[:, 1]])))
+    codes: list[str] = []
+    if keep_norms and n_g:
+        norm_rows, codes = _norm_rows(work, i_w, kind, a, n_vars, n_p + n_w + n_y)
+        rows += norm_rows
     constraints = [LinearConstraint(sparse.csr_matrix(m), lb, ub) for m, lb, ub in rows]
-    integrality = np.concatenate([np.zeros(n_p + n_w), np.ones(n_y)])
-    upper = np.concatenate([np.full(n_p + n_w, np.inf), np.ones(n_y)])
+    integrality = np.concatenate([np.zeros(n_p + n_w), np.ones(n_y), np.zeros(3 * n_g)])
+    upper = np.concatenate([np.full(n_p + n_w, np.inf), np.ones(n_y), np.full(3 * n_g, np.inf)])
     start = time.perf_counter()
     res = milp(c, integrality=integrality, bounds=Bounds(0, upper), constraints=constraints,
                options={"time_limit": time_limit, "disp": False})
@@ -160,18 +246,38 @@ def _solve(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, a: Assumptions, *, c
     x, u = res.x[:n_p], res.x[n_p:n_p + n_w]
     flows = pd.DataFrame({"work_site": work.index.to_numpy()[i_w],
                           "site": sites.index.to_numpy()[i_s],
-                          "workers": x, "distance_m": dist})
+                          "workers": x, "distance_m": dist, "kind": kind})
     flows = flows[flows["workers"] > 1e-6].reset_index(drop=True)
     planned = flows.groupby("site")["workers"].sum()
     used = sites.loc[planned.index].assign(planned=planned.round(1))
     if choose:  # a site the solver opened without using it (free to open) is not suggested
-        chosen = sites.index[(res.x[n_p + n_w:] > 0.5)]
+        chosen = sites.index[(res.x[n_p + n_w:n_p + n_w + n_y] > 0.5)]
         chosen = chosen[chosen.isin(planned.index)]
         used = sites.loc[chosen].assign(planned=planned.reindex(chosen).round(1))
     shortage = pd.Series(u, index=work.index, name="shortage").clip(lower=0).round(6)
-    return Plan(flows=flows, shortage=shortage, sites=used,
+    return Plan(flows=flows.drop(columns="kind"), shortage=shortage, sites=used,
                 split=_split(flows, work, sites, a), status=res.message, seconds=seconds,
-                nearest=nearest, assumptions=a)
+                nearest=nearest, assumptions=a, by_gemeente=_by_gemeente(flows, work, a))
+
+
+def _by_gemeente(flows: pd.DataFrame, work: gpd.GeoDataFrame, a: Assumptions) -> pd.DataFrame:
+    """Demand, housed and the split per work gemeente, with the norms it does not meet."""
+    min_own, max_sub, max_fur = _resolved(a, *_SPLIT_NORMS)
+    demand = work.groupby("gemeente_code")["demand"].sum()
+    g = work.loc[flows["work_site"], "gemeente_code"].to_numpy()
+    housed = flows.groupby([g, flows["kind"].to_numpy()])["workers"].sum().unstack(fill_value=0)
+    housed = housed.reindex(index=demand.index, columns=[0, 1, 2], fill_value=0.0)
+    total = housed.sum(axis=1)
+    shares = housed.div(total.where(total > 0), axis=0)
+    out = pd.DataFrame({"demand": demand, "housed": total, "own": shares[0],
+                        "subregio": shares[1], "further": shares[2]})
+    tol = 1e-6
+    own = np.where(out["own"] < min_own - tol, "own", "")
+    sub = np.where(out["subregio"] > max_sub + tol, "subregio", "")
+    fur = np.where(out["further"] > max_fur + tol, "further", "")
+    out["binding"] = [" ".join(t for t in row if t) for row in zip(own, sub, fur, strict=True)]
+    out.index.name = "gemeente_code"
+    return out
 
 
 _SPLIT_NORMS = ("min_share_own_gemeente", "max_share_elsewhere_in_subregio",
@@ -180,12 +286,8 @@ _SPLIT_NORMS = ("min_share_own_gemeente", "max_share_elsewhere_in_subregio",
 
 def _split(flows: pd.DataFrame, work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
            a: Assumptions) -> pd.DataFrame:
-    wg = work.loc[flows["work_site"], "gemeente_code"].to_numpy()
-    sg = sites.loc[flows["site"], "gemeente_code"].to_numpy()
-    ws = work.loc[flows["work_site"], "subregio"].to_numpy()
-    ss = sites.loc[flows["site"], "subregio"].to_numpy()
     own, elsewhere, further = nl.SPLIT["own"], nl.SPLIT["subregio"], nl.SPLIT["further"]
-    kind = np.where(wg == sg, own, np.where(ws == ss, elsewhere, further))
+    kind = np.array([own, elsewhere, further], dtype=object)[flows["kind"].to_numpy()]
     total = flows["workers"].sum()
     shares = flows.groupby(kind)["workers"].sum() / total if total else pd.Series(dtype=float)
     min_own, max_subregio, max_further = _resolved(a, *_SPLIT_NORMS)
@@ -201,11 +303,16 @@ def _split(flows: pd.DataFrame, work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
 
 
 def assign(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, assumptions: Assumptions, *,
-           max_pairs: int | None = 2_000_000, time_limit: float = 60) -> Plan:
+           max_pairs: int | None = 2_000_000, time_limit: float = 60,
+           keep_norms: bool = True) -> Plan:
     """
     Assign each work site's ``demand`` to sites within reach, at the least total distance.
 
-    A linear programme: every site may be used, up to its ``capacity``.
+    A linear programme: every site may be used, up to its ``capacity``; sites that are largely
+    the same land share one capacity. With `keep_norms`, the region's split (at least 80% in
+    the work gemeente, ...) holds per work gemeente as far as the sites allow: housing
+    everyone comes first, then the norm, then the distance; where the norm cannot be met, the
+    plan's ``by_gemeente`` says which norm binds.
 
     Examples
     --------
@@ -224,17 +331,20 @@ def assign(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, assumptions: Assumpt
     ([6.0, 4.0], 0.0)
     """
     return _solve(work, sites, assumptions, choose=False, max_pairs=max_pairs,
-                  time_limit=time_limit)
+                  time_limit=time_limit, keep_norms=keep_norms)
 
 
 def suggest(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, assumptions: Assumptions, *,
-            max_pairs: int | None = 30_000, time_limit: float = 120) -> Plan:
+            max_pairs: int | None = 30_000, time_limit: float = 120,
+            keep_norms: bool = True) -> Plan:
     """
     Choose sites that together house the work sites' ``demand`` at the least total distance.
 
     A mixed-integer programme: a site is chosen or not, holds at most its ``capacity``,
-    chosen sites lie at least ``min_spacing_m`` apart, and at most ``max_sites_per_gemeente``
-    are chosen per gemeente. Demand that cannot be housed within reach is reported as shortage.
+    chosen sites lie at least ``min_spacing_m`` apart, at most ``max_sites_per_gemeente`` are
+    chosen per gemeente, and of sites that are largely the same land (a park and a parcel in
+    it) at most one. With `keep_norms` the region's split holds per work gemeente as far as the
+    sites allow (see :func:`assign`). Demand that cannot be housed within reach is shortage.
 
     Parameters
     ----------
@@ -251,4 +361,4 @@ def suggest(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, assumptions: Assump
         Seconds the solver may take; the best plan found by then is returned.
     """
     return _solve(work, sites, assumptions, choose=True, max_pairs=max_pairs,
-                  time_limit=time_limit)
+                  time_limit=time_limit, keep_norms=keep_norms)

@@ -28,6 +28,7 @@ __all__ = [
     "choices",
     "evaluate",
     "hard_status",
+    "reach_by_gemeente",
     "reach_m",
     "resolve_overrides",
     "soft_score",
@@ -327,8 +328,40 @@ def reach_m(criteria: Criteria, layer: str = "work_sites") -> float | None:
     >>> reach_m(parse(raw))
     15000.0
     """
+    crit = _reach_criterion(criteria, layer)
+    if crit is None:
+        return None
+    return _native(crit.value, crit.unit, criteria.measures[crit.measure].value_unit)
+
+
+def _reach_criterion(criteria: Criteria, layer: str) -> HardCriterion | None:
     for crit in criteria.hard:
         spec = criteria.measures[crit.measure]
         if spec.kind == "distance_to" and spec.layer == layer and crit.op in ("<", "<="):
-            return _native(crit.value, crit.unit, spec.value_unit)
+            return crit
     return None
+
+
+def reach_by_gemeente(criteria: Criteria, meta: RegionMeta | None,
+                      layer: str = "work_sites") -> dict[str, float]:
+    """
+    The gemeenten whose overrides give the distance-to-work criterion their own value (m).
+
+    Examples
+    --------
+    >>> from locscan.criteria.files import parse
+    >>> raw = {"name": "t", "version": 1,
+    ...        "measures": {"d": {"kind": "distance_to", "layer": "work_sites"}},
+    ...        "hard": [{"id": "w", "label": "W", "measure": "d", "op": "<=", "value": 15,
+    ...                  "unit": "km"}],
+    ...        "overrides": {"GM0299": {"w": {"value": 12}}}}
+    >>> reach_by_gemeente(parse(raw), None)
+    {'GM0299': 12000.0}
+    """
+    crit = _reach_criterion(criteria, layer)
+    if crit is None:
+        return {}
+    unit = criteria.measures[crit.measure].value_unit
+    return {code: float(_native(changes[crit.id].value, crit.unit, unit))
+            for code, changes in resolve_overrides(criteria, meta).items()
+            if crit.id in changes and changes[crit.id].value is not None}

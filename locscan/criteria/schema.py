@@ -9,7 +9,7 @@ every check that can be done without the region is done here.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -133,6 +133,9 @@ class Assumptions(BaseModel):
         Storeys of living space.
     max_per_location
         Most workers on one location.
+    max_per_location_by_gemeente
+        A gemeente's own maximum per location (gemeente name or CBS code -> workers), where
+        it sets one; it replaces `max_per_location` for the sites in that gemeente.
     parking_measure, parking_per_resident
         The measure with parking places near a site (``null``: no parking check), and the
         places needed per resident.
@@ -161,6 +164,7 @@ class Assumptions(BaseModel):
     floor_area_field: str | None = None
     floor_use_share: float | None = Field(None, gt=0, le=1)
     max_per_location: int = Field(gt=0)
+    max_per_location_by_gemeente: dict[str, Annotated[int, Field(gt=0)]] = {}
     manager_above: int | None = Field(None, gt=0)
     parking_measure: str | None
     parking_per_resident: float = Field(ge=0)

@@ -13,10 +13,10 @@ import pandas as pd
 from locscan.criteria import PASS, UNKNOWN, Criteria, HardCriterion, Result, SoftCriterion
 from locscan.errors import CriteriaError
 from locscan.nl.numbers import format_number, format_value
-from locscan.nl.words import BROKEN, EXTRA_COLUMNS, HOLDS, OUTCOME
+from locscan.nl.words import BROKEN, EXTRA_COLUMNS, HOLDS, OUTCOME, PLAN_GEMEENTE_COLUMNS
 from locscan.units import UNITS
 
-__all__ = ["explain", "input_caption", "reasons", "rule"]
+__all__ = ["explain", "input_caption", "plan_by_gemeente", "reasons", "rule"]
 
 
 def _threshold(crit: HardCriterion, value: object) -> str:
@@ -195,3 +195,44 @@ def input_caption(criteria: Criteria, cid: str) -> str:
         symbol = "(fractie)"
     relation = HOLDS.get(getattr(crit, "op", ""), "")
     return f"{crit.label} ({relation} … {symbol})".replace(" … )", " …)")
+
+
+def plan_by_gemeente(by_gemeente: pd.DataFrame, names: dict[str, str],
+                     norms: tuple[float, float, float]) -> pd.DataFrame:
+    """
+    A plan's split per work gemeente in Dutch: names, percentages and the norms it cannot meet.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"demand": [100.0], "housed": [100.0], "own": [0.7],
+    ...     "subregio": [0.3], "further": [0.0], "binding": ["own subregio"]},
+    ...     index=pd.Index(["GM1"], name="gemeente_code"))
+    >>> row = plan_by_gemeente(table, {"GM1": "Duiven"}, (0.8, 0.1, 0.1)).iloc[0]
+    >>> row.tolist()[:6]
+    ['Duiven', '100', '100', '70%', '30%', '0%']
+    >>> row["norm niet haalbaar"]
+    'eigen gemeente 70% < 80%; elders in subregio 30% > 10%'
+    """
+    min_own, max_sub, max_fur = norms
+    limits = {"own": ("eigen gemeente", "<", min_own), "subregio": ("elders in subregio", ">",
+                                                                   max_sub),
+              "further": ("verder weg", ">", max_fur)}
+
+    def pct(v: float) -> str:
+        return format_value(v, "fraction") if v == v else "–"
+
+    def why(row: pd.Series) -> str:
+        return "; ".join(f"{label} {pct(row[k])} {rel} {pct(limit)}"
+                         for k, (label, rel, limit) in limits.items()
+                         if k in str(row["binding"]).split())
+
+    out = pd.DataFrame({
+        "gemeente": [names.get(c, c) for c in by_gemeente.index],
+        "demand": by_gemeente["demand"].map(format_number).to_numpy(),
+        "housed": by_gemeente["housed"].map(format_number).to_numpy(),
+        "own": by_gemeente["own"].map(pct).to_numpy(),
+        "subregio": by_gemeente["subregio"].map(pct).to_numpy(),
+        "further": by_gemeente["further"].map(pct).to_numpy(),
+        "binding": [why(r) for _, r in by_gemeente.iterrows()],
+    }, index=by_gemeente.index)
+    return out.rename(columns=PLAN_GEMEENTE_COLUMNS)

@@ -15,8 +15,10 @@ __all__ = [
     "EXPORT_COLUMNS",
     "EXTRA_COLUMNS",
     "HOLDS",
+    "LEFT_OUT",
     "OUTCOME",
     "PARKING",
+    "PLAN_GEMEENTE_COLUMNS",
     "RADIUS_COLUMNS",
     "SHORTLIST_STATUSES",
     "SITE_COLUMNS",
@@ -104,3 +106,12 @@ SITE_COLUMNS = {"gemeente": "gemeente", "capacity": "capaciteit (werknemers)",
 #: columns of the comparison of straight-line and travel distance (``longlist.radius_vs_network``)
 RADIUS_COLUMNS = {"layer": "laag", "radius": "hemelsbreed", "road": "over de weg",
                   "radius_only": "alleen hemelsbreed", "road_only": "alleen over de weg"}
+
+#: columns of a plan's split per work gemeente (``Plan.by_gemeente``)
+PLAN_GEMEENTE_COLUMNS = {"gemeente": "gemeente", "demand": "tijdelijke werknemers",
+                         "housed": "gehuisvest", "own": "eigen gemeente",
+                         "subregio": "elders in subregio", "further": "verder weg",
+                         "binding": "norm niet haalbaar"}
+
+#: why a plan left a site out (``Plan.left_out``)
+LEFT_OUT = {"parking": "parkeren onvoldoende of onbekend", "no capacity": "geen capaciteit"}
