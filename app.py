@@ -228,8 +228,10 @@ def _longlist_page() -> None:
             try:
                 why = scan.explain(site, crit)
                 st.markdown(f"**{_plain(site)}**: {result.status[site]}, score "
-                            f"{result.evaluation.at[site, 'score']:.1f}"
-                            + (f", rang {result.rank[site]}" if result.rank[site] else ""))
+                            f"{nl.format_number(result.evaluation.at[site, 'score'])}"
+                            + (f", rang {result.rank[site]}" if result.rank[site] else "")
+                            + ("" if result.on_longlist[site] else
+                               " (telt niet: de locatie valt af)"))
                 st.dataframe(why, width="stretch")
                 if result.on_longlist[site] and site not in short.index and st.button(
                     "Op de shortlist zetten", disabled=not user.strip(),

@@ -243,7 +243,8 @@ def explain_cmd(region_dir: Path | None, criteria_file: Path, candidate: str,
     click.echo(
         f"{candidate} ({row['gemeente']}, {row['subregio']}): {result.status[candidate]}"
         + (f", rang {result.rank[candidate]}" if result.rank[candidate] else "")
-        + f", score {result.evaluation.at[candidate, 'score']:.1f}"
+        + f", score {nl.format_number(result.evaluation.at[candidate, 'score'])}"
+        + ("" if result.on_longlist[candidate] else " (telt niet: de locatie valt af)")
     )
     with pd.option_context("display.width", 200, "display.max_colwidth", 80):
         click.echo(table.drop(columns=["gewicht"]).to_string())

@@ -10,10 +10,19 @@ from locscan.nl import text
 
 def test_reasons_give_numbers_in_dutch(result):
     why = text.reasons(result)
-    assert why["perceel:p2"] == "Binnen 15 km van werk: 15,1 km > 15 km"
-    assert why["perceel:p3"] == "Buiten de kern: 50% ≥ 50%"
+    assert why["perceel:p2"] == "Binnen 15 km van werk: 15,1 km (max. 15 km)"
+    assert why["perceel:p3"] == "Buiten de kern: 50% (moet minder dan 50%)"
     assert why["perceel:p5"] == "Passende bestemming: onbekend: geen waarde voor bestemming"
     assert why["perceel:p1"] == ""
+
+
+def test_a_failing_value_never_reads_as_its_norm(result):
+    # p2 lies 15,100 m from W1: against 15.099 km both would read "15,1 km"
+    strict = result.criteria.with_value("afstand_werk", 15.099)
+    from locscan import longlist
+
+    again = longlist.build(strict, result.candidates, result.measures)
+    assert text.reasons(again)["perceel:p2"] == "Binnen 15 km van werk: 15,1 km (max. 15,099 km)"
 
 
 def test_explain_every_criterion_for_a_failing_site(result):
@@ -21,11 +30,16 @@ def test_explain_every_criterion_for_a_failing_site(result):
     assert why.index.tolist() == ["afstand_werk", "buiten_kern", "bestemming", "dichtbij",
                                   "eigendom"]
     row = why.loc["afstand_werk"]
-    assert (row["meting"], row["norm"], row["uitkomst"]) == ("15,1 km", "≤ 15 km", "voldoet niet")
+    assert (row["meting"], row["norm"], row["uitkomst"]) == (
+        "15,1 km", "max. 15 km", "voldoet niet")
     assert row["details"] == "id: W1"
     assert why.loc["dichtbij", "regel"] == "gemeente"
     assert why.loc["dichtbij", "gewicht"] == 3
     assert why.loc["eigendom", "uitkomst"] == "0 van 100"
+    # the score's build-up, and that a failing site's score does not count
+    assert why.loc["dichtbij", "toelichting"].startswith("draagt ")
+    assert why.loc["dichtbij", "toelichting"].endswith(
+        "(gewicht 3 van 4); telt niet: de locatie valt af")
     assert text.explain(result, "perceel:p5").loc["bestemming", "uitkomst"] == (
         "onbekend (te controleren)")
 

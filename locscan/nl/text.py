@@ -12,21 +12,22 @@ import pandas as pd
 
 from locscan.criteria import PASS, UNKNOWN, Criteria, HardCriterion, Result, SoftCriterion
 from locscan.errors import CriteriaError
-from locscan.nl.numbers import format_number, format_value
-from locscan.nl.words import BROKEN, EXTRA_COLUMNS, HOLDS, OUTCOME, PLAN_GEMEENTE_COLUMNS
+from locscan.nl.numbers import distinct_digits, format_number, format_value
+from locscan.nl.words import EXTRA_COLUMNS, HOLDS, OUTCOME, PLAN_GEMEENTE_COLUMNS
 from locscan.units import UNITS
 
 __all__ = ["explain", "input_caption", "plan_by_gemeente", "reasons", "rule"]
 
 
-def _threshold(crit: HardCriterion, value: object) -> str:
+def _threshold(crit: HardCriterion, value: object, digits: int = 0) -> str:
     unit = crit.unit
     if crit.op == "between":
         low, high = value
-        return f"{format_value(low, unit)} en {format_value(high, unit)}"
+        return (f"{format_value(low, unit, None, digits)} en "
+                f"{format_value(high, unit, None, digits)}")
     if isinstance(value, list):
-        return "[" + ", ".join(format_value(v, unit) for v in value) + "]"
-    return format_value(value, unit)
+        return ", ".join(format_value(v, unit) for v in value)
+    return format_value(value, unit, None, digits)
 
 
 def _value_for(crit: HardCriterion, code: str, overrides: dict) -> object:
@@ -34,17 +35,64 @@ def _value_for(crit: HardCriterion, code: str, overrides: dict) -> object:
     return change.value if change is not None and change.value is not None else crit.value
 
 
+#: how a norm reads after the measured value, by operator ("15,3 km (max. 15 km)")
+NORM_PHRASE = {"<": "moet minder dan {}", "<=": "max. {}", ">": "moet meer dan {}",
+               ">=": "min. {}", "==": "moet {} zijn", "!=": "mag niet {} zijn",
+               "between": "moet tussen {} liggen", "in": "toegestaan: {}",
+               "not_in": "niet toegestaan: {}"}
+
+
+def _phrase(crit: HardCriterion, value: object, digits: int = 0) -> str:
+    """
+    The norm as a bestuurder reads it.
+
+    Examples
+    --------
+    >>> from locscan.criteria import HardCriterion
+    >>> c = HardCriterion(id="k", label="Buiten de kern", measure="m", op="<", value=10,
+    ...                   unit="percent")
+    >>> _phrase(c, 10)
+    'moet minder dan 10%'
+    >>> _phrase(c.model_copy(update={"op": "in", "value": ["Wonen", "Gemengd"], "unit": None}),
+    ...         ["Wonen", "Gemengd"])
+    'toegestaan: Wonen, Gemengd'
+    """
+    return NORM_PHRASE[crit.op].format(_threshold(crit, value, digits))
+
+
+def shown_values(result: Result, crit: HardCriterion, ids: pd.Index) -> pd.DataFrame:
+    """
+    The measured value and the norm of `crit` for each of `ids`, as shown side by side.
+
+    With the digits it takes to tell them apart, so "15 km" never fails "max. 15 km".
+    Columns ``value`` and ``norm`` (the norm as a phrase: "max. 15,099 km").
+    """
+    spec = result.criteria.measures[crit.measure]
+    values = result.measures.loc[ids, crit.measure]
+    codes = result.candidates.loc[ids, "gemeente_code"]
+    norms = {c: _value_for(crit, c, result.overrides) for c in codes.unique()}
+    rows = []
+    for v, c in zip(values, codes, strict=True):
+        single = norms[c] if not isinstance(norms[c], list) else None
+        digits = distinct_digits(v, single, crit.unit, spec.value_unit)
+        rows.append((format_value(v, crit.unit, spec.value_unit, digits),
+                     _phrase(crit, norms[c], digits)))
+    return pd.DataFrame(rows, index=ids, columns=["value", "norm"], dtype=object)
+
+
 def _hard_text(result: Result, crit: HardCriterion, ids: pd.Index) -> pd.Series:
-    """Dutch text 'measured relation threshold' per candidate in `ids`."""
+    """
+    Dutch text per candidate in `ids`: what was measured and the norm.
+
+    For example "aandeel binnen de kern 100% (moet minder dan 10%)".
+    """
     spec = result.criteria.measures[crit.measure]
     status = result.evaluation.loc[ids, crit.id]
     values = result.measures.loc[ids, crit.measure]
-    shown = values.map(lambda v: format_value(v, crit.unit, spec.value_unit)).astype(object)
-    codes = result.candidates.loc[ids, "gemeente_code"]
-    norms = {c: _threshold(crit, _value_for(crit, c, result.overrides)) for c in codes.unique()}
-    norm = codes.map(norms).astype(object)
-    relation = np.where(status == PASS, HOLDS[crit.op], BROKEN[crit.op])
-    text = shown + " " + relation + " " + norm
+    both = shown_values(result, crit, ids)
+    shown, phrase = both["value"], both["norm"]
+    what = f"{spec.label.lower()} " if spec.label else ""
+    text = what + shown + " (" + phrase + ")"
     partial = f"{crit.measure}__unknown"
     unknown = status == UNKNOWN
     if partial in result.measures:
@@ -52,8 +100,8 @@ def _hard_text(result: Result, crit: HardCriterion, ids: pd.Index) -> pd.Series:
         lower = unknown & values.notna() & (n > 0)
         if lower.any():
             missing = n[lower].map(format_number).astype(object)
-            text[lower] = ("onbekend: " + shown[lower] + " bekend, " + missing
-                           + " zonder opgave; norm " + HOLDS[crit.op] + " " + norm[lower])
+            text[lower] = ("onbekend: " + what + shown[lower] + " bekend, " + missing
+                           + " zonder opgave (" + phrase[lower] + ")")
             unknown &= ~lower
     text[unknown] = "onbekend: geen waarde voor " + (spec.label or crit.measure).lower()
     return text
@@ -66,7 +114,8 @@ def reasons(result: Result, ids: pd.Index | None = None) -> pd.Series:
     Returns
     -------
     Series
-        For example ``"Binnen 15 km van een werklocatie: 15,3 km > 15 km"``; an empty string
+        For example ``"Buiten de kern: aandeel binnen de kern 100% (moet minder dan 10%)"``;
+        an empty string
         for candidates that meet every hard criterion.
     """
     ids = result.candidates.index if ids is None else ids
@@ -113,6 +162,8 @@ def explain(result: Result, candidate_id: str) -> pd.DataFrame:
     ids = pd.Index([candidate_id])
     code = result.candidates.at[candidate_id, "gemeente_code"]
     overrides = result.overrides.get(code, {})
+    total_weight = sum(_weight(c, overrides) for c in result.criteria.soft)
+    counts = bool(result.on_longlist[candidate_id])
     rows = []
     for crit in result.criteria.criteria:
         spec = result.criteria.measures[crit.measure]
@@ -121,18 +172,20 @@ def explain(result: Result, candidate_id: str) -> pd.DataFrame:
         details = _details(result, crit.measure, candidate_id)
         if isinstance(crit, HardCriterion):
             status = int(result.evaluation.at[candidate_id, crit.id])
-            norm = f"{HOLDS[crit.op]} {_threshold(crit, _value_for(crit, code, result.overrides))}"
+            shown, norm = shown_values(result, crit, ids).iloc[0]
             outcome = OUTCOME[status]
             why = _hard_text(result, crit, ids).iloc[0]
             if status == UNKNOWN:
                 outcome += " (valt af)" if crit.on_unknown == "fail" else " (te controleren)"
             weight = np.nan
         else:
-            outcome, norm, why, weight = _soft_text(result, crit, candidate_id, overrides)
+            outcome, norm, why, weight = _soft_text(result, crit, candidate_id, overrides,
+                                                    total_weight, counts)
+            shown = format_value(value, crit.unit, spec.value_unit)
         rows.append({
             "criterium": crit.label,
             "soort": "hard" if isinstance(crit, HardCriterion) else "zacht",
-            "meting": format_value(value, crit.unit, spec.value_unit),
+            "meting": shown,
             "norm": norm,
             "uitkomst": outcome,
             "toelichting": why,
@@ -154,11 +207,18 @@ def _details(result: Result, measure: str, candidate_id: str) -> str:
     return ", ".join(out)
 
 
-def _soft_text(
-    result: Result, crit: SoftCriterion, candidate_id: str, overrides: dict
-) -> tuple[str, str, str, float]:
+def _weight(crit: SoftCriterion, overrides: dict) -> float:
     change = overrides.get(crit.id)
-    weight = change.weight if change is not None and change.weight is not None else crit.weight
+    return change.weight if change is not None and change.weight is not None else crit.weight
+
+
+def _soft_text(
+    result: Result, crit: SoftCriterion, candidate_id: str, overrides: dict,
+    total_weight: float, counts: bool,
+) -> tuple[str, str, str, float]:
+    """Outcome, norm, the share in the score, and the weight of one soft criterion."""
+    change = overrides.get(crit.id)
+    weight = _weight(crit, overrides)
     score = result.evaluation.at[candidate_id, crit.id]
     if crit.transform == "linear":
         best = change.best if change is not None and change.best is not None else crit.best
@@ -166,10 +226,14 @@ def _soft_text(
         norm = f"best {format_value(best, crit.unit)}, slechtst {format_value(worst, crit.unit)}"
     else:
         norm = ", ".join(f"{k}: {format_number(v)}" for k, v in crit.scores.items())
+    share = f"gewicht {format_number(weight)} van {format_number(total_weight)}"
+    aside = "" if counts else "; telt niet: de locatie valt af"
     if np.isnan(score):
-        return "onbekend (0 punten)", norm, "geen waarde: telt als 0", weight
-    points = format_number(score * 100)
-    return f"{points} van 100", norm, f"weegt {format_number(weight)} mee", weight
+        return ("onbekend (0 punten)", norm, f"geen waarde: telt als 0 ({share}){aside}",
+                weight)
+    part = score * weight / total_weight * 100 if total_weight else 0.0
+    return (f"{format_number(score * 100)} van 100", norm,
+            f"draagt {format_number(part)} punten bij aan de score ({share}){aside}", weight)
 
 
 def input_caption(criteria: Criteria, cid: str) -> str:
