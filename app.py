@@ -182,6 +182,32 @@ def _add_to_shortlist(site: str) -> None:
         st.error(_plain(exc))
 
 
+def _robustness_section() -> None:
+    """How robust the ranking is when the weights (and threshold ranges) vary."""
+    st.subheader("Hoe robuust is de rangorde?")
+    st.caption("Elke run trekt de gewichten opnieuw (± de spreiding, of binnen het bereik dat "
+               "de criteriaset opgeeft) en drempels met een bereik; alleen de opgeslagen "
+               "metingen worden gebruikt.")
+    c1, c2, c3 = st.columns(3)
+    runs = c1.number_input("Runs", 100, 10_000, 1000, step=100)
+    top_n = c2.number_input("Top", 1, 500, 20)
+    spread = c3.slider("Spreiding gewichten", 0.0, 1.0, 0.5, 0.05)
+    if st.button("Bereken robuustheid"):
+        rob = scan.robustness(crit, subregio=subregio, gemeente=gemeente, runs=int(runs),
+                              top_n=int(top_n), spread=spread)
+        table = rob.table.assign(gemeente=scan.candidates.loc[rob.table.index, "gemeente"])
+        st.session_state["robustness"] = (crit.digest(), subregio, gemeente, table)
+    stored = st.session_state.get("robustness")
+    if stored and stored[:3] == (crit.digest(), subregio, gemeente):
+        table = stored[3]
+        st.write(f"{int(table['fragile'].sum())} locaties met een wankele plaats in de top "
+                 f"(in de top maar in minder dan 80% van de runs, of erbuiten maar in meer "
+                 "dan 20%).")
+        shown = table[["gemeente", *[c for c in table.columns if c != "gemeente"]]]
+        st.dataframe(nl.dutch(shown, nl.ROBUSTNESS_COLUMNS).style.format(
+            {"in de top": "{:.0%}", "op de longlist": "{:.0%}"}), width="stretch")
+
+
 def _longlist_page() -> None:
     """Map, longlist, why (not), shortlist and exports."""
     tab_map, tab_list, tab_why, tab_short, tab_export = st.tabs(
@@ -220,7 +246,8 @@ def _longlist_page() -> None:
         st.subheader("Per criterium")
         st.dataframe(nl.dutch(summary["criteria"], nl.SUMMARY_COLUMNS), width="stretch")
         st.subheader("Per subregio en gemeente")
-        st.dataframe(areas, width="stretch")
+        st.dataframe(nl.dutch(areas, nl.AREA_COLUMNS), width="stretch")
+        _robustness_section()
 
     with tab_why:
         site = st.text_input("Locatie-id (of klik op de kaart)", key="site")

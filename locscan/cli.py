@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import geopandas as gpd
 import pandas as pd
 
 from locscan import (
@@ -225,6 +226,58 @@ def scan_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
     scan.export(table, output, description=f"{label}longlist {crit.name} {crit.version}",
                 subregio=subregio or "", gemeente=gemeente or "")
     click.echo(f"\n{len(table)} locaties geschreven naar {output}.")
+
+
+def _percent_down(share: float) -> str:
+    """A share as a whole percentage, rounded down: only "100%" when it is every run."""
+    return f"{int(share * 100 + 1e-9)}%"
+
+
+@main.command("robustness")
+@region_option
+@criteria_option
+@click.option("--subregio", default=None, help="Rank within this subregio.")
+@click.option("--gemeente", default=None, help="Rank within this gemeente (name or CBS code).")
+@click.option("--runs", type=click.IntRange(1, 1_000_000), default=1000, show_default=True)
+@click.option("--top", "top_n", type=click.IntRange(1), default=20, show_default=True,
+              help="The top whose membership is counted.")
+@click.option("--spread", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Weights vary within ± this share, unless the criteria give a range.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write the table (.csv, .xlsx, .geojson, .gpkg).")
+@cache_option
+@_friendly
+def robustness_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
+                   gemeente: str | None, runs: int, top_n: int, spread: float, seed: int,
+                   output: Path | None, cache: bool) -> None:
+    """How robust is the ranking? Monte Carlo over weights and threshold ranges."""
+    region = open_region(region_dir)
+    _check_output(output, region, criteria_file)
+    subregio = region.meta.subregio(subregio) if subregio else None
+    gemeente = region.meta.municipality(gemeente).code if gemeente else None
+    scan = _open(region, criteria_file, cache)
+    start = time.perf_counter()
+    rob = scan.robustness(subregio=subregio, gemeente=gemeente, runs=runs, top_n=top_n,
+                          spread=spread, seed=seed)
+    seconds = time.perf_counter() - start
+    click.echo(f"{runs} runs in {seconds:.1f} s; gevarieerd: {', '.join(rob.varied)} "
+               f"(gewichten ± {spread:.0%} tenzij de criteria een bereik geven).")
+    table = rob.table.assign(gemeente=scan.candidates.loc[rob.table.index, "gemeente"])
+    fragile = int(table["fragile"].sum())
+    click.echo(f"Top {top_n}: {int((table['top_share'] == 1).sum())} locaties in elke run; "
+               f"{fragile} wankel (in de top bij de gekozen gewichten maar in minder dan 80% "
+               "van de runs, of erbuiten maar in meer dan 20%).")
+    shown = table[["gemeente", *[c for c in rob.table.columns]]]
+    with pd.option_context("display.width", 160, "display.max_rows", 200):
+        click.echo(nl.dutch(shown.head(3 * top_n), nl.ROBUSTNESS_COLUMNS).to_string(
+            formatters={"in de top": _percent_down, "op de longlist": _percent_down}))
+    if output is not None:
+        geometry = scan.candidates.loc[table.index].geometry
+        frame = gpd.GeoDataFrame(table, geometry=geometry.to_numpy(), crs=geometry.crs)
+        scan.export(frame, output, layer="robuustheid",
+                    description=f"robuustheid {scan.criteria.name}", runs=runs, seed=seed)
+        click.echo(f"Geschreven naar {output}.")
 
 
 @main.command("explain")

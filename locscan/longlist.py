@@ -26,7 +26,7 @@ from locscan.criteria import (
 from locscan.nl import text
 from locscan.region import RegionMeta
 
-__all__ = ["STATUS", "Result", "build", "radius_vs_network", "summary", "table"]
+__all__ = ["STATUS", "Result", "build", "radius_vs_network", "select", "summary", "table"]
 
 STATUS = nl.STATUS
 
@@ -78,7 +78,8 @@ def build(
     )
 
 
-def _select(result: Result, subregio: str | None, gemeente: str | None) -> pd.Series:
+def select(result: Result, subregio: str | None, gemeente: str | None) -> pd.Series:
+    """Boolean per candidate: in `subregio` and `gemeente` (name or CBS code) when given."""
     cands = result.candidates
     mask = pd.Series(True, index=cands.index)
     if subregio:
@@ -119,7 +120,7 @@ def table(
         Candidate attributes, ``status``, ``score``, ``rank``, ``rule``, ``reasons``, the
         measures and one ``c_<id>`` column per criterion (outcome or score), in EPSG:28992.
     """
-    mask = _select(result, subregio, gemeente)
+    mask = select(result, subregio, gemeente)
     if ids is not None:
         mask &= result.candidates.index.isin(list(ids))
     elif not everything:
@@ -156,7 +157,7 @@ def summary(
         ``unknown``; ``areas``: per subregio and gemeente the ``candidates``, those on the
         ``longlist`` and those ``to_check``. Shown in Dutch through :func:`locscan.nl.dutch`.
     """
-    mask = _select(result, subregio, gemeente).to_numpy()
+    mask = select(result, subregio, gemeente).to_numpy()
     ev = result.evaluation[mask]
     rows = []
     for crit in result.criteria.hard:

@@ -30,6 +30,7 @@ from locscan.errors import ConflictError, CriteriaError, RegionError
 from locscan.measures import MeasureSpec
 from locscan.nl import text
 from locscan.region import Region, open_region
+from locscan.robustness import Robustness, robustness
 from locscan.shortlist import Shortlist
 
 __all__ = ["CONTEXT_ROLES", "Scan"]
@@ -283,6 +284,21 @@ class Scan:
         return export.to_bytes(table, suffix, layer=layer, description=description,
                                metadata=self.provenance(crit, **extra),
                                labels=self.labels(crit))
+
+    def robustness(self, crit: Criteria | None = None, *, subregio: str | None = None,
+                   gemeente: str | None = None, **kwargs: Any) -> Robustness:
+        """
+        Monte Carlo over weights and thresholds (:func:`locscan.robustness.robustness`).
+
+        With `subregio` or `gemeente` the ranks are those within that selection.
+        """
+        crit = crit or self.criteria
+        result = self.evaluate(crit)
+        if subregio or gemeente:
+            keep = longlist.select(result, subregio, gemeente).to_numpy()
+            result = longlist.build(crit, result.candidates[keep], result.measures[keep],
+                                    self.meta)
+        return robustness(result, **kwargs)
 
     # --- capacity -----------------------------------------------------------------------------
 

@@ -153,3 +153,10 @@ def test_hostile_names_are_shown_as_text(workdir):
     app = _app()
     shown = " ".join(c.value for c in app.caption).replace("\u200b", "")
     assert "\\!\\[x\\]\\(http\\:" in shown  # escaped: Streamlit shows it, never fetches it
+
+
+def test_robustness_of_the_ranking_in_the_app(workdir):
+    app = _app()
+    next(b for b in app.button if b.label == "Bereken robuustheid").click().run()
+    assert not app.exception
+    assert any("wankele plaats in de top" in m.value for m in app.markdown)

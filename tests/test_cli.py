@@ -173,3 +173,13 @@ def test_an_internal_error_is_logged_and_said_in_one_line(tmp_path, monkeypatch)
     (log,) = (tmp_path / "logs").iterdir()
     assert "RuntimeError: a defect" in log.read_text()
     assert str(log) in result.output.replace("\n", "")
+
+
+def test_robustness_command(small_demo, tmp_path):
+    out = tmp_path / "robuust.csv"
+    text = _run("robustness", "--region", small_demo, "--criteria", GMR, "--runs", "200",
+                "--top", "5", "--subregio", "Liemers", "-o", out)
+    assert "200 runs in" in text
+    assert "gevarieerd: dichtbij_werk" in text
+    assert "wankel" in text
+    assert out.read_text(encoding="utf-8").splitlines()[0].startswith("candidate_id,")

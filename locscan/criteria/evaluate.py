@@ -27,6 +27,7 @@ __all__ = [
     "Result",
     "choices",
     "evaluate",
+    "gemeente_groups",
     "hard_status",
     "reach_by_gemeente",
     "reach_m",
@@ -214,7 +215,7 @@ def soft_score(
     return np.clip(score, 0.0, 1.0, out=score), weight
 
 
-def _groups(codes: pd.Series, keys: list[str]) -> dict[str, np.ndarray]:
+def gemeente_groups(codes: pd.Series, keys: list[str]) -> dict[str, np.ndarray]:
     """Row mask per gemeente code; compares small integer codes for a categorical."""
     if not keys:
         return {}
@@ -265,7 +266,7 @@ def evaluate(
             "compute the criteria's measures first"
         )
     overrides = resolve_overrides(criteria, meta)
-    groups = _groups(gemeente_codes, list(overrides))
+    groups = gemeente_groups(gemeente_codes, list(overrides))
     out: dict[str, np.ndarray] = {}
     excluded = np.zeros(len(table), dtype=bool)
     check = np.zeros(len(table), dtype=bool)

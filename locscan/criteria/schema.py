@@ -38,7 +38,12 @@ _LIST_OPS = {"in", "not_in", "between"}
 
 
 class HardCriterion(BaseModel):
-    """A criterion every site must meet: ``measure op value``."""
+    """
+    A criterion every site must meet: ``measure op value``.
+
+    ``range`` (optional, a numeric criterion only): the values the threshold may plausibly
+    take, for robustness runs (:mod:`locscan.robustness`).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -50,15 +55,27 @@ class HardCriterion(BaseModel):
     unit: str | None = None
     on_unknown: Literal["fail", "check"] = "fail"
     source: str = ""
+    range: tuple[float, float] | None = None
 
     @model_validator(mode="after")
     def _value_fits_op(self) -> HardCriterion:
         _check_value(self.op, self.value)
+        if self.range is not None:
+            if self.op not in _NUMERIC_OPS or isinstance(self.value, list):
+                raise ValueError(f"'range' needs a single number and one of "
+                                 f"{', '.join(sorted(_NUMERIC_OPS))}, not {self.op!r}")
+            low, high = self.range
+            if not low <= float(self.value) <= high:
+                raise ValueError(f"'range' [{low}, {high}] must hold the value {self.value}")
         return self
 
 
 class SoftCriterion(BaseModel):
-    """A criterion that adds to the score (0–1 per criterion, weighted)."""
+    """
+    A criterion that adds to the score (0–1 per criterion, weighted).
+
+    ``weight_range`` (optional): the weights the parties might give it, for robustness runs.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -72,9 +89,15 @@ class SoftCriterion(BaseModel):
     unit: str | None = None
     weight: float = Field(1.0, ge=0)
     source: str = ""
+    weight_range: tuple[float, float] | None = None
 
     @model_validator(mode="after")
     def _transform_complete(self) -> SoftCriterion:
+        if self.weight_range is not None:
+            low, high = self.weight_range
+            if not 0 <= low <= self.weight <= high or self.weight == 0:
+                raise ValueError(f"'weight_range' [{low}, {high}] must hold the weight "
+                                 f"{self.weight} (above 0), with 0 ≤ low ≤ high")
         if self.transform == "linear":
             if self.best is None or self.worst is None:
                 raise ValueError("transform 'linear' needs 'best' and 'worst'")

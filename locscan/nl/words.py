@@ -20,6 +20,7 @@ __all__ = [
     "PARKING",
     "PLAN_GEMEENTE_COLUMNS",
     "RADIUS_COLUMNS",
+    "ROBUSTNESS_COLUMNS",
     "SHORTLIST_STATUSES",
     "SITE_COLUMNS",
     "SPLIT",
@@ -115,3 +116,10 @@ PLAN_GEMEENTE_COLUMNS = {"gemeente": "gemeente", "demand": "tijdelijke werknemer
 
 #: why a plan left a site out (``Plan.left_out``)
 LEFT_OUT = {"parking": "parkeren onvoldoende of onbekend", "no capacity": "geen capaciteit"}
+
+#: columns of a robustness run (``robustness.Robustness.table``)
+ROBUSTNESS_COLUMNS = {"candidate_id": "locatie", "gemeente": "gemeente",
+                      "base_rank": "rang", "top_share": "in de top",
+                      "longlist_share": "op de longlist", "rank_p05": "rang (5%)",
+                      "rank_median": "rang (mediaan)", "rank_p95": "rang (95%)",
+                      "fragile": "wankel"}
