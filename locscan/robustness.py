@@ -123,38 +123,46 @@ def robustness(result: Result, *, runs: int = 1000, top_n: int = 20, spread: flo
     crit = result.criteria
     tracked = tracked or 5 * top_n
     rng = np.random.default_rng(seed)
-    table = result.measures
     groups = gemeente_groups(result.candidates["gemeente_code"], list(result.overrides))
-    n = len(table)
+    ranged = [c for c in crit.hard if c.range is not None]
+    fixed = np.ones(len(result.measures), dtype=bool)
+    for c in crit.hard:
+        if c.range is None:
+            fixed &= _passes(c, result, groups)
+    # only a candidate that passes at the most lenient end of every range can ever rank
+    possible = fixed.copy()
+    for c in ranged:
+        lenient = c.range[0] if c.op in (">", ">=") else c.range[1]
+        possible &= _passes(c.model_copy(update={"value": float(lenient)}), result, groups)
+    rows = np.flatnonzero(possible)
+    table = result.measures.iloc[rows]
+    sub_groups = {code: mask[rows] for code, mask in groups.items()}
+    n = len(rows)
     scores, weights = [], []
     for c in crit.soft:
-        s, w = soft_score(c, crit.measures[c.measure], table, groups, result.overrides)
+        s, w = soft_score(c, crit.measures[c.measure], table, sub_groups, result.overrides)
         scores.append(np.fmax(s, 0.0))  # unknown counts as 0, as in the evaluation
         weights.append(np.broadcast_to(np.asarray(w, dtype=float), (n,)))
     s_mat = np.column_stack(scores) if scores else np.zeros((n, 0))
     w_mat = np.column_stack(weights) if weights else np.zeros((n, 0))
-    ranged = [c for c in crit.hard if c.range is not None]
-    fixed = np.ones(n, dtype=bool)
-    for c in crit.hard:
-        if c.range is None:
-            fixed &= _passes(c, result, groups)
+    sw_mat = s_mat * w_mat
     factors = _weights_per_run(result, rng, runs, spread)
     thresholds = {c.id: rng.uniform(*c.range, runs) for c in ranged}
+    ranged_values = {c.id: _passes_each(c, result, groups, rows) for c in ranged}
     ranks = np.empty((runs, n), dtype=np.int32)
     on_list = np.zeros(n, dtype=np.int64)
     for start in range(0, runs, batch):
         f = factors[start:start + batch]
-        num = (s_mat * w_mat) @ f.T
+        num = sw_mat @ f.T
         den = w_mat @ f.T
         run_scores = np.divide(num, den, out=np.zeros_like(num), where=den > 0) * 100
         for b in range(f.shape[0]):
-            passes = fixed.copy()
+            passes = np.ones(n, dtype=bool)
             for c in ranged:
-                drawn = c.model_copy(update={"value": float(thresholds[c.id][start + b])})
-                passes &= _passes(drawn, result, groups)
+                passes &= ranged_values[c.id](thresholds[c.id][start + b])
             on_list += passes
             ranks[start + b] = _ranks_in_top(run_scores[:, b], passes, tracked)
-    base = result.rank.to_numpy()
+    base = result.rank.to_numpy()[rows]
     keep = ((base > 0) & (base <= top_n)) | (ranks <= top_n).any(axis=0)
     r = ranks[:, keep]
     top_share = (r <= top_n).mean(axis=0)
@@ -168,7 +176,7 @@ def robustness(result: Result, *, runs: int = 1000, top_n: int = 20, spread: flo
         "rank_median": np.percentile(r, 50, axis=0, method="lower"),
         "rank_p95": np.percentile(r, 95, axis=0, method="higher"),
         "fragile": np.where(in_base_top, top_share < 0.8, top_share > 0.2),
-    }, index=result.candidates.index[keep])
+    }, index=result.candidates.index[rows[keep]])
     out = out.assign(_b=np.where(out["base_rank"] > 0, out["base_rank"], np.iinfo(np.int64).max))
     out = out.sort_values(["_b", "top_share"], ascending=[True, False], kind="stable")
     varied = [c.id for c in crit.soft] + [c.id for c in ranged]
@@ -182,3 +190,20 @@ def _passes(crit: HardCriterion, result: Result, groups: dict[str, np.ndarray]) 
     if crit.on_unknown == "check":
         return status != FAIL
     return (status != FAIL) & (status != UNKNOWN)
+
+
+def _passes_each(crit: HardCriterion, result: Result, groups: dict[str, np.ndarray],
+                 rows: np.ndarray):
+    """A function: threshold -> whether each of `rows` passes `crit` at that threshold."""
+    sub = result.measures.iloc[rows]
+    sub_groups = {code: mask[rows] for code, mask in groups.items()}
+    spec = result.criteria.measures[crit.measure]
+
+    def at(threshold: float) -> np.ndarray:
+        drawn = crit.model_copy(update={"value": float(threshold)})
+        status = hard_status(drawn, spec, sub, sub_groups, result.overrides)
+        if crit.on_unknown == "check":
+            return status != FAIL
+        return (status != FAIL) & (status != UNKNOWN)
+
+    return at
