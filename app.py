@@ -7,7 +7,6 @@ is built by ``locscan.maps`` and the shortlist lives in a database (``locscan.sh
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import partial, wraps
 from pathlib import Path
@@ -22,32 +21,12 @@ from locscan.errors import LocscanError
 from locscan.nl import text
 from locscan.scan import Scan
 from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
+from ui import ahp_page
+from ui.text import plain, shown
 
 st.set_page_config(page_title="locscan – locatiescan", layout="wide")
 FORMATS = [(".geojson", "GeoJSON (WGS84)"), (".gpkg", "GeoPackage (RD New)"), (".csv", "CSV"),
            (".xlsx", "Excel")]
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
-
-
-def _shown(value: object) -> str:
-    """A stored value as the user reads it: nothing stored is "onbekend"."""
-    return "onbekend" if value is None or value != value else str(value)
-
-
-_AUTOLINK = re.compile(r"(?i)(?<=[hfw])(?=ttps?\\?:|tp\\?:|ww\\?\.)|(?=@)")
-
-
-def _plain(value: object) -> str:
-    """
-    Text from data, files or users, escaped so Streamlit shows it and never renders it.
-
-    Markdown characters get a backslash; a zero-width space after the first letter of
-    ``http``, ``ftp`` and ``www`` and before ``@`` keeps bare addresses from becoming links.
-    """
-    escaped = _MARKDOWN.sub(r"\\\1", " ".join(str(value).split()))
-    return _AUTOLINK.sub("\u200b", escaped)
 
 
 def _guarded(page: Callable[[], None]) -> Callable[[], None]:
@@ -58,11 +37,11 @@ def _guarded(page: Callable[[], None]) -> Callable[[], None]:
         try:
             page()
         except LocscanError as exc:
-            st.error(_plain(exc))
+            st.error(plain(exc))
         except Exception as exc:
             log = crash.report(exc, context=f"app, {page.__name__}")
             st.error(f"Interne fout in locscan ({type(exc).__name__}); dit ligt niet aan uw "
-                     f"invoer. De details staan op de server in {_plain(log)}.")
+                     f"invoer. De details staan op de server in {plain(log)}.")
 
     return run
 
@@ -94,11 +73,11 @@ if logged_in is False:
 proxy_user = st.context.headers.get(settings.user_header) if settings.user_header else None
 if logged_in:
     user = str(st.user.get("name") or st.user.get("email") or st.user.get("sub"))
-    st.sidebar.caption(f"Ingelogd als {_plain(user)}")
+    st.sidebar.caption(f"Ingelogd als {plain(user)}")
     st.sidebar.button("Uitloggen", on_click=st.logout)
 elif proxy_user:
     user = proxy_user
-    st.sidebar.caption(f"Ingelogd als {_plain(user)}")
+    st.sidebar.caption(f"Ingelogd als {plain(user)}")
 else:
     user = st.sidebar.text_input("Uw naam", key="user",
                                  help="Nodig om de shortlist te wijzigen.")
@@ -109,7 +88,7 @@ try:
     scan = _scan(region_dir, criteria_file, Path(criteria_file).stat().st_mtime)
     context = scan.context()
 except LocscanError as exc:
-    st.error(f"De regio of criteriaset kan niet worden geladen: {_plain(exc)}")
+    st.error(f"De regio of criteriaset kan niet worden geladen: {plain(exc)}")
     st.stop()
 
 region, base_crit = scan.region, scan.criteria
@@ -139,15 +118,15 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
         crit = crit.with_weight(c.id, weight)
     changes = criteria.differences(base_crit, crit)
     if changes:
-        st.caption(_plain("Gewijzigd: " + "; ".join(changes)))
+        st.caption(plain("Gewijzigd: " + "; ".join(changes)))
         new_name = st.text_input("Naam nieuwe criteriaset", key="new_criteria_name")
         if st.button("Opslaan als nieuwe criteriaset"):
             try:
                 path = criteria.save_as_new(crit, "criteria", name=new_name, author=user,
                                             base=base_crit)
-                st.success(f"Opgeslagen als {_plain(path)}")
+                st.success(f"Opgeslagen als {plain(path)}")
             except LocscanError as exc:
-                st.error(_plain(exc))
+                st.error(plain(exc))
 
 # --- evaluate (cheap: no geometry) --------------------------------------------------------
 result = scan.evaluate(crit)
@@ -164,7 +143,7 @@ if region.meta.demo:
     st.warning(f"{demo.DEMO_LABEL}. Deze regio is verzonnen en dient alleen om het "
                "instrument te leren kennen.")
 st.title("Locatiescan huisvesting internationale werknemers")
-st.caption(_plain(f"{region.meta.label} · criteria {crit.name} versie {crit.version} "
+st.caption(plain(f"{region.meta.label} · criteria {crit.name} versie {crit.version} "
            f"({crit.digest()})" + (" · aangepast, niet opgeslagen" if changes else "")))
 areas = summary["areas"]
 cols = st.columns(4)
@@ -177,9 +156,9 @@ cols[3].metric("Op de shortlist", len(short))
 def _add_to_shortlist(site: str) -> None:
     try:
         scan.add_to_shortlist(store, site, user=user, crit=crit)
-        st.toast(f"{_plain(site)} staat op de shortlist")
+        st.toast(f"{plain(site)} staat op de shortlist")
     except LocscanError as exc:
-        st.error(_plain(exc))
+        st.error(plain(exc))
 
 
 def _robustness_section() -> None:
@@ -254,7 +233,7 @@ def _longlist_page() -> None:
         if site:
             try:
                 why = scan.explain(site, crit)
-                st.markdown(f"**{_plain(site)}**: {result.status[site]}, score "
+                st.markdown(f"**{plain(site)}**: {result.status[site]}, score "
                             f"{nl.format_number(result.evaluation.at[site, 'score'])}"
                             + (f", rang {result.rank[site]}" if result.rank[site] else "")
                             + ("" if result.on_longlist[site] else
@@ -267,7 +246,7 @@ def _longlist_page() -> None:
                     _add_to_shortlist(site)
                     st.rerun()
             except LocscanError as exc:
-                st.error(_plain(exc))
+                st.error(plain(exc))
 
 
     def _write(choice: str, version: int, draft: dict) -> None:
@@ -281,7 +260,7 @@ def _longlist_page() -> None:
             draft["conflict"] = exc.current
             return
         except LocscanError as exc:
-            st.error(_plain(exc))
+            st.error(plain(exc))
             return
         st.session_state.pop(f"draft:{choice}", None)
         st.rerun()
@@ -293,15 +272,15 @@ def _longlist_page() -> None:
             st.error("Deze locatie staat niet meer op de shortlist; uw wijziging is niet "
                      "opgeslagen.")
             return
-        st.warning(f"{_plain(theirs['updated_by'])} heeft deze locatie intussen gewijzigd "
+        st.warning(f"{plain(theirs['updated_by'])} heeft deze locatie intussen gewijzigd "
                    f"(versie {theirs['version']}). Uw wijziging is nog niet opgeslagen: "
                    "kies welke versie blijft.")
         fields = {"status": "Status", "note": "Notitie", "capacity": "Capaciteit"}
         side = pd.DataFrame({
             "uw versie": ["(van de shortlist halen)" if draft["remove"] else
-                          _shown(draft["mine"][f]) for f in fields],
+                          shown(draft["mine"][f]) for f in fields],
             f"versie van {theirs['updated_by']}": [
-                _shown(theirs[f]) if theirs["active"] else "(van de shortlist gehaald)"
+                shown(theirs[f]) if theirs["active"] else "(van de shortlist gehaald)"
                 for f in fields],
         }, index=list(fields.values()))
         st.dataframe(side, width="stretch")
@@ -342,7 +321,7 @@ def _longlist_page() -> None:
             save = st.form_submit_button("Opslaan", disabled=not user.strip())
             remove = st.form_submit_button("Van de shortlist halen", disabled=not user.strip())
         st.caption(f"U bewerkt versie {seen['version']}. Laatst gewijzigd door "
-                   f"{_plain(live['updated_by'])} op {live['updated_at']:%d-%m-%Y %H:%M} "
+                   f"{plain(live['updated_by'])} op {live['updated_at']:%d-%m-%Y %H:%M} "
                    f"(versie {live['version']}).")
         if live["version"] != seen["version"] and "conflict" not in draft and st.button(
                 "Nieuwste versie laden (uw niet-opgeslagen invoer vervalt)", key=f"load:{tag}"):
@@ -391,7 +370,7 @@ def _plan_norms(plan) -> None:
         binding = plan.by_gemeente.index[plan.by_gemeente["binding"] != ""]
         st.warning(f"De norm (minstens {norms[0]:.0%} in de eigen gemeente) is met deze "
                    "locaties en aannames niet haalbaar in "
-                   + _plain(", ".join(names.get(c, c) for c in binding))
+                   + plain(", ".join(names.get(c, c) for c in binding))
                    + ". Dit is de best haalbare verdeling.")
     if plan.left_out is not None and len(plan.left_out):
         counts = plan.left_out.map(nl.LEFT_OUT).value_counts()
@@ -404,7 +383,7 @@ def _capacity_page() -> None:
     try:
         analysis = scan.analysis(crit, short)
     except LocscanError as exc:
-        st.error(f"Opgave en capaciteit zijn niet te berekenen: {_plain(exc)}")
+        st.error(f"Opgave en capaciteit zijn niet te berekenen: {plain(exc)}")
         return
     a = analysis.assumptions
     st.subheader("Opgave en capaciteit per subregio")
@@ -413,8 +392,8 @@ def _capacity_page() -> None:
     st.dataframe(cov.round(0), width="stretch")
     for name, task in region.meta.subregios.items():
         if task.note:
-            st.info(f"{_plain(name)}: {_plain(task.note)}"
-                    + (f" (bron: {_plain(task.source)})" if task.source else ""))
+            st.info(f"{plain(name)}: {plain(task.note)}"
+                    + (f" (bron: {plain(task.source)})" if task.source else ""))
     st.subheader("Per gemeente")
     gem = analysis.coverage_gemeente
     gem = gem[gem.index.isin(focus)]
@@ -426,8 +405,8 @@ def _capacity_page() -> None:
     differs = analysis.task_check[analysis.task_check["differs"]]
     if len(differs):
         st.warning("De opgave uit de taaktabel en de werknemers van de werklocaties verschillen "
-                   "meer dan 10% in " + _plain(", ".join(differs.index)) + ": "
-                   + "; ".join(f"{_plain(k)} {r.task_2020:.0f} tegenover {r.work_sites:.0f}"
+                   "meer dan 10% in " + plain(", ".join(differs.index)) + ": "
+                   + "; ".join(f"{plain(k)} {r.task_2020:.0f} tegenover {r.work_sites:.0f}"
                                for k, r in differs.iterrows())
                    + ". Stem de cijfers af voordat u ze gebruikt.")
 
@@ -482,7 +461,7 @@ def _capacity_page() -> None:
 def _data_page() -> None:
     """Where each layer of the region comes from, when it was fetched, under which licence."""
     st.subheader("Gegevens en bronnen")
-    st.caption(f"Regio {_plain(region_dir)}: {_plain(region.meta.label)}. Lagen halen of "
+    st.caption(f"Regio {plain(region_dir)}: {plain(region.meta.label)}. Lagen halen of "
                "bijwerken gaat met "
                f"`locscan data pull --region {region_dir}`; dit overzicht is "
                f"`locscan data status --region {region_dir}`.")
@@ -494,12 +473,12 @@ def _data_page() -> None:
     missing = table[table["toestand"] != "aanwezig"]
     if len(missing):
         st.warning(f"{len(missing)} lagen ontbreken of zijn onderbroken: "
-                   f"{_plain(', '.join(missing['laag']))}. Criteria die ze gebruiken tellen als "
+                   f"{plain(', '.join(missing['laag']))}. Criteria die ze gebruiken tellen als "
                    "onbekend of geven een foutmelding.")
 
 
 attributions = sorted({e.attribution for e in region.catalogue.layers.values() if e.attribution})
-st.sidebar.caption(_plain("Bronnen: " + ("; ".join(attributions) if attributions else
+st.sidebar.caption(plain("Bronnen: " + ("; ".join(attributions) if attributions else
                                          region.meta.label)))
 
 st.navigation([
@@ -507,4 +486,6 @@ st.navigation([
             default=True),
     st.Page(_guarded(_capacity_page), title="Opgave & capaciteit", url_path="capaciteit"),
     st.Page(_guarded(_data_page), title="Gegevens en bronnen", url_path="gegevens"),
+    st.Page(_guarded(partial(ahp_page.page, base_crit, user)), title="Gewichten (AHP)",
+            url_path="ahp"),
 ], position="sidebar").run()

@@ -280,6 +280,40 @@ def robustness_cmd(region_dir: Path | None, criteria_file: Path, subregio: str |
         click.echo(f"Geschreven naar {output}.")
 
 
+@main.command("ahp")
+@criteria_option
+@click.option("--judgements", "judgements_file", type=click.Path(path_type=Path),
+              required=True, help="Pairwise comparisons per party (YAML; see locscan.ahp).")
+@click.option("--save-as", default=None, help="Save the criteria with these weights as a new "
+                                              "set of this name (in the criteria's folder).")
+@click.option("--author", default="", help="Who saves the new set (with --save-as).")
+@_friendly
+def ahp_cmd(criteria_file: Path, judgements_file: Path, save_as: str | None,
+            author: str) -> None:
+    """Weights from pairwise comparisons (AHP): per party, the group, and their consistency."""
+    from locscan import ahp
+
+    base = criteria.load(criteria_file)
+    result = ahp.weigh(ahp.load(judgements_file))
+    table = result.parties.copy()
+    verdict = table["consistent"].map({True: "consistent", False: "NIET consistent"})
+    shown = table[result.criteria].map(lambda w: f"{w:.1%}".replace(".", ","))
+    shown["CR"] = table["CR"].map(lambda v: f"{v:.3f}".replace(".", ","))
+    shown["oordeel"] = verdict
+    with pd.option_context("display.width", 160):
+        click.echo(shown.to_string())
+    click.echo("Per partij de gewichten (eigenvector) en de consistentieratio CR; onder 0,10 "
+               "hangen de oordelen samen. 'groep': het geometrisch gemiddelde van de oordelen.")
+    bad = [p for p, ok in table["consistent"].items() if not ok]
+    if bad:
+        click.secho(f"Let op: de oordelen van {', '.join(bad)} zijn niet consistent (CR ≥ 0,10);"
+                    " laat ze die herzien.", fg="yellow")
+    if save_as:
+        path = criteria.save_as_new(ahp.apply(base, result), criteria_file.parent,
+                                    name=save_as, author=author, base=base)
+        click.echo(f"Opgeslagen als {path}")
+
+
 @main.command("explain")
 @region_option
 @criteria_option

@@ -160,3 +160,25 @@ def test_robustness_of_the_ranking_in_the_app(workdir):
     next(b for b in app.button if b.label == "Bereken robuustheid").click().run()
     assert not app.exception
     assert any("wankele plaats in de top" in m.value for m in app.markdown)
+
+
+def _ahp_script(root: str) -> None:
+    import sys
+
+    sys.path.insert(0, root)
+    from locscan import criteria
+    from ui import ahp_page
+
+    ahp_page.page(criteria.load("criteria/gmr-tijdelijke-werknemers.yaml"), "Anna")
+
+
+def test_ahp_page_turns_comparisons_into_weights(workdir):
+    app = AppTest.from_function(_ahp_script, args=(str(ROOT),), default_timeout=60).run()
+    assert not app.exception
+    weights = app.dataframe[-1].value
+    assert weights.loc["werkgroep", "CR"] == pytest.approx(0.0)  # all "1": equal weights
+    app.text_input(key="ahp_name").set_value("gelijke gewichten").run()
+    next(b for b in app.button if b.label.startswith("Opslaan als nieuwe")).click().run()
+    assert not app.exception
+    saved = (workdir / "criteria/gelijke-gewichten.yaml").read_text()
+    assert "ahp:" in saved

@@ -183,3 +183,27 @@ def test_robustness_command(small_demo, tmp_path):
     assert "gevarieerd: dichtbij_werk" in text
     assert "wankel" in text
     assert out.read_text(encoding="utf-8").splitlines()[0].startswith("candidate_id,")
+
+
+def test_ahp_command_saves_a_new_criteria_set(tmp_path):
+    import shutil
+
+    crit = tmp_path / "crit.yaml"
+    shutil.copy(GMR, crit)
+    judgements = tmp_path / "oordelen.yaml"
+    rows = {"Duiven": [["dichtbij_werk", "dichtbij_ov", 3],
+                       ["dichtbij_werk", "dichtbij_winkels", 5],
+                       ["dichtbij_werk", "eigendom", 2], ["dichtbij_ov", "dichtbij_winkels", 2],
+                       ["dichtbij_ov", "eigendom", "1/2"], ["dichtbij_winkels", "eigendom", "1/3"]]}
+    import yaml
+
+    judgements.write_text(yaml.safe_dump({"criteria": ["dichtbij_werk", "dichtbij_ov",
+                                                       "dichtbij_winkels", "eigendom"],
+                                          "parties": rows}))
+    text = _run("ahp", "--criteria", crit, "--judgements", judgements, "--save-as", "ahp-test",
+                "--author", "Anna")
+    assert "groep" in text
+    assert "consistent" in text
+    saved = criteria.load(tmp_path / "ahp-test.yaml")
+    assert saved.ahp is not None
+    assert saved.ahp.parties.keys() == {"Duiven"}

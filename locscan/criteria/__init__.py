@@ -19,6 +19,7 @@ from locscan.criteria.evaluate import (
 )
 from locscan.criteria.files import differences, load, parse, save_as_new, to_yaml
 from locscan.criteria.schema import (
+    AhpRecord,
     Assumptions,
     Criteria,
     HardCriterion,
@@ -31,6 +32,7 @@ __all__ = [
     "FAIL",
     "PASS",
     "UNKNOWN",
+    "AhpRecord",
     "Assumptions",
     "Criteria",
     "HardCriterion",

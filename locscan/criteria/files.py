@@ -76,7 +76,7 @@ def _short(value: Any) -> str:
 
 def to_yaml(criteria: Criteria) -> str:
     """The criteria set as YAML in the file format of ``criteria/*.yaml``."""
-    data = criteria.model_dump(exclude_defaults=True)
+    data = criteria.model_dump(exclude_defaults=True, mode="json")
     data["version"] = criteria.version
     data["measures"] = {
         name: {"kind": spec.kind}
@@ -87,15 +87,15 @@ def to_yaml(criteria: Criteria) -> str:
         | ({"if_missing": spec.if_missing} if spec.if_missing != "error" else {})
         for name, spec in criteria.measures.items()
     }
-    data["hard"] = [c.model_dump(exclude_defaults=True) | {"op": c.op, "value": c.value}
-                    for c in criteria.hard]
-    data["soft"] = [c.model_dump(exclude_defaults=True) for c in criteria.soft]
+    data["hard"] = [c.model_dump(exclude_defaults=True, mode="json")
+                    | {"op": c.op, "value": c.value} for c in criteria.hard]
+    data["soft"] = [c.model_dump(exclude_defaults=True, mode="json") for c in criteria.soft]
     data["overrides"] = {
         key: {cid: o.model_dump(exclude_none=True) for cid, o in changes.items()}
         for key, changes in criteria.overrides.items()
     }
     order = ["name", "version", "description", "author", "created", "based_on", "changes",
-             "measures", "hard", "soft", "overrides", "capacity"]
+             "measures", "hard", "soft", "overrides", "capacity", "ahp"]
     data = {k: data[k] for k in order if data.get(k) not in (None, "", [], {})}
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 

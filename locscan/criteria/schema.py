@@ -208,6 +208,25 @@ class Assumptions(BaseModel):
         return self
 
 
+class AhpRecord(BaseModel):
+    """
+    Where a criteria set's weights came from when they were set by AHP (:mod:`locscan.ahp`).
+
+    The soft criteria compared, the combined comparison matrix, the weights it gave, its
+    consistency ratio and each party's consistency ratio.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    criteria: list[str]
+    matrix: list[list[float]]
+    weights: dict[str, float]
+    consistency_ratio: float
+    parties: dict[str, float] = {}
+    method: str = ("principal eigenvector; parties combined by the geometric mean of their "
+                   "judgements; Saaty's random index")
+
+
 class Criteria(BaseModel):
     """
     A criteria set as read from ``criteria/*.yaml``.
@@ -227,6 +246,8 @@ class Criteria(BaseModel):
     capacity
         Assumptions for capacity and the suggested shortlist (:class:`Assumptions`);
         ``None`` when the file has no ``capacity:`` section.
+    ahp
+        The pairwise comparisons the weights came from, when set by AHP (:class:`AhpRecord`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -243,6 +264,7 @@ class Criteria(BaseModel):
     soft: list[SoftCriterion] = []
     overrides: dict[str, dict[str, Override]] = {}
     capacity: Assumptions | None = None
+    ahp: AhpRecord | None = None
 
     @field_validator("version", mode="before")
     @classmethod
