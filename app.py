@@ -21,7 +21,7 @@ from locscan.errors import LocscanError
 from locscan.nl import text
 from locscan.scan import Scan
 from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
-from ui import ahp_page
+from ui import ahp_page, compare_page
 from ui.text import plain, shown
 
 st.set_page_config(page_title="locscan – locatiescan", layout="wide")
@@ -39,7 +39,7 @@ def _guarded(page: Callable[[], None]) -> Callable[[], None]:
         except LocscanError as exc:
             st.error(plain(exc))
         except Exception as exc:
-            log = crash.report(exc, context=f"app, {page.__name__}")
+            log = crash.report(exc, context=f"app, {getattr(page, '__name__', page)!r}")
             st.error(f"Interne fout in locscan ({type(exc).__name__}); dit ligt niet aan uw "
                      f"invoer. De details staan op de server in {plain(log)}.")
 
@@ -486,6 +486,9 @@ st.navigation([
             default=True),
     st.Page(_guarded(_capacity_page), title="Opgave & capaciteit", url_path="capaciteit"),
     st.Page(_guarded(_data_page), title="Gegevens en bronnen", url_path="gegevens"),
+    st.Page(_guarded(partial(compare_page.page, scan, crit, bool(changes), subregio, gemeente,
+                             context, focus)),
+            title="Scenario's vergelijken", url_path="scenarios"),
     st.Page(_guarded(partial(ahp_page.page, base_crit, user)), title="Gewichten (AHP)",
             url_path="ahp"),
 ], position="sidebar").run()

@@ -233,6 +233,56 @@ def _percent_down(share: float) -> str:
     return f"{int(share * 100 + 1e-9)}%"
 
 
+@main.command("compare")
+@region_option
+@click.argument("criteria_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--subregio", default=None, help="Only this subregio.")
+@click.option("--gemeente", default=None, help="Only this gemeente (name or CBS code).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write the sites that enter and leave (.geojson, .gpkg, .csv, .xlsx).")
+@cache_option
+@_friendly
+def compare_cmd(region_dir: Path | None, criteria_files: tuple[Path, ...],
+                subregio: str | None, gemeente: str | None, output: Path | None,
+                cache: bool) -> None:
+    """Compare criteria sets side by side; the first is the reference."""
+    if len(criteria_files) < 2:
+        raise click.UsageError("give at least two criteria files to compare")
+    region = open_region(region_dir)
+    for path in criteria_files:
+        _check_output(output, region, path)
+    subregio = region.meta.subregio(subregio) if subregio else None
+    gemeente = region.meta.municipality(gemeente).code if gemeente else None
+    sets = [criteria.load(p) for p in criteria_files]
+    names = [f"{c.name} {c.version}" for c in sets]
+    if len(set(names)) < len(names):
+        names = [f"{i + 1}: {n}" for i, n in enumerate(names)]
+    scan = _open(region, criteria_files[0], cache)
+    start = time.perf_counter()
+    result = scan.compare(dict(zip(names, sets, strict=True)), subregio=subregio,
+                          gemeente=gemeente)
+    click.echo(f"{len(names)} scenario's vergeleken in {time.perf_counter() - start:.2f} s "
+               f"(de eerste is de referentie).")
+    with pd.option_context("display.width", 160, "display.max_rows", 200):
+        click.echo("\nLocaties op de longlist per subregio en gemeente:")
+        click.echo(result.areas.to_string())
+        if not result.capacity.empty:
+            click.echo("\nCapaciteit van de longlist tegenover de opgave (tijdelijk, 2020):")
+            shown = result.capacity.round(0).rename(
+                columns=lambda c: c.replace("capacity_", "capaciteit ", 1))
+            click.echo(nl.dutch(shown, nl.TASK_COLUMNS).to_string())
+    counts = result.changes.groupby(["scenario", "change"]).size()
+    for (name, change), n in counts.items():
+        click.echo(f"{name}: {n} locaties {nl.CHANGES[change]} tegenover {names[0]}")
+    if result.changes.empty:
+        click.echo("Geen verschil in de longlist.")
+    if output is not None:
+        scan.export(result.changes.assign(change=result.changes["change"].map(nl.CHANGE)),
+                    output, layer="verschil", description="verschil tussen scenario's",
+                    scenarios="; ".join(names))
+        click.echo(f"Verschil geschreven naar {output}.")
+
+
 @main.command("robustness")
 @region_option
 @criteria_option

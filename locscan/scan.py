@@ -25,8 +25,9 @@ import pandas as pd
 
 from locscan import capacity, criteria, export, longlist, measures
 from locscan.candidates import municipality_of
+from locscan.compare import Comparison, compare
 from locscan.criteria import Criteria
-from locscan.errors import ConflictError, CriteriaError, RegionError
+from locscan.errors import ConflictError, CriteriaError, LocscanError, RegionError
 from locscan.measures import MeasureSpec
 from locscan.nl import text
 from locscan.region import Region, open_region
@@ -284,6 +285,22 @@ class Scan:
         return export.to_bytes(table, suffix, layer=layer, description=description,
                                metadata=self.provenance(crit, **extra),
                                labels=self.labels(crit))
+
+    def compare(self, variants: dict[str, Criteria], *, subregio: str | None = None,
+                gemeente: str | None = None) -> Comparison:
+        """
+        Scenarios side by side (:func:`locscan.compare.compare`); the first is the reference.
+
+        Capacity is compared when every scenario has capacity assumptions and the region has
+        work sites; otherwise that table is empty.
+        """
+        results = {name: self.evaluate(c) for name, c in variants.items()}
+        analyses: dict[str, capacity.Analysis] | None = {}
+        try:
+            analyses = {name: self.analysis(c) for name, c in variants.items()}
+        except LocscanError:
+            analyses = None
+        return compare(results, analyses, subregio=subregio, gemeente=gemeente)
 
     def robustness(self, crit: Criteria | None = None, *, subregio: str | None = None,
                    gemeente: str | None = None, **kwargs: Any) -> Robustness:

@@ -182,3 +182,24 @@ def test_ahp_page_turns_comparisons_into_weights(workdir):
     assert not app.exception
     saved = (workdir / "criteria/gelijke-gewichten.yaml").read_text()
     assert "ahp:" in saved
+
+
+def _compare_script(root: str) -> None:
+    import sys
+
+    sys.path.insert(0, root)
+    from locscan.scan import Scan
+    from ui import compare_page
+
+    scan = Scan.open("data/demo", "criteria/gmr-tijdelijke-werknemers.yaml")
+    strict = scan.criteria.with_value("parkeren", 150)
+    compare_page.page(scan, strict, True, "Liemers", None, scan.context(),
+                      scan.meta.codes("Liemers", None))
+
+
+def test_compare_page_shows_the_sites_that_leave(workdir):
+    app = AppTest.from_function(_compare_script, args=(str(ROOT),), default_timeout=90).run()
+    assert not app.exception
+    assert app.multiselect[0].value[0] == "huidige aanpassingen (niet opgeslagen)"
+    assert any("locaties komen erbij tegenover" in m.value or
+               "locaties vallen af tegenover" in m.value for m in app.markdown)

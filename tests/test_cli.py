@@ -207,3 +207,14 @@ def test_ahp_command_saves_a_new_criteria_set(tmp_path):
     saved = criteria.load(tmp_path / "ahp-test.yaml")
     assert saved.ahp is not None
     assert saved.ahp.parties.keys() == {"Duiven"}
+
+
+def test_compare_command(small_demo, tmp_path):
+    strict = tmp_path / "streng.yaml"
+    strict.write_text(GMR.read_text(encoding="utf-8").replace("value: 20\n", "value: 150\n", 1),
+                      encoding="utf-8")
+    out = tmp_path / "verschil.csv"
+    text = _run("compare", "--region", small_demo, GMR, strict, "-o", out)
+    assert "2 scenario's vergeleken" in text
+    assert "vallen af tegenover 1: gmr-tijdelijke-werknemers" in text
+    assert "valt af" in out.read_text(encoding="utf-8")

@@ -10,6 +10,8 @@ from __future__ import annotations
 __all__ = [
     "AREA_COLUMNS",
     "BROKEN",
+    "CHANGE",
+    "CHANGES",
     "COVERAGE_COLUMNS",
     "DEMO_LABEL",
     "EXPORT_COLUMNS",
@@ -123,3 +125,8 @@ ROBUSTNESS_COLUMNS = {"candidate_id": "locatie", "gemeente": "gemeente",
                       "longlist_share": "op de longlist", "rank_p05": "rang (5%)",
                       "rank_median": "rang (mediaan)", "rank_p95": "rang (95%)",
                       "fragile": "wankel"}
+
+#: a site entering or leaving the longlist between two scenarios (``compare``)
+CHANGE = {"enters": "komt erbij", "leaves": "valt af"}
+#: the same for a number of sites ("12 locaties vallen af")
+CHANGES = {"enters": "komen erbij", "leaves": "vallen af"}
