@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from locscan import crash, criteria, demo, maps, nl, pull, settings
+from locscan import crash, criteria, demo, factsheet, maps, nl, pull, settings
 from locscan.errors import LocscanError
 from locscan.nl import text
 from locscan.scan import Scan
@@ -153,6 +153,11 @@ cols[2].metric("Te controleren", int(areas["to_check"].sum()))
 cols[3].metric("Op de shortlist", len(short))
 
 
+def _factsheets(sites: list[str], suffix: str = ".pdf") -> bytes:
+    """Factsheets of `sites` as the bytes of a PDF (one page per site) or HTML file."""
+    return factsheet.to_bytes([factsheet.facts(scan, s, crit, store) for s in sites], suffix)
+
+
 def _add_to_shortlist(site: str) -> None:
     try:
         scan.add_to_shortlist(store, site, user=user, crit=crit)
@@ -239,6 +244,10 @@ def _longlist_page() -> None:
                             + ("" if result.on_longlist[site] else
                                " (telt niet: de locatie valt af)"))
                 st.dataframe(why, width="stretch")
+                st.download_button(
+                    "Factsheet (PDF)", file_name=f"factsheet-{site.replace(':', '-')}.pdf",
+                    data=partial(_factsheets, [site]), mime="application/pdf",
+                    key=f"fs:{site}")
                 if result.on_longlist[site] and site not in short.index and st.button(
                     "Op de shortlist zetten", disabled=not user.strip(),
                     help=None if user.strip() else "Vul eerst uw naam in.",
@@ -357,6 +366,14 @@ def _longlist_page() -> None:
                                  gemeente=gemeente or ""),
                     disabled=frame.empty, on_click="ignore",
                 )
+        c1, c2 = st.columns(2)
+        for col, (suffix, label) in zip((c1, c2), ((".pdf", "Factsheets shortlist (PDF)"),
+                                                   (".html", "Factsheets shortlist (HTML)")),
+                                        strict=True):
+            col.download_button(label, file_name=f"factsheets-shortlist{suffix}",
+                                key=f"fs:shortlist{suffix}", on_click="ignore",
+                                data=partial(_factsheets, list(short.index), suffix),
+                                disabled=short.empty)
 
 
 def _plan_norms(plan) -> None:

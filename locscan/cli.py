@@ -330,6 +330,35 @@ def robustness_cmd(region_dir: Path | None, criteria_file: Path, subregio: str |
         click.echo(f"Geschreven naar {output}.")
 
 
+@main.command("factsheet")
+@region_option
+@criteria_option
+@click.option("--candidate", default=None, help="One site, e.g. perceel:P0000123.")
+@click.option("--shortlist", "whole", is_flag=True, help="Every site on the shortlist.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The factsheet: .pdf (a page per site) or .html.")
+@cache_option
+@_friendly
+def factsheet_cmd(region_dir: Path | None, criteria_file: Path, candidate: str | None,
+                  whole: bool, output: Path, cache: bool) -> None:
+    """A factsheet per site for bestuurders (PDF or HTML, Dutch)."""
+    from locscan import factsheet
+
+    if bool(candidate) == whole:
+        raise click.UsageError("give either --candidate ID or --shortlist")
+    region = open_region(region_dir)
+    scan = _open(region, criteria_file, cache)
+    store = Shortlist(region=region.key)
+    sites = [candidate] if candidate else list(store.items().index)
+    if not sites:
+        raise click.ClickException("the shortlist is empty: nothing to make factsheets of")
+    start = time.perf_counter()
+    sheets = [factsheet.facts(scan, site, store=store) for site in sites]
+    factsheet.write(sheets, output)
+    click.echo(f"{len(sheets)} factsheet(s) geschreven naar {output} in "
+               f"{time.perf_counter() - start:.1f} s.")
+
+
 @main.command("ahp")
 @criteria_option
 @click.option("--judgements", "judgements_file", type=click.Path(path_type=Path),
