@@ -153,6 +153,23 @@ cols[2].metric("Te controleren", int(areas["to_check"].sum()))
 cols[3].metric("Op de shortlist", len(short))
 
 
+def _found(query: str) -> str | None:
+    """The site a search means: the id itself, the one hit, or the user's pick of the hits."""
+    query = query.strip()
+    if not query or query in scan.candidates.index:
+        return query or None
+    hits = scan.find(query, crit)
+    if hits.empty:
+        st.warning(f"Geen locatie gevonden voor '{plain(query)}'. Zoek op een deel van het "
+                   "id, het perceelnummer, de naam of het adres.")
+        return None
+    if len(hits) == 1:
+        return str(hits.index[0])
+    return st.selectbox(f"{len(hits)} locaties gevonden", list(hits.index), format_func=lambda i: (
+        f"{i} – {hits.at[i, 'name'] + ', ' if hits.at[i, 'name'] else ''}"
+        f"{hits.at[i, 'gemeente']} ({hits.at[i, 'status']})"))
+
+
 def _factsheets(sites: list[str], suffix: str = ".pdf") -> bytes:
     """Factsheets of `sites` as the bytes of a PDF (one page per site) or HTML file."""
     return factsheet.to_bytes([factsheet.facts(scan, s, crit, store) for s in sites], suffix)
@@ -234,7 +251,9 @@ def _longlist_page() -> None:
         _robustness_section()
 
     with tab_why:
-        site = st.text_input("Locatie-id (of klik op de kaart)", key="site")
+        query = st.text_input("Locatie zoeken: id, perceelnummer, naam of adres (of klik op de "
+                              "kaart)", key="site")
+        site = _found(query)
         if site:
             try:
                 why = scan.explain(site, crit)

@@ -26,7 +26,8 @@ from locscan.criteria import (
 from locscan.nl import text
 from locscan.region import RegionMeta
 
-__all__ = ["STATUS", "Result", "build", "radius_vs_network", "select", "summary", "table"]
+__all__ = ["SEARCHED", "STATUS", "Result", "build", "find", "radius_vs_network", "select",
+           "summary", "table"]
 
 STATUS = nl.STATUS
 
@@ -212,3 +213,55 @@ def radius_vs_network(result: Result) -> pd.DataFrame:
                          "radius_only": int((radius & ~road).sum()),
                          "road_only": int((road & ~radius).sum())})
     return pd.DataFrame(rows, columns=["layer", "radius", "road", "radius_only", "road_only"])
+
+
+#: candidate columns a search looks in, where the region has them (ids, names, cadastral
+#: designations, addresses)
+SEARCHED = ("source_id", "name", "aanduiding", "kadastrale_aanduiding", "address", "adres")
+
+
+def find(result: Result, query: str, limit: int = 20) -> pd.DataFrame:
+    """
+    Candidates whose id, name, cadastral designation or address contains `query`.
+
+    Case and spaces do not matter ("odb00 a 1234" finds "ODB00A1234"). An exact match comes
+    first, then those that start with the query, then the rest, each in candidate order.
+
+    Returns
+    -------
+    DataFrame
+        Up to `limit` rows, indexed by candidate id, with ``name``, ``gemeente``, ``subregio``
+        and ``status``.
+
+    Examples
+    --------
+    >>> cands = gpd.GeoDataFrame({"source_id": ["A 12", "B7"], "name": [None, "De Ploeg"],
+    ...     "gemeente": ["X", "Y"], "subregio": ["S", "S"], "gemeente_code": ["1", "2"]},
+    ...     index=pd.Index(["perceel:A12", "park:B7"], name="candidate_id"),
+    ...     geometry=gpd.points_from_xy([0, 1], [0, 1]), crs=28992)
+    >>> res = Result(None, cands, None, None, pd.Series(["voldoet", "valt af"],
+    ...              index=cands.index), None, {})
+    >>> find(res, "a12").index.tolist(), find(res, "ploeg").index.tolist()
+    (['perceel:A12'], ['park:B7'])
+    """
+    key = "".join(query.split()).casefold()
+    cands = result.candidates
+    if not key:
+        return cands.iloc[:0][[]].assign(name=[], gemeente=[], subregio=[], status=[])
+    columns = [cands.index.to_series()] + [cands[c] for c in SEARCHED if c in cands]
+    rank = np.full(len(cands), 3)
+    for col in columns:
+        text = col.astype("string").str.replace(r"\s+", "", regex=True).str.casefold()
+        text = text.fillna("").to_numpy(dtype=object)
+        hit = pd.Series(text).str.contains(key, regex=False).to_numpy()
+        start = pd.Series(text).str.startswith(key).to_numpy()
+        exact = text == key
+        rank = np.minimum(rank, np.where(exact, 0, np.where(start, 1, np.where(hit, 2, 3))))
+    order = np.flatnonzero(rank < 3)
+    order = order[np.argsort(rank[order], kind="stable")][:limit]
+    ids = cands.index[order]
+    name = cands.loc[ids, "name"] if "name" in cands else pd.Series("", index=ids)
+    return pd.DataFrame({"name": name.fillna("").to_numpy(),
+                         "gemeente": cands.loc[ids, "gemeente"].astype(str).to_numpy(),
+                         "subregio": cands.loc[ids, "subregio"].astype(str).to_numpy(),
+                         "status": result.status.loc[ids].astype(str).to_numpy()}, index=ids)

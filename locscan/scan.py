@@ -237,6 +237,10 @@ class Scan:
         """Counts per criterion and per subregio and gemeente (:func:`longlist.summary`)."""
         return longlist.summary(self.evaluate(crit), subregio=subregio, gemeente=gemeente)
 
+    def find(self, query: str, crit: Criteria | None = None, limit: int = 20) -> pd.DataFrame:
+        """Sites by id, name, cadastral designation or address (:func:`longlist.find`)."""
+        return longlist.find(self.evaluate(crit), query, limit)
+
     def explain(self, candidate_id: str, crit: Criteria | None = None) -> pd.DataFrame:
         """Why (not)? Every criterion for one site, in Dutch (:func:`locscan.nl.text.explain`)."""
         return text.explain(self.evaluate(crit), candidate_id)
@@ -442,7 +446,7 @@ class Scan:
         """
         crit = crit or self.criteria
         if candidate_id not in self.candidates.index:
-            raise CriteriaError(f"no candidate {candidate_id!r} in this region")
+            raise CriteriaError(f"geen locatie {candidate_id!r} in deze regio")
         row = self.candidates.loc[candidate_id]
         score = float(self.evaluate(crit).evaluation.at[candidate_id, "score"])
         return store.add(candidate_id, user=user, subregio=row["subregio"],

@@ -203,3 +203,17 @@ def test_compare_page_shows_the_sites_that_leave(workdir):
     assert app.multiselect[0].value[0] == "huidige aanpassingen (niet opgeslagen)"
     assert any("locaties komen erbij tegenover" in m.value or
                "locaties vallen af tegenover" in m.value for m in app.markdown)
+
+
+def test_a_site_is_found_by_part_of_its_number(workdir):
+    app = _app()
+    site = _first_longlist_site(app)
+    number = site.split(":")[1]  # "P0001234"
+    app.text_input(key="site").set_value(f" {number.lower()} ").run()  # one hit: explained
+    assert not app.exception
+    assert any(site in m.value.replace("\\", "") for m in app.markdown)
+    app.text_input(key="site").set_value(number[:-1]).run()  # "P000123": up to ten hits
+    found = next(s for s in app.selectbox if s.label.endswith("locaties gevonden"))
+    assert any(option.startswith(f"{site} – ") for option in found.options)  # failing ones too
+    app.text_input(key="site").set_value("bestaat-niet-xyz").run()
+    assert any("Geen locatie gevonden" in w.value for w in app.warning)

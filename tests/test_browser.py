@@ -125,7 +125,8 @@ def test_map_draws_sites_without_errors_and_explains_a_click(app_url, browser):
 
     frame.locator(SITE).nth(3).click(force=True)
     page.get_by_role("tab", name="Waarom (niet)?").click()
-    site = page.get_by_label("Locatie-id (of klik op de kaart)")
+    site = page.get_by_label("Locatie zoeken: id, perceelnummer, naam of adres (of klik op de "
+                             "kaart)")
     page.wait_for_function(
         "(el) => el.value.startsWith('perceel:') || el.value.startsWith('bedrijventerrein:')",
         arg=site.element_handle(), timeout=20_000,

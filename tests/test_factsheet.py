@@ -52,7 +52,7 @@ def test_the_html_factsheet_is_self_contained(scan, tmp_path):
 
 
 def test_bad_factsheet_requests(scan, tmp_path):
-    with pytest.raises(CriteriaError, match="no candidate 'perceel:nee'"):
+    with pytest.raises(CriteriaError, match="geen locatie 'perceel:nee'"):
         factsheet.facts(scan, "perceel:nee")
     with pytest.raises(ExportError, match=r"a factsheet is \.pdf or \.html"):
         factsheet.write([], tmp_path / "f.docx")

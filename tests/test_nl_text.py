@@ -45,7 +45,7 @@ def test_explain_every_criterion_for_a_failing_site(result):
 
 
 def test_explain_unknown_candidate_suggests_similar_ids(result):
-    with pytest.raises(CriteriaError, match="no candidate 'p4' in this region; similar ids: "
+    with pytest.raises(CriteriaError, match="geen locatie 'p4' in deze regio; lijkt op: "
                                             "perceel:p4"):
         text.explain(result, "p4")
 

@@ -157,8 +157,9 @@ def explain(result: Result, candidate_id: str) -> pd.DataFrame:
     if candidate_id not in result.candidates.index:
         idx = result.candidates.index
         near = idx[idx.str.contains(candidate_id.split(":")[-1], regex=False)][:5]
-        hint = f"; similar ids: {', '.join(near)}" if len(near) else ""
-        raise CriteriaError(f"no candidate {candidate_id!r} in this region{hint}")
+        hint = f"; lijkt op: {', '.join(near)}" if len(near) else ""
+        raise CriteriaError(f"geen locatie {candidate_id!r} in deze regio{hint} (zoek op "
+                            "perceelnummer, naam of adres)")
     ids = pd.Index([candidate_id])
     code = result.candidates.at[candidate_id, "gemeente_code"]
     overrides = result.overrides.get(code, {})
