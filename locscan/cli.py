@@ -393,6 +393,22 @@ def ahp_cmd(criteria_file: Path, judgements_file: Path, save_as: str | None,
         click.echo(f"Opgeslagen als {path}")
 
 
+@main.command("find")
+@region_option
+@criteria_option
+@click.argument("query")
+@cache_option
+@_friendly
+def find_cmd(region_dir: Path | None, criteria_file: Path, query: str, cache: bool) -> None:
+    """Find sites by part of their id, parcel number, name or address."""
+    scan = _open(region_dir, criteria_file, cache)
+    hits = scan.find(query)
+    if hits.empty:
+        raise click.ClickException(f"geen locatie gevonden voor {query!r}")
+    with pd.option_context("display.width", 160, "display.max_colwidth", 60):
+        click.echo(hits.rename(columns={"name": "naam"}).rename_axis("locatie").to_string())
+
+
 @main.command("explain")
 @region_option
 @criteria_option

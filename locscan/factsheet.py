@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -75,8 +76,8 @@ def map_svg(site: shapely.Geometry, layers: dict[str, gpd.GeoDataFrame],
         gdf = layers.get(role)
         if gdf is None or gdf.empty:
             continue
-        geoms = gdf.geometry.to_numpy()
-        near = geoms[shapely.intersects(geoms, frame)][:3000]
+        hits = np.sort(gdf.sindex.query(frame, predicate="intersects"))[:3000]
+        near = gdf.geometry.to_numpy()[hits]
         if not len(near):
             continue
         if role in ("work_sites", "parking"):

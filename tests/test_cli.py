@@ -218,3 +218,12 @@ def test_compare_command(small_demo, tmp_path):
     assert "2 scenario's vergeleken" in text
     assert "vallen af tegenover 1: gmr-tijdelijke-werknemers" in text
     assert "valt af" in out.read_text(encoding="utf-8")
+
+
+def test_find_command(small_demo):
+    text = _run("find", "--region", small_demo, "--criteria", GMR, "p000001")
+    assert "perceel:P0000010" in text
+    result = CliRunner().invoke(main, ["find", "--region", str(small_demo), "--criteria",
+                                       str(GMR), "bestaat-niet"])
+    assert result.exit_code == 1
+    assert "geen locatie gevonden" in result.output
