@@ -23,10 +23,13 @@ import shapely
 from locscan import __version__, atomic, nl, rdnap, settings
 from locscan.criteria import Criteria
 from locscan.errors import ExportError
+from locscan.layers import LayerEntry, is_local, resolve_source
+from locscan.pull.sources import PROVENANCE_FILE
 from locscan.region import Region
 
 __all__ = [
-    "DUTCH_COLUMNS", "FORMATS", "Format", "check_output", "neutralise", "provenance",
+    "DUTCH_COLUMNS", "FORMATS", "Format", "check_output", "dutch_headers", "neutralise",
+    "provenance",
     "scan_provenance", "to_bytes", "write",
 ]
 
@@ -67,16 +70,27 @@ def provenance(**items: object) -> dict[str, str]:
 
 
 def _storable(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """
+    The table as written: the index as a column, lists joined, text columns typed as text.
+
+    So a column's field type follows the schema, not the data: an all-empty text column stays
+    a String field, in every format.
+    """
     out = gdf.reset_index()
     for col in out.columns:
         if col == out.geometry.name:
             continue
-        if out[col].dtype == object:
-            values = out[col]
+        values = out[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object).where(values.notna(), None)
+        if values.dtype == object:
             nested = values.map(lambda v: isinstance(v, list | tuple | set))
             if nested.any():
                 joined = values[nested].map(lambda v: "; ".join(map(str, v)))
-                out[col] = values.where(~nested, joined)
+                values = values.where(~nested, joined)
+            if values.map(lambda v: v is None or isinstance(v, str) or v != v).all():
+                values = values.astype("string")
+        out[col] = values
     return out
 
 
@@ -133,7 +147,8 @@ def write(
                 if path.suffix.lower() == ".csv":
                     table = table.assign(**{f"herkomst_{k}": v
                                             for k, v in neutralise_values(metadata).items()})
-                    table.to_csv(tmp, index=False, encoding="utf-8")
+                    # as Dutch Excel reads it: semicolons, decimal comma, UTF-8 with a BOM
+                    table.to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig")
                 else:
                     _write_excel(table, tmp, description, metadata or {}, labels or {})
             else:
@@ -174,18 +189,41 @@ def check_output(path: Path, protect: Iterable[str | os.PathLike] = ()) -> Forma
     return fmt
 
 
+def _field_type(values: pd.Series) -> str:
+    """The field type of a column as a GIS reads it: String, Integer, Real, Boolean, DateTime."""
+    if pd.api.types.is_bool_dtype(values):
+        return "Boolean"
+    if pd.api.types.is_integer_dtype(values):
+        return "Integer"
+    if pd.api.types.is_float_dtype(values):
+        return "Real"
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "DateTime"
+    return "String"
+
+
 def _write_gdal(out: gpd.GeoDataFrame, path: Path, fmt: Format, layer: str, description: str,
                 metadata: dict[str, str] | None) -> None:
     out = rdnap.to_crs(out, fmt.crs)
     options = dict(fmt.options)
     if description:
         options["DESCRIPTION"] = description
-    if metadata and fmt.driver == "GeoJSON":
-        options["FOREIGN_MEMBERS_COLLECTION"] = json.dumps({"locscan_provenance": metadata})
+    dataset: dict[str, str] = {}
+    if fmt.driver == "GPKG":
+        dataset["VERSION"] = "1.2"  # GDAL 3.6 and QGIS 3.22-era installs read 1.2 cleanly
+        if description:
+            options["IDENTIFIER"] = description[:250]
+    if fmt.driver == "GeoJSON":  # RFC 7946 has no schema: say the fields, also when empty
+        fields = {c: _field_type(out[c]) for c in out.columns if c != out.geometry.name}
+        members = {"locscan_fields": fields}
+        if metadata:
+            members["locscan_provenance"] = metadata
+        options["FOREIGN_MEMBERS_COLLECTION"] = json.dumps(members)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         pyogrio.write_dataframe(
             out, path, layer=layer, driver=fmt.driver, layer_options=options,
+            dataset_options=dataset or None,
             layer_metadata=metadata if fmt.driver == "GPKG" else None,
             promote_to_multi=True,
         )
@@ -236,17 +274,45 @@ def _with_points(out: gpd.GeoDataFrame) -> pd.DataFrame:
                         lon=wgs.x.round(7).to_numpy(), lat=wgs.y.round(7).to_numpy())
 
 
+def dutch_headers(columns: list[str], labels: dict[str, str]) -> list[str]:
+    """
+    Dutch column headers, each once: the export's names, then `labels`, else the field name.
+
+    Examples
+    --------
+    >>> dutch_headers(["gemeente", "x", "y"], {"x": "gemeente", "y": "Afstand (m)"})
+    ['gemeente', 'gemeente (2)', 'Afstand (m)']
+    """
+    names = DUTCH_COLUMNS | labels
+    out: list[str] = []
+    for col in columns:
+        name = names.get(col, col)
+        base, n = name, 1
+        while name in out:
+            n += 1
+            name = f"{base} ({n})"
+        out.append(name)
+    return out
+
+
 def _write_excel(table: pd.DataFrame, path: Path, description: str, metadata: dict,
                  labels: dict[str, str]) -> None:
-    names = DUTCH_COLUMNS | labels
-    sheet = neutralise(table.rename(columns=lambda c: names.get(c, c)))
-    for col in sheet.columns:  # Excel has no time zones
-        if isinstance(sheet[col].dtype, pd.DatetimeTZDtype):
+    headers = dutch_headers(list(table.columns), labels)
+    sheet = table.copy()
+    for col in sheet.columns:
+        if isinstance(sheet[col].dtype, pd.DatetimeTZDtype):  # Excel has no time zones
             sheet[col] = sheet[col].dt.tz_convert("Europe/Amsterdam").dt.tz_localize(None)
+        elif pd.api.types.is_float_dtype(sheet[col]) and col not in ("lon", "lat"):
+            sheet[col] = sheet[col].round(2)  # no 13-decimal values
+    sheet.columns = headers
+    sheet = neutralise(sheet)
+    legend = neutralise(pd.DataFrame({"kolom": headers, "veld (GeoPackage, GeoJSON, CSV)":
+                                      list(table.columns)}))
     about = neutralise(pd.DataFrame({"gegeven": ["omschrijving", *metadata],
                                      "waarde": [description, *metadata.values()]}))
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         sheet.to_excel(writer, sheet_name="Locaties", index=False)
+        legend.to_excel(writer, sheet_name="Toelichting", index=False)
         about.to_excel(writer, sheet_name="Herkomst", index=False)
 
 
@@ -258,28 +324,53 @@ def to_bytes(gdf: gpd.GeoDataFrame, suffix: str, **kwargs: object) -> bytes:
     --------
     >>> from shapely import box
     >>> frame = gpd.GeoDataFrame({"a": [1]}, geometry=[box(0, 0, 1, 1)], crs=28992)
-    >>> to_bytes(frame, ".csv").decode().splitlines()[0]
-    'index,a,x_rd,y_rd,lon,lat'
+    >>> to_bytes(frame, ".csv").decode("utf-8-sig").splitlines()[0]
+    'index;a;x_rd;y_rd;lon;lat'
     """
     with tempfile.TemporaryDirectory() as folder:
         path = write(gdf, Path(folder) / f"export{suffix}", **kwargs)
         return path.read_bytes()
 
 
+def _layer_date(region: Region, name: str, pulled: dict) -> str:
+    """A layer's data date: its catalogue ``date``, else when it was pulled, else its file's."""
+    entry = region.catalogue.layers[name]
+    if entry.date:
+        return entry.date
+    if name in pulled and pulled[name].get("retrieved"):
+        return str(pulled[name]["retrieved"])[:10]
+    source = Path(resolve_source(entry, region.folder))
+    if is_local(entry.source) and source.exists():
+        return datetime.fromtimestamp(source.stat().st_mtime, UTC).date().isoformat() + \
+            " (bestandsdatum)"
+    return "onbekend"
+
+
+def _source_text(entry: LayerEntry) -> str:
+    """Where a layer comes from, without local paths (a file is named, a service shown)."""
+    shown = entry.description or (Path(entry.source).name if is_local(entry.source)
+                                  else entry.source)
+    return (shown + (f" ({entry.license})" if entry.license else "")
+            + (f", {entry.attribution}" if entry.attribution else ""))
+
+
 def scan_provenance(region: Region, crit: Criteria, **extra: object) -> dict[str, str]:
-    """Provenance of a scan: region and its layers' sources, criteria name/version/hash."""
-    sources = "; ".join(
-        f"{name}: {entry.description or entry.source}"
-        + (f" ({entry.license})" if entry.license else "")
-        + (f", {entry.attribution}" if entry.attribution else "")
-        for name, entry in region.catalogue.layers.items()
-    )
-    stamp = max(
-        (os.stat(p).st_mtime for p in region.folder.glob("*") if p.is_file()), default=None
-    )
-    data_date = datetime.fromtimestamp(stamp, UTC).date().isoformat() if stamp else "onbekend"
+    """
+    Provenance of a scan: region, each layer's source and date, criteria name, version, hash.
+
+    Local files are named, never given with their path.
+    """
+    pulled_file = region.folder / PROVENANCE_FILE
+    try:
+        pulled = json.loads(pulled_file.read_text(encoding="utf-8")) if (
+            pulled_file.is_file()) else {}
+    except (OSError, ValueError):
+        pulled = {}
+    layers = region.catalogue.layers
+    sources = "; ".join(f"{name}: {_source_text(entry)}" for name, entry in layers.items())
+    dates = "; ".join(f"{name}: {_layer_date(region, name, pulled)}" for name in layers)
     return provenance(
         region=region.meta.label, demo=region.meta.demo, criteria=crit.name,
         criteria_version=crit.version, criteria_hash=crit.digest(), data_sources=sources,
-        data_date=data_date, **extra,
+        data_dates=dates, **extra,
     )

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import geopandas as gpd
 import pandas as pd
 
-from locscan import capacity, criteria, export, longlist, measures
+from locscan import capacity, criteria, export, longlist, measures, nl
 from locscan.candidates import municipality_of
 from locscan.compare import Comparison, compare
 from locscan.criteria import Criteria
@@ -33,6 +33,7 @@ from locscan.nl import text
 from locscan.region import Region, open_region
 from locscan.robustness import Robustness, robustness
 from locscan.shortlist import Shortlist
+from locscan.units import UNITS
 
 __all__ = ["CONTEXT_ROLES", "Scan"]
 
@@ -260,9 +261,28 @@ class Scan:
         return export.scan_provenance(self.region, crit or self.criteria, **extra)
 
     def labels(self, crit: Criteria | None = None) -> dict[str, str]:
-        """Dutch labels of the measures, for spreadsheet columns."""
-        return {name: spec.label for name, spec in (crit or self.criteria).measures.items()
-                if spec.label}
+        """
+        Dutch spreadsheet headers with units for the measure and criterion columns.
+
+        ``dist_work_m`` becomes "Afstand tot dichtstbijzijnde werklocatie (m)", its extras
+        "… – aandeel" or "… – id", and ``c_<criterion>`` the criterion's label with "uitkomst"
+        (hard) or "score 0–1" (soft).
+        """
+        crit = crit or self.criteria
+        out: dict[str, str] = {}
+        for name, spec in crit.measures.items():
+            label = spec.label or name
+            unit = UNITS[spec.value_unit][2] if spec.value_unit in UNITS else ""
+            out[name] = f"{label} ({unit})" if unit and spec.value_unit != "fraction" else (
+                f"{label} (fractie)" if spec.value_unit == "fraction" else label)
+            for extra, (word, _) in nl.EXTRA_COLUMNS.items():
+                out[f"{name}__{extra}"] = f"{label} – {word}"
+            out[f"{name}__id"] = f"{label} – id"
+        for c in crit.hard:
+            out[f"c_{c.id}"] = f"{c.label} – uitkomst"
+        for c in crit.soft:
+            out[f"c_{c.id}"] = f"{c.label} – score (0–1)"
+        return out
 
     def export(self, table: gpd.GeoDataFrame, path: str | os.PathLike, *,
                crit: Criteria | None = None, layer: str = "longlist", description: str = "",

@@ -86,7 +86,7 @@ def test_scan_all_to_geopackage_and_csv_keeps_failures_with_reasons(small_demo, 
     assert meta["demo"] == "True"
     csv = tmp_path / "longlist.csv"
     _run("scan", "--region", small_demo, "--criteria", GMR, "--gemeente", "Zevenaar", "-o", csv)
-    assert csv.read_text().splitlines()[0].startswith("candidate_id,source,")
+    assert csv.read_text(encoding="utf-8-sig").splitlines()[0].startswith("candidate_id;source;")
 
 
 def test_second_scan_uses_cached_measures(small_demo):
@@ -182,7 +182,7 @@ def test_robustness_command(small_demo, tmp_path):
     assert "200 runs in" in text
     assert "gevarieerd: dichtbij_werk" in text
     assert "wankel" in text
-    assert out.read_text(encoding="utf-8").splitlines()[0].startswith("candidate_id,")
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0].startswith("candidate_id;")
 
 
 def test_ahp_command_saves_a_new_criteria_set(tmp_path):

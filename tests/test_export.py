@@ -44,7 +44,7 @@ def test_geopackage_is_rd_new_with_provenance(tmp_path, table):
 
 def test_csv_has_the_representative_point(tmp_path, table):
     path = export.write(table, tmp_path / "out.csv")
-    back = pd.read_csv(path)
+    back = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
     assert back.loc[0, "candidate_id"] == "perceel:1"
     assert back.loc[0, "x_rd"] == pytest.approx(155_050)
     assert back.loc[0, "lat"] == pytest.approx(52.1556, abs=0.001)
@@ -58,10 +58,15 @@ def test_unknown_suffix_is_an_error(tmp_path, table):
 
 def test_excel_has_dutch_columns_and_a_provenance_sheet(tmp_path, table):
     meta = export.provenance(criteria="toy", criteria_version="1")
-    path = export.write(table.assign(dist_m=[12.0]), tmp_path / "out.xlsx", metadata=meta,
-                        labels={"dist_m": "Afstand tot werk (m)"}, description="longlist")
+    path = export.write(table.assign(dist_m=[12.3456789]), tmp_path / "out.xlsx",
+                        metadata=meta, labels={"dist_m": "Afstand tot werk (m)"},
+                        description="longlist")
     sheets = pd.read_excel(path, sheet_name=None)
-    assert list(sheets) == ["Locaties", "Herkomst"]
+    assert list(sheets) == ["Locaties", "Toelichting", "Herkomst"]
+    assert sheets["Locaties"].loc[0, "Afstand tot werk (m)"] == 12.35  # rounded
+    legend = sheets["Toelichting"].set_index("kolom")["veld (GeoPackage, GeoJSON, CSV)"]
+    assert legend["Afstand tot werk (m)"] == "dist_m"
+    assert sheets["Locaties"].columns.is_unique
     assert {"locatie", "status", "score", "Afstand tot werk (m)", "breedtegraad"} <= set(
         sheets["Locaties"].columns)
     about = sheets["Herkomst"].set_index("gegeven")["waarde"]
@@ -75,7 +80,8 @@ def test_geojson_and_csv_carry_provenance(tmp_path, table):
     meta = export.provenance(criteria="toy", criteria_hash="abc")
     gj = export.write(table, tmp_path / "out.geojson", metadata=meta)
     assert json.loads(gj.read_text())["locscan_provenance"]["criteria_hash"] == "abc"
-    csv = pd.read_csv(export.write(table, tmp_path / "out.csv", metadata=meta))
+    csv = pd.read_csv(export.write(table, tmp_path / "out.csv", metadata=meta), sep=";",
+                      decimal=",", encoding="utf-8-sig")
     assert csv.loc[0, "herkomst_criteria"] == "toy"
 
 
@@ -187,3 +193,25 @@ def test_an_export_killed_mid_write_leaves_the_old_file_whole(tmp_path, suffix):
     proc.join(10)
     assert kills == 3
     assert len(pyogrio.read_dataframe(out)) in (6, 60_000)
+
+
+def test_outputs_open_cleanly_where_municipalities_work(tmp_path):
+    import json
+    import sqlite3
+
+    frame = _frame().assign(leeg=[None] * 6, score=[1.5, 2.25, 3.0, 4.0, 5.0, 6.0])
+    gpkg = export.write(frame, tmp_path / "l.gpkg")
+    with sqlite3.connect(gpkg) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 10200  # GeoPackage 1.2
+    info = pyogrio.read_info(gpkg)
+    types = dict(zip(info["fields"], info["dtypes"], strict=True))
+    assert types["leeg"] == "object"  # an all-empty text column is a String field
+    empty = export.write(frame.iloc[:0], tmp_path / "leeg.geojson")
+    schema = json.loads(empty.read_text())["locscan_fields"]
+    assert schema["leeg"] == "String"
+    assert schema["score"] == "Real"
+    csv = export.write(frame, tmp_path / "l.csv").read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, as Excel wants it
+    header, first = csv.decode("utf-8-sig").splitlines()[:2]
+    assert header.split(";")[:3] == ["candidate_id", "note", "n"]
+    assert ";1,5;" in first  # a decimal comma

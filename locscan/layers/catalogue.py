@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
@@ -109,6 +109,11 @@ class LayerEntry(BaseModel):
         the first matching pattern wins and values that match none are kept as they are.
     where
         Optional OGR SQL attribute filter applied while reading.
+    description, license, attribution
+        What the layer is, under which licence, and whom to name; shown in exports.
+    date
+        The date of the data (``YYYY-MM-DD``), shown in every export's provenance; without it
+        the date of the pull or of the file is shown.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -123,6 +128,7 @@ class LayerEntry(BaseModel):
     description: str = ""
     license: str | None = None
     attribution: str | None = None
+    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
 
     @field_validator("role")
     @classmethod
