@@ -127,10 +127,20 @@ def candidates_from_frames(
         )
     code = municipality_of(cands.geometry, municipalities)
     inside = code.isin(list(codes))
+    found = sorted(set(code[~inside].dropna().astype(str)))
+    where = (f"they lie in gemeenten {', '.join(found[:8])} of the municipalities layer"
+             if found else "they lie in no gemeente of the municipalities layer")
+    if not inside.any():
+        raise RegionError(
+            f"region {meta.name!r}: none of the {len(cands)} candidates lies in a gemeente of "
+            f"the region ({where}; region.yaml lists {', '.join(sorted(codes)[:8])}"
+            f"{', ...' if len(codes) > 8 else ''}). Check the CRS of the parcels and the "
+            "municipalities, and that region.yaml lists the right gemeenten"
+        )
     if not inside.all():
         warnings.warn(
             f"region {meta.name!r}: {int((~inside).sum())} of {len(cands)} candidates lie outside "
-            "every gemeente of the region and are not judged",
+            f"every gemeente of the region and are not judged ({where})",
             stacklevel=2,
         )
     cands = cands.loc[inside.to_numpy()].copy()

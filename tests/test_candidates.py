@@ -63,3 +63,13 @@ def test_candidates_for_region_are_cached(toy_region):
     again = candidates_for_region(Region(toy_region))
     assert again.index.equals(first.index)
     assert again.geom_equals(first.geometry).all()
+
+
+def test_candidates_outside_every_gemeente_of_the_region_are_an_error():
+    layers = toy_layers()
+    far = layers["parcels"].set_geometry(layers["parcels"].translate(500_000, 0))
+    with pytest.raises(RegionError, match=r"none of the 5 candidates lies in a gemeente of the "
+                                          r"region \(they lie in no gemeente of the "
+                                          r"municipalities layer; region.yaml lists GM0001"):
+        candidates_from_frames({"parcels": ("perceel", far)}, layers["municipalities"],
+                               RegionMeta.model_validate(REGION))

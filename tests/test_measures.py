@@ -120,8 +120,8 @@ def test_missing_field_in_layer_names_measure_and_layer(toy_region):
 def test_check_specs_lists_every_problem_before_computing(toy_region):
     specs = [MeasureSpec(name="a", kind="distance_to", layer="stops"),
              MeasureSpec(name="b", kind="nope")]
-    with pytest.raises(MeasureError, match=r"measure 'a': layer 'stops' is not in the "
-                                           r"catalogue.*measure 'b': unknown kind 'nope'"):
+    with pytest.raises(MeasureError, match=r"measure 'b': unknown kind 'nope'.*does not have: "
+                                           r"'stops' \(measure 'a'\)"):
         measures.check_specs(specs, Region(toy_region))
 
 
@@ -179,5 +179,7 @@ def test_missing_optional_data_is_unknown_with_a_warning(toy_region):
     assert table["height"].isna().all()
     strict = MeasureSpec(name="owner", kind="dominant_attribute", layer="ownership",
                          params={"field": "class"})
-    with pytest.raises(MeasureError, match="layer 'ownership' is not in the catalogue"):
+    with pytest.raises(MeasureError, match="need layers that region folder .* does not "
+                                         r"have: 'ownership' \(measure 'owner'\)\. Either "
+                                         "add .*'if_missing: unknown'"):
         measures.compute_for_region(Region(toy_region), [strict], cache=False)

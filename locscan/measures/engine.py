@@ -130,15 +130,19 @@ def check_specs(specs: Iterable[MeasureSpec], region: Region) -> None:
     MeasureError
         Listing every problem at once (unknown kind, missing layer, bad parameters).
     """
-    problems = []
+    problems, missing = [], []
     for spec in specs:
         problems += spec.problems()
         for name in (spec.layer, spec.params.get("network")):
             if name and not region.has_layer(name) and spec.if_missing == "error":
-                problems.append(
-                    f"measure {spec.name!r}: layer {name!r} is not in the catalogue of "
-                    f"{region.folder}; layers there: {', '.join(region.catalogue.layers)}"
-                )
+                missing.append(f"{name!r} (measure {spec.name!r})")
+    if missing:
+        problems.append(
+            f"the criteria need layers that region folder {region.folder} does not have: "
+            f"{', '.join(missing)}. Either add each to {settings.catalogue_file} (layers there: "
+            f"{', '.join(region.catalogue.layers)}), or, where a region may lack the data, say "
+            "'if_missing: unknown' on the measure in the criteria file: it is then 'onbekend' "
+            "for every site")
     if problems:
         raise MeasureError("; ".join(problems))
 
