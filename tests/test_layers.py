@@ -30,7 +30,7 @@ def test_load_every_format_maps_fields_and_keeps_values(tmp_path, ext):
     _write(gdf([Point(1, 2), Point(3, 4)], plaatsen=[10, 20], naam=["a", "b"]), path)
     entry = LayerEntry(source=path.name, fields={"capacity": "plaatsen"})
     layer, report = load_layer("parking", entry, tmp_path)
-    assert list(layer.columns) == ["capacity", "geometry"]
+    assert list(layer.columns) == ["capacity", "naam", "geometry"]  # unmapped fields kept
     assert sorted(layer["capacity"]) == [10.0, 20.0]  # FlatGeobuf's index may reorder
     assert layer.crs.to_epsg() == 28992
     assert report.features == 2
@@ -317,3 +317,55 @@ def test_an_upper_case_file_name_is_a_file(tmp_path):
     layer, _ = load_layer("parking", LayerEntry(source="PARKEREN.GPKG",
                                                 fields={"capacity": "plaatsen"}), tmp_path)
     assert len(layer) == 1
+
+
+# --- a catalogue that fits real files ----------------------------------------------------------
+
+def test_work_sites_from_a_csv_with_x_and_y(tmp_path):
+    (tmp_path / "werk.csv").write_text("id;naam;x;y;werknemers\nW1;Kas;190000;440000;120\n"
+                                       "W2;Loods;191000,5;441000;80\n", encoding="utf-8")
+    entry = LayerEntry(source="werk.csv", x_field="x", y_field="y", crs="EPSG:28992",
+                       fields={"workers": "werknemers"})
+    layer, _ = load_layer("work_sites", entry, tmp_path)
+    assert layer.geometry.x.tolist() == [190_000.0, 191_000.5]  # a decimal comma is read
+    assert layer["workers"].tolist() == [120.0, 80.0]
+    assert layer["naam"].tolist() == ["Kas", "Loods"]
+
+
+def test_a_table_row_without_coordinates_is_named(tmp_path):
+    (tmp_path / "werk.csv").write_text("id,x,y\nW1,190000,440000\nW2,,441000\n")
+    entry = LayerEntry(source="werk.csv", x_field="x", y_field="y", crs="EPSG:28992")
+    with pytest.raises(LayerError, match=r"werk\.csv\): 1 rows without readable coordinates "
+                                         r"\(rows 3\)"):
+        load_layer("work_sites", entry, tmp_path)
+
+
+def test_a_table_needs_a_crs():
+    with pytest.raises(ValueError, match="a table with coordinates needs 'crs'"):
+        LayerEntry(source="werk.csv", x_field="x", y_field="y")
+
+
+def test_parking_without_a_capacity_field_counts_one_place_per_feature(tmp_path):
+    gdf([Point(0, 0), Point(1, 1)], soort=["a", "b"]).to_file(tmp_path / "p.gpkg")
+    layer, _ = load_layer("parking", LayerEntry(source="p.gpkg", values={"capacity": 1}),
+                          tmp_path)
+    assert layer["capacity"].tolist() == [1.0, 1.0]
+
+
+def test_imro_main_groups_map_to_zoning_classes_out_of_the_box(tmp_path):
+    squares = [box(i, 0, i + 1, 1) for i in range(4)]
+    gdf(squares, bestemmingshoofdgroep=["wonen", "bedrijventerrein", "agrarisch met waarden",
+                                        "Centrum"]).to_file(tmp_path / "z.gpkg")
+    entry = LayerEntry(source="z.gpkg", fields={"class": "bestemmingshoofdgroep"},
+                       classes={"class": "imro"})
+    layer, report = load_layer("zoning", entry, tmp_path)
+    assert layer["class"].tolist() == ["Wonen", "Bedrijventerrein", "Agrarisch", "Gemengd"]
+    assert report.unclassified["class"] == []
+
+
+def test_a_source_field_that_clashes_with_a_locscan_name_is_kept_as_bron(tmp_path):
+    gdf([box(0, 0, 1, 1)], id=["a"], status=["Pand in gebruik"], naam=["x"]).to_file(
+        tmp_path / "p.gpkg")
+    layer, _ = load_layer("parcels", LayerEntry(source="p.gpkg"), tmp_path)
+    assert layer["bron_status"].tolist() == ["Pand in gebruik"]
+    assert "status" not in layer

@@ -12,16 +12,17 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from locscan import config
 from locscan.errors import LayerError
 
-__all__ = ["ROLES", "Catalogue", "LayerEntry", "Role", "fingerprint", "is_local", "load_catalogue",
-           "resolve_source"]
+__all__ = ["IMRO_CLASSES", "ROLES", "Catalogue", "LayerEntry", "Role", "fingerprint",
+           "is_local", "load_catalogue", "resolve_source"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,20 @@ ROLES: dict[str, Role] = {
 }
 
 
+#: IMRO main groups (bestemmingshoofdgroep, IMRO2012) -> the zoning classes the criteria use
+IMRO_CLASSES = {
+    "wonen": "Wonen", "woongebied": "Wonen", "bedrijventerrein": "Bedrijventerrein",
+    "bedrijf": "Bedrijventerrein", "agrarisch": "Agrarisch",
+    "agrarisch met waarden": "Agrarisch", "natuur": "Natuur", "bos": "Natuur",
+    "water": "Water", "recreatie": "Recreatie", "sport": "Recreatie", "groen": "Recreatie",
+    "gemengd": "Gemengd", "centrum": "Gemengd", "detailhandel": "Gemengd",
+    "dienstverlening": "Gemengd", "horeca": "Gemengd", "kantoor": "Gemengd",
+    "maatschappelijk": "Maatschappelijk", "cultuur en ontspanning": "Maatschappelijk",
+    "verkeer": "Verkeer", "tuin": "Wonen", "leiding": "Overig", "waarde": "Overig",
+    "waterstaat": "Overig", "overig": "Overig",
+}
+
+
 class LayerEntry(BaseModel):
     """One layer in the catalogue.
 
@@ -107,8 +122,19 @@ class LayerEntry(BaseModel):
         Per attribute, source values (shell-style patterns such as ``Wonen*``, case-insensitive)
         to the class the criteria use, e.g. ``{class: {"Bedrijf*": Bedrijventerrein}}``;
         the first matching pattern wins and values that match none are kept as they are.
+    values
+        Attributes with one value for every feature, e.g. ``{capacity: 1}`` for a parking
+        file without a capacity field (one place per feature).
+    classes
+        … or ``imro`` for a zoning layer: the standard IMRO main groups
+        (``bestemmingshoofdgroep``: wonen, bedrijventerrein, agrarisch …) map to the classes
+        the criteria use without hand work (:data:`IMRO_CLASSES`).
     where
-        Optional OGR SQL attribute filter applied while reading.
+        Optional OGR SQL attribute filter applied while reading (for example BAG's current
+        versions only: ``status = 'Pand in gebruik' AND eindGeldigheid IS NULL``).
+    x_field, y_field, wkt_field
+        For a table (CSV, XLSX …): the coordinate columns, or a WKT column; ``crs`` is then
+        required.
     description, license, attribution
         What the layer is, under which licence, and whom to name; shown in exports.
     date
@@ -123,8 +149,12 @@ class LayerEntry(BaseModel):
     role: str | None = None
     crs: str | None = None
     fields: dict[str, str] = {}
-    classes: dict[str, dict[str, str]] = {}
+    values: dict[str, float | str] = {}
+    classes: dict[str, dict[str, str] | Literal["imro"]] = {}
     where: str | None = None
+    x_field: str | None = None
+    y_field: str | None = None
+    wkt_field: str | None = None
     description: str = ""
     license: str | None = None
     attribution: str | None = None
@@ -136,6 +166,18 @@ class LayerEntry(BaseModel):
         if value is not None and value not in ROLES:
             raise ValueError(f"unknown role {value!r}; known roles: {', '.join(ROLES)}")
         return value
+
+    @model_validator(mode="after")
+    def _table_complete(self) -> LayerEntry:
+        if (self.x_field is None) != (self.y_field is None):
+            raise ValueError("give both 'x_field' and 'y_field', or neither")
+        if self.wkt_field and self.x_field:
+            raise ValueError("give coordinate columns ('x_field', 'y_field') or 'wkt_field', "
+                             "not both")
+        if (self.x_field or self.wkt_field) and not self.crs:
+            raise ValueError("a table with coordinates needs 'crs' (for RD New: EPSG:28992; "
+                             "for longitude/latitude: EPSG:4326)")
+        return self
 
     @field_validator("crs")
     @classmethod

@@ -1,0 +1,131 @@
+"""Reading a layer's source: GDAL formats, GeoParquet, and tables with coordinate columns."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow.parquet as pq
+import pyogrio
+import shapely
+
+from locscan.errors import LayerError
+from locscan.layers.catalogue import LayerEntry, is_local
+
+__all__ = ["PARQUET", "parquet_geometry", "parquet_info", "read_gdal", "read_info", "read_table",
+           "where"]
+
+
+def where(name: str, source: str) -> str:
+    """How messages name a layer: its name and its source."""
+    return f"layer {name!r} ({source})"
+
+
+def read_info(name: str, entry: LayerEntry, source: str) -> dict:
+    """GDAL's description of the layer (fields, CRS), after checking the file and its layer."""
+    if is_local(entry.source) and not os.path.exists(source):
+        raise LayerError(f"{where(name, source)}: file not found")
+    try:
+        layers = pyogrio.list_layers(source)
+    except pyogrio.errors.DataSourceError as exc:
+        raise LayerError(f"{where(name, source)}: GDAL cannot open it: {exc}") from exc
+    available = [str(n) for n in layers[:, 0]]
+    if entry.layer is None and len(available) > 1:
+        raise LayerError(
+            f"{where(name, source)}: the source holds {len(available)} layers "
+            f"({', '.join(available)}); name one with 'layer:' in the catalogue"
+        )
+    if entry.layer is not None and entry.layer not in available:
+        raise LayerError(
+            f"{where(name, source)}: no layer {entry.layer!r} in the source; "
+            f"found: {', '.join(available)}"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pyogrio.read_info(source, layer=entry.layer)
+
+
+PARQUET = {".parquet", ".geoparquet"}
+
+
+def parquet_geometry(source: str) -> str:
+    """The name of a GeoParquet file's primary geometry column."""
+    meta = pq.read_schema(source).metadata or {}
+    geo = json.loads(meta.get(b"geo", b"{}"))
+    return geo.get("primary_column", "geometry")
+
+
+def parquet_info(name: str, entry: LayerEntry, source: str) -> tuple[list[str], str | None]:
+    """Fields and CRS of a GeoParquet file (GDAL here is built without the Parquet driver)."""
+    if not os.path.exists(source):
+        raise LayerError(f"{where(name, source)}: file not found")
+    if entry.where:
+        raise LayerError(f"{where(name, source)}: 'where' is not supported for GeoParquet")
+    try:
+        schema = pq.read_schema(source)
+    except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for broken files
+        raise LayerError(f"{where(name, source)}: not a Parquet file: {exc}") from exc
+    geo = json.loads((schema.metadata or {}).get(b"geo", b"null") or "null")
+    if not geo:
+        raise LayerError(f"{where(name, source)}: a Parquet file without GeoParquet metadata")
+    column = geo.get("primary_column", "geometry")
+    crs = geo.get("columns", {}).get(column, {}).get("crs", "OGC:CRS84")
+    if isinstance(crs, dict):
+        crs = json.dumps(crs)
+    return [f for f in schema.names if f != column], crs
+
+
+def read_gdal(source: str, entry: LayerEntry, columns: list[str] | None = None
+              ) -> gpd.GeoDataFrame:
+    """Read through GDAL with Arrow; curved geometries (GML arcs) are linearised by GDAL."""
+    kwargs = {"layer": entry.layer, "columns": columns, "where": entry.where}
+    try:
+        return pyogrio.read_dataframe(source, use_arrow=True, **kwargs)
+    except NotImplementedError:  # Arrow reading refuses curves; the classic path linearises
+        return pyogrio.read_dataframe(source, use_arrow=False, **kwargs)
+
+
+
+
+def read_table(name: str, entry: LayerEntry, source: str) -> gpd.GeoDataFrame:
+    """
+    A table (CSV, XLSX, ODS …) with coordinate columns as points, or a WKT column as shapes.
+
+    In the catalogue's ``crs``. Decimal commas in coordinates are read as points.
+
+    Raises
+    ------
+    LayerError
+        Naming the rows whose coordinates or WKT cannot be read.
+    """
+    try:
+        frame = pyogrio.read_dataframe(source, layer=entry.layer, where=entry.where,
+                                       read_geometry=False)
+    except Exception as exc:  # GDAL raises a range of errors for broken files
+        raise LayerError(f"{where(name, source)}: reading failed: {exc}") from exc
+    wanted = [entry.wkt_field] if entry.wkt_field else [entry.x_field, entry.y_field]
+    missing = [c for c in wanted if c not in frame]
+    if missing:
+        raise LayerError(f"{where(name, source)}: column(s) {', '.join(missing)} missing; "
+                         f"found: {', '.join(map(str, frame.columns))}")
+    if entry.wkt_field:
+        text = frame[entry.wkt_field].astype("string")
+        geoms = shapely.from_wkt(text.fillna("").to_numpy(dtype=object), on_invalid="ignore")
+        bad = frame.index[shapely.is_missing(geoms) & text.fillna("").ne("").to_numpy()]
+    else:
+        x = pd.to_numeric(frame[entry.x_field].astype("string").str.replace(",", "."),
+                          errors="coerce")
+        y = pd.to_numeric(frame[entry.y_field].astype("string").str.replace(",", "."),
+                          errors="coerce")
+        geoms = shapely.points(x.to_numpy(dtype=float), y.to_numpy(dtype=float))
+        bad = frame.index[(x.isna() | y.isna()).to_numpy()]
+        geoms[(x.isna() | y.isna()).to_numpy()] = None
+    if len(bad):
+        rows = ", ".join(str(i + 2) for i in bad[:10])  # a spreadsheet's row numbers
+        raise LayerError(f"{where(name, source)}: {len(bad)} rows without readable "
+                         f"{'WKT' if entry.wkt_field else 'coordinates'} (rows {rows}"
+                         f"{', ...' if len(bad) > 10 else ''})")
+    return gpd.GeoDataFrame(frame.drop(columns=wanted), geometry=geoms, crs=entry.crs)
