@@ -111,6 +111,7 @@ def build(
                 gdf, gpkg, layer=name, driver="GPKG", promote_to_multi=bool(np.any(mixed >= 4)),
                 layer_options={"DESCRIPTION": f"{DEMO_LABEL}: {CATALOGUE[name]['description']}"},
                 layer_metadata={"locscan_demo": "true", "locscan_seed": str(seed)},
+                dataset_options={"VERSION": "1.2"},  # readable by GDAL 3.6 / QGIS 3.22 too
             )
     catalogue = {
         "layers": {

@@ -171,6 +171,7 @@ def pull_layer(
             layer_options={"DESCRIPTION": source.description or f"{source.collection} "
                            f"({source.url})"},
             layer_metadata={f"locscan_{k}": str(v) for k, v in record.items()},
+            dataset_options={"VERSION": "1.2"},  # readable by GDAL 3.6 / QGIS 3.22 too
         )  # the old layer is replaced only when this one is whole, in one step
     shutil.rmtree(stage, ignore_errors=True)
     _record(folder, name, record)
