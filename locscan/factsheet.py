@@ -279,27 +279,30 @@ def _pdf(sheets: list[Facts]) -> bytes:
         pdf.set_font(family, "", 7)
         _pdf_pairs(pdf, f.heading + f.capacity, text, width=(26, 80))
         pdf.set_y(max(pdf.get_y(), top + 80) + 2)
-        pdf.set_font(family, "B", 9)
-        pdf.cell(0, 5, "Criteria", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(family, "", 6)
-        with pdf.table(col_widths=(26, 9, 20, 30, 20, 81), line_height=3) as table:
-            table.row([text(c) for c in f.criteria.columns])
-            for r in f.criteria.itertuples(index=False):
-                table.row([text(v) for v in r])
-        pdf.set_font(family, "B", 9)
-        pdf.cell(0, 5, "Shortlist", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(family, "", 6)
+        _pdf_heading(pdf, family, "Criteria", 6)
+        _pdf_table(pdf, f.criteria, text, (26, 9, 20, 30, 20, 81))
+        _pdf_heading(pdf, family, "Shortlist", 6)
         _pdf_pairs(pdf, f.shortlist, text)
         if len(f.history):
-            with pdf.table(line_height=3) as table:
-                table.row([text(c) for c in f.history.columns])
-                for r in f.history.itertuples(index=False):
-                    table.row([text(v) for v in r])
-        pdf.set_font(family, "B", 9)
-        pdf.cell(0, 5, "Herkomst", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(family, "", 5)
+            _pdf_table(pdf, f.history, text)
+        _pdf_heading(pdf, family, "Herkomst", 5)
         _pdf_pairs(pdf, f.provenance, text)
     return bytes(pdf.output())
+
+
+def _pdf_heading(pdf, family: str, title: str, body_size: float) -> None:
+    """A section title, then the font of the section's body."""
+    pdf.set_font(family, "B", 9)
+    pdf.cell(0, 5, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "", body_size)
+
+
+def _pdf_table(pdf, frame: pd.DataFrame, text, widths: tuple | None = None) -> None:
+    """A table with its column names as the header row."""
+    with pdf.table(col_widths=widths, line_height=3) as table:
+        table.row([text(c) for c in frame.columns])
+        for r in frame.itertuples(index=False):
+            table.row([text(v) for v in r])
 
 
 def _pdf_pairs(pdf, rows: list[tuple[str, str]], text, width: tuple = (30, 156)) -> None:
