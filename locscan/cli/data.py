@@ -1,0 +1,72 @@
+"""Commands for the region's data: pull layers from open sources, show their status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from locscan import (
+    pull,
+)
+from locscan.errors import PullError
+
+__all__ = ["main"]
+from locscan.cli.common import (
+    _friendly,
+    main,
+)
+
+
+@main.group("data")
+def data_group() -> None:
+    """Real data: pull layers from their official sources, see what is cached."""
+
+
+@data_group.command("pull")
+@click.option("--region", "region_dir", type=click.Path(path_type=Path), required=True,
+              help="Region folder with sources.yaml (e.g. data/gmr).")
+@click.option("--layers", default="all", show_default=True,
+              help="Comma-separated layer names from sources.yaml, or 'all'.")
+@_friendly
+def data_pull(region_dir: Path, layers: str) -> None:
+    """Pull layers tile by tile or download by download; an interrupted pull resumes."""
+    from tqdm import tqdm
+
+    names = None if layers == "all" else [n.strip() for n in layers.split(",") if n.strip()]
+    bars: dict[str, tqdm] = {}
+
+    def progress(name: str, done: int, total: int) -> None:
+        if name not in bars:  # one bar per layer, made on its first part (tile or download)
+            bars[name] = tqdm(total=total, desc=name, unit="deel")
+        bar = bars[name]
+        bar.n = done
+        bar.refresh()
+
+    failure = None
+    try:
+        records = pull.pull(region_dir, names, progress=progress)
+    except PullError as exc:
+        records, failure = exc.done, exc
+    finally:
+        for bar in bars.values():
+            bar.close()
+    for name, record in records.items():
+        click.echo(f"{name}: {record['features']} objecten uit {record['url']} "
+                   f"({record['collection']}), {record['license']}, {record['attribution']}")
+    if failure is not None:
+        raise failure
+
+
+@data_group.command("status")
+@click.option("--region", "region_dir", type=click.Path(path_type=Path), required=True)
+@_friendly
+def data_status(region_dir: Path) -> None:
+    """What is cached, from where, when, under which licence; what is missing."""
+    table = pull.status(region_dir)
+    if table.empty:
+        click.echo(f"{region_dir}: geen sources.yaml en geen layers.yaml")
+        return
+    with pd.option_context("display.width", 200, "display.max_colwidth", 70):
+        click.echo(table.to_string())
