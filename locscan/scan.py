@@ -15,54 +15,29 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
-from locscan import capacity, criteria, export, longlist, measures, nl
+from locscan import capacity, criteria, export, longlist, measures
 from locscan.candidates import municipality_of
 from locscan.compare import Comparison, compare
 from locscan.criteria import Criteria
 from locscan.errors import ConflictError, CriteriaError, LocscanError, RegionError
 from locscan.measures import MeasureSpec
+from locscan.memo import Memo
 from locscan.nl import text
 from locscan.region import Region, open_region
 from locscan.robustness import Robustness, robustness
 from locscan.shortlist import Shortlist
-from locscan.units import UNITS
 
 __all__ = ["CONTEXT_ROLES", "Scan"]
 
 #: roles of the layers a map shows around the sites
 CONTEXT_ROLES = ("municipalities", "cores", "business_parks", "exclusions", "work_sites")
-
-T = TypeVar("T")
-
-
-class _Memo:
-    """A small thread-safe memo: the last `size` answers, keyed by their inputs."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, make: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = make()  # outside the lock: two sessions may compute the same answer once each
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
 
 class Scan:
     """
@@ -109,9 +84,9 @@ class Scan:
         self.candidates, self.measures = measures.compute_for_region(
             region, criteria.used_measures(), cache=cache, on_measure=on_measure
         )
-        self._results = _Memo(16)
-        self._analyses = _Memo(8)
-        self._plans = _Memo(8)
+        self._results = Memo(16)
+        self._analyses = Memo(8)
+        self._plans = Memo(8)
 
     @classmethod
     def open(
@@ -261,28 +236,8 @@ class Scan:
         return export.scan_provenance(self.region, crit or self.criteria, **extra)
 
     def labels(self, crit: Criteria | None = None) -> dict[str, str]:
-        """
-        Dutch spreadsheet headers with units for the measure and criterion columns.
-
-        ``dist_work_m`` becomes "Afstand tot dichtstbijzijnde werklocatie (m)", its extras
-        "… – aandeel" or "… – id", and ``c_<criterion>`` the criterion's label with "uitkomst"
-        (hard) or "score 0–1" (soft).
-        """
-        crit = crit or self.criteria
-        out: dict[str, str] = {}
-        for name, spec in crit.measures.items():
-            label = spec.label or name
-            unit = UNITS[spec.value_unit][2] if spec.value_unit in UNITS else ""
-            out[name] = f"{label} ({unit})" if unit and spec.value_unit != "fraction" else (
-                f"{label} (fractie)" if spec.value_unit == "fraction" else label)
-            for extra, (word, _) in nl.EXTRA_COLUMNS.items():
-                out[f"{name}__{extra}"] = f"{label} – {word}"
-            out[f"{name}__id"] = f"{label} – id"
-        for c in crit.hard:
-            out[f"c_{c.id}"] = f"{c.label} – uitkomst"
-        for c in crit.soft:
-            out[f"c_{c.id}"] = f"{c.label} – score (0–1)"
-        return out
+        """Dutch spreadsheet headers with units (:func:`locscan.nl.text.export_labels`)."""
+        return text.export_labels(crit or self.criteria)
 
     def export(self, table: gpd.GeoDataFrame, path: str | os.PathLike, *,
                crit: Criteria | None = None, layer: str = "longlist", description: str = "",

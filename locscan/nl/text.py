@@ -16,7 +16,7 @@ from locscan.nl.numbers import distinct_digits, format_number, format_value
 from locscan.nl.words import EXTRA_COLUMNS, HOLDS, OUTCOME, PLAN_GEMEENTE_COLUMNS
 from locscan.units import UNITS
 
-__all__ = ["explain", "input_caption", "plan_by_gemeente", "reasons", "rule"]
+__all__ = ["explain", "export_labels", "input_caption", "plan_by_gemeente", "reasons", "rule"]
 
 
 def _threshold(crit: HardCriterion, value: object, digits: int = 0) -> str:
@@ -301,3 +301,31 @@ def plan_by_gemeente(by_gemeente: pd.DataFrame, names: dict[str, str],
         "binding": [why(r) for _, r in by_gemeente.iterrows()],
     }, index=by_gemeente.index)
     return out.rename(columns=PLAN_GEMEENTE_COLUMNS)
+
+
+def export_labels(criteria: Criteria) -> dict[str, str]:
+    """
+    Dutch spreadsheet headers with units for the measure and criterion columns.
+
+    ``dist_work_m`` becomes "Afstand tot dichtstbijzijnde werklocatie (m)", its extras
+    "… – aandeel" or "… – id", and ``c_<criterion>`` the criterion's label with "uitkomst"
+    (hard) or "score (0–1)" (soft).
+    """
+    out: dict[str, str] = {}
+    for name, spec in criteria.measures.items():
+        label = spec.label or name
+        unit = spec.value_unit
+        if unit == "fraction":
+            out[name] = f"{label} (fractie)"
+        elif unit in UNITS and UNITS[unit][2]:
+            out[name] = f"{label} ({UNITS[unit][2]})"
+        else:
+            out[name] = label
+        for extra, (word, _) in EXTRA_COLUMNS.items():
+            out[f"{name}__{extra}"] = f"{label} – {word}"
+        out[f"{name}__id"] = f"{label} – id"
+    for c in criteria.hard:
+        out[f"c_{c.id}"] = f"{c.label} – uitkomst"
+    for c in criteria.soft:
+        out[f"c_{c.id}"] = f"{c.label} – score (0–1)"
+    return out
