@@ -7,9 +7,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from locscan import (
-    pull,
-)
+from locscan import criteria, pull
 from locscan.errors import PullError
 
 __all__ = ["main"]
@@ -70,3 +68,34 @@ def data_status(region_dir: Path) -> None:
         return
     with pd.option_context("display.width", 200, "display.max_colwidth", 70):
         click.echo(table.to_string())
+
+
+@main.group("region")
+def region_group() -> None:
+    """Start a region folder from the files a GIS specialist has."""
+
+
+@region_group.command("init")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--name", default=None, help="The region's name (default: the folder's).")
+@click.option("--criteria", "criteria_file", type=click.Path(path_type=Path), default=None,
+              help="Also list what this criteria file needs that the folder lacks.")
+@_friendly
+def region_init_cmd(folder: Path, name: str | None, criteria_file: Path | None) -> None:
+    """Propose layers.yaml and region.yaml for a folder of files (never overwrites)."""
+    from locscan import region_init
+
+    proposal = region_init.propose(folder)
+    for layer, found in proposal.layers.items():
+        click.echo(f"{layer}: {found.file} -> rol {found.role}"
+                   + (f", velden {found.mapping}" if found.mapping else ""))
+        for note in found.notes:
+            click.secho(f"  let op: {note}", fg="yellow")
+    for path in region_init.write(proposal, name or folder.resolve().name):
+        click.echo(f"Geschreven: {path}")
+    if criteria_file is not None:
+        missing = region_init.missing_for(proposal, criteria.load(criteria_file))
+        click.echo("\nNog nodig voor " + criteria_file.name + ":" if missing else
+                   f"\n{criteria_file.name} vindt alle lagen die het noemt.")
+        for line in missing:
+            click.echo(f"- {line}")

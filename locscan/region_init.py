@@ -1,0 +1,312 @@
+"""Start a region from a folder of files: propose a layer catalogue and a region file to fill in.
+
+Every vector file GDAL reads (GeoPackage, GeoJSON, Shapefile, FlatGeobuf, GML …) and every table
+with coordinate columns (CSV, XLSX) is inspected: its geometry, fields and name are matched
+against the conventions of the Dutch open data a region works with (BRK parcels, BAG, IMRO
+zoning, CBS municipalities, OSM parking, shops and stops, IBIS business parks) to propose a role
+and a field mapping. The proposal is written as a commented ``layers.yaml``, and a ``region.yaml``
+whose municipalities come from the municipalities layer when there is one; what a criteria
+file still needs is listed. Existing files are never overwritten: the proposal then goes next
+to them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyogrio
+import yaml
+
+from locscan import atomic, settings
+from locscan.criteria import Criteria
+from locscan.errors import RegionError
+from locscan.layers import ROLES
+
+__all__ = ["Proposal", "inspect", "missing_for", "propose", "write"]
+
+_VECTOR = {".gpkg", ".geojson", ".json", ".shp", ".fgb", ".gml", ".kml", ".parquet"}
+_TABLE = {".csv", ".xlsx", ".ods"}
+
+#: (role, words in the file or layer name, field names that mark it); first match wins
+_RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("municipalities", ("gemeente", "gemeenten", "municipal", "cbs"),
+     ("statcode", "gemeentecode", "gm_code", "gemeentenaam", "statnaam")),
+    ("zoning", ("bestemming", "imro", "bestemmingsplan", "zoning"),
+     ("bestemmingshoofdgroep", "hoofdgroep", "bestemming")),
+    ("business_parks", ("bedrijventerrein", "ibis", "business_park", "werklandschap"),
+     ("ibis", "plannaam", "terreinnaam")),
+    ("parcels", ("perce", "brk", "kadast", "parcel"),
+     ("kadastraleaanduiding", "perceelnummer", "akrkadastralegemeentecode", "sectie")),
+    ("work_sites", ("werk", "work", "bedrijf", "employer"), ("werknemers", "workers")),
+    ("parking", ("parkeer", "parkeren", "parking"), ("parking", "capaciteit", "capacity",
+                                                    "plaatsen")),
+    ("cores", ("kern", "bebouwde", "core", "woonkern"), ("kernnaam", "bebouwdekom")),
+    ("exclusions", ("natuur", "natura", "nnn", "cdda", "exclus"), ("sitecode", "natura2000")),
+    ("dwellings", ("bag", "woning", "verblijfsobject", "dwelling", "pand"),
+     ("gebruiksdoel", "bouwjaar", "verblijfsobject")),
+    ("stops", ("halte", "stop", "ov"), ("public_transport", "halte", "stop_id")),
+    ("shops", ("winkel", "supermarkt", "shop"), ("shop", "supermarkt")),
+]
+
+#: role attribute -> source field names that usually carry it (lower case)
+_FIELDS = {
+    "id": ("id", "identificatie", "identificatielokaalid", "lokaalid", "perceelid", "fid_",
+           "kadastraleaanduiding", "objectid", "gml_id"),
+    "code": ("statcode", "gemeentecode", "gm_code", "code"),
+    "name": ("statnaam", "gemeentenaam", "naam", "name", "plannaam", "terreinnaam"),
+    "class": ("bestemmingshoofdgroep", "hoofdgroep", "bestemming", "klasse", "class"),
+    "capacity": ("capaciteit", "capacity", "plaatsen", "aantal_plaatsen"),
+    "workers": ("werknemers", "internationale_werknemers", "workers", "aantal"),
+    "ownership": ("eigendom", "eigenaar", "ownership"),
+}
+_X = ("x", "x_rd", "rd_x", "xcoord", "lon", "lng", "longitude", "lengtegraad")
+_Y = ("y", "y_rd", "rd_y", "ycoord", "lat", "latitude", "breedtegraad")
+
+
+@dataclass
+class Found:
+    """One layer found in the folder, and the role and fields proposed for it."""
+
+    file: str
+    layer: str | None
+    geometry: str
+    fields: list[str]
+    features: int
+    crs: str | None
+    role: str = "other"
+    mapping: dict[str, str] = field(default_factory=dict)
+    table: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Proposal:
+    """The layers found, by the name proposed for each."""
+
+    folder: Path
+    layers: dict[str, Found]
+
+
+def _words(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower())
+
+
+def _family(geometry: str) -> str | None:
+    g = geometry.lower()
+    return ("point" if "point" in g else "line" if "line" in g else
+            "polygon" if "polygon" in g or "surface" in g else None)
+
+
+def inspect(folder: str | os.PathLike) -> list[Found]:
+    """
+    Every layer of every file in `folder` (not in its subfolders) that GDAL can read.
+
+    Raises
+    ------
+    RegionError
+        When the folder does not exist or holds no file that GDAL reads.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RegionError(f"region init {folder}: not a folder")
+    out: list[Found] = []
+    for path in sorted(folder.iterdir()):
+        suffix = path.suffix.lower()
+        if suffix not in _VECTOR | _TABLE or path.name.startswith("."):
+            continue
+        try:
+            names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+        except Exception:
+            out.append(Found(path.name, None, "", [], 0, None, notes=["GDAL kan dit bestand "
+                                                                       "niet lezen"]))
+            continue
+        for name in names:
+            info = pyogrio.read_info(path, layer=name if len(names) > 1 else None)
+            out.append(Found(path.name, name if len(names) > 1 else None,
+                             str(info.get("geometry_type") or ""),
+                             [str(f) for f in info["fields"]], int(info.get("features") or 0),
+                             info.get("crs")))
+    if not out:
+        raise RegionError(f"region init {folder}: no file GDAL reads (GeoPackage, GeoJSON, "
+                          "Shapefile, FlatGeobuf, GML, CSV, XLSX …)")
+    return out
+
+
+def _role(found: Found) -> str:
+    # a file with several layers (an IMRO plan's GML): the layer's own name says what it is
+    name = _words(found.layer if found.layer else found.file)
+    fields = {f.lower() for f in found.fields}
+    family = _family(found.geometry) or ("point" if found.table else None)
+    for role, words, marks in _RULES:
+        if family and family not in ROLES[role].geometry:
+            continue
+        if fields & set(marks) or any(w in name for w in words):
+            return role
+    return "other"
+
+
+#: optional attributes worth mapping, by role
+_OPTIONAL = {"name": ("municipalities", "business_parks", "work_sites", "cores", "exclusions"),
+             "ownership": ("parcels", "business_parks"), "workers": ("work_sites",),
+             "capacity": ("parking",)}
+
+
+def _mapping(role: str, fields: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Role attribute -> source field, and the required attributes that stay open."""
+    lower = {f.lower(): f for f in fields}
+    required = list(ROLES[role].required)
+    optional = [a for a, roles in _OPTIONAL.items() if role in roles]
+    out, open_ = {}, []
+    for attr in dict.fromkeys([*required, *optional]):
+        hit = next((lower[c] for c in _FIELDS.get(attr, (attr,)) if c in lower), None)
+        if hit is not None:
+            out[attr] = hit
+        elif attr in required:
+            open_.append(attr)
+    return out, open_
+
+
+def propose(folder: str | os.PathLike) -> Proposal:
+    """Inspect `folder` and propose a role, a layer name and a field mapping for each layer."""
+    layers: dict[str, Found] = {}
+    for found in inspect(folder):
+        if not found.fields and not found.geometry:
+            layers[_words(Path(found.file).stem)] = found
+            continue
+        if not found.geometry and Path(found.file).suffix.lower() not in _TABLE:
+            continue  # a vector file's layer without geometry is metadata (IMRO's plan info)
+        if Path(found.file).suffix.lower() in _TABLE:
+            lower = {f.lower(): f for f in found.fields}
+            x = next((lower[c] for c in _X if c in lower), None)
+            y = next((lower[c] for c in _Y if c in lower), None)
+            if x and y:
+                degrees = x.lower() in ("lon", "lng", "longitude", "lengtegraad")
+                found.table = {"x_field": x, "y_field": y,
+                               "crs": "EPSG:4326" if degrees else "EPSG:28992"}
+            else:
+                found.notes.append("een tabel zonder coördinaten: geef x_field en y_field, of "
+                                   "wkt_field")
+        found.role = _role(found)
+        found.mapping, open_ = _mapping(found.role, found.fields)
+        if found.role == "zoning" and "class" in found.mapping and "hoofdgroep" in (
+                found.mapping["class"].lower()):
+            found.notes.append("IMRO-hoofdgroepen: 'classes: {class: imro}' vertaalt ze")
+        if found.role == "parking" and "capacity" not in found.mapping:
+            found.notes.append("geen veld met het aantal plaatsen: 'values: {capacity: 1}' "
+                               "telt één plaats per object")
+            open_ = [a for a in open_ if a != "capacity"]
+        for attr in open_:
+            found.notes.append(f"vul in: welk veld is {attr!r}? (velden: "
+                               f"{', '.join(found.fields[:12])})")
+        if found.crs is None and not found.table:
+            found.notes.append("geen CRS in het bestand: geef 'crs:' (RD New: EPSG:28992)")
+        base = found.role if found.role != "other" else _words(
+            found.layer or Path(found.file).stem).strip("_")
+        name, n = base, 1
+        while name in layers:
+            n += 1
+            name = f"{base}_{n}"
+        layers[name] = found
+    return Proposal(Path(folder), layers)
+
+
+def _entry(found: Found) -> dict:
+    entry: dict = {"source": found.file}
+    if found.layer:
+        entry["layer"] = found.layer
+    if found.role not in ("other",) and found.role != "":
+        entry["role"] = found.role
+    entry |= found.table
+    if found.crs is None and not found.table:
+        entry["crs"] = "EPSG:28992"
+    if found.mapping:
+        entry["fields"] = dict(found.mapping)
+    if found.role == "zoning" and "class" in found.mapping and "hoofdgroep" in (
+            found.mapping["class"].lower()):
+        entry["classes"] = {"class": "imro"}
+    if found.role == "parking" and "capacity" not in found.mapping:
+        entry["values"] = {"capacity": 1}
+    return entry
+
+
+def catalogue_text(proposal: Proposal) -> str:
+    """The proposed ``layers.yaml``, with a comment per layer on what was found and is open."""
+    lines = ["# Proposed by `locscan region init`: check every layer's role and fields.",
+             "# Roles: " + ", ".join(r for r in ROLES if r != "other") + ".", "layers:"]
+    for name, found in proposal.layers.items():
+        geometry = found.geometry or ("punten uit " + found.table["x_field"] + "/"
+                                      + found.table["y_field"] if found.table else "geen")
+        lines.append(f"  # {found.file}{' / ' + found.layer if found.layer else ''}: "
+                     f"{found.features} objecten, geometrie {geometry}, CRS "
+                     f"{found.crs or found.table.get('crs', 'onbekend')}")
+        lines += [f"  # LET OP: {note}" for note in found.notes]
+        body = yaml.safe_dump({name: _entry(found)}, sort_keys=False, allow_unicode=True)
+        lines += ["  " + line for line in body.rstrip().splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def region_text(proposal: Proposal, name: str) -> str:
+    """A ``region.yaml`` to fill in: municipalities from the municipalities layer if any."""
+    munis = []
+    layer = next((f for f in proposal.layers.values() if f.role == "municipalities"), None)
+    if layer is not None and {"code", "name"} <= set(layer.mapping):
+        frame = pyogrio.read_dataframe(proposal.folder / layer.file, layer=layer.layer,
+                                       columns=[layer.mapping["code"], layer.mapping["name"]],
+                                       read_geometry=False)
+        munis = [{"code": str(c), "name": str(n), "subregio": "Subregio 1"}
+                 for c, n in zip(frame[layer.mapping["code"]], frame[layer.mapping["name"]],
+                                 strict=True)]
+    data = {
+        "name": name, "label": name,
+        "subregios": {"Subregio 1": {"short_stay": 0, "mid_stay": 0, "long_stay": 0,
+                                     "total_working": 0, "living_there": 0,
+                                     "source": "vul in: bron van de opgave"}},
+        "norms": {"temporary_share": 0.75, "max_distance_to_work_m": 15000,
+                  "m2_per_worker": 15, "bedroom_m2_per_worker": 5.5,
+                  "manager_above_residents": 100, "live_in_work_municipality_min": 0.8,
+                  "live_elsewhere_in_subregio_max": 0.1, "live_elsewhere_max": 0.1},
+        "municipalities": munis,
+    }
+    head = ("# Proposed by `locscan region init`. Fill in the subregios with their task (the\n"
+            "# international workers per subregio and their source), check the norms (the\n"
+            "# policy of the region: here the GMR's), and give each municipality its subregio.\n")
+    return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def missing_for(proposal: Proposal, criteria: Criteria) -> list[str]:
+    """What the criteria need that the proposal lacks: layers named by measures, and roles."""
+    have = set(proposal.layers)
+    out = []
+    for spec in criteria.used_measures():
+        if spec.layer and spec.layer not in have:
+            how = ("of zeg 'if_missing: unknown' bij de meting" if spec.if_missing == "error"
+                   else "de meting is dan 'onbekend'")
+            out.append(f"laag {spec.layer!r} (meting {spec.name!r}) ontbreekt: lever hem aan, "
+                       f"{how}")
+    roles = {f.role for f in proposal.layers.values()}
+    for role in ("parcels", "municipalities", "work_sites"):
+        if role not in roles:
+            out.append(f"geen laag met rol {role!r} ({ROLES[role].description})")
+    return out
+
+
+def write(proposal: Proposal, name: str) -> list[Path]:
+    """
+    Write the proposed ``layers.yaml`` and ``region.yaml`` into the folder.
+
+    Never over a file that exists: the proposal then goes to ``*.voorstel.yaml``.
+    """
+    written = []
+    for target, text in ((settings.catalogue_file, catalogue_text(proposal)),
+                         (settings.region_file, region_text(proposal, name))):
+        path = proposal.folder / target
+        if path.exists():
+            path = path.with_name(path.stem + ".voorstel.yaml")
+            if path.exists():
+                raise RegionError(f"region init: {path} exists; move it away first")
+        atomic.new_text(path, text)
+        written.append(path)
+    return written
