@@ -19,9 +19,10 @@ ZONING_CLASSES = (
 OWNERSHIP = ("particulier", "bedrijf", "gemeente", "woningcorporatie", "provincie", "Rijk")
 _OWNERSHIP_P = (0.52, 0.18, 0.12, 0.08, 0.04, 0.06)
 
-def _disc(x: np.ndarray, y: np.ndarray, r: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _disc(x: np.ndarray, y: np.ndarray, r: np.ndarray, rng: np.random.Generator,
+          quad_segs: int = 6) -> np.ndarray:
     """Irregular round polygons: buffered points stretched and turned at random."""
-    polys = shapely.buffer(shapely.points(x, y), r, quad_segs=6)
+    polys = shapely.buffer(shapely.points(x, y), r, quad_segs=quad_segs)
     coords = shapely.get_coordinates(polys)
     counts = shapely.get_num_coordinates(polys)
     which = np.repeat(np.arange(len(x)), counts)
@@ -98,9 +99,9 @@ def _business_parks(cx, cy, cr, owner, mun, rng):
     angle = rng.uniform(0, 2 * np.pi, len(which))
     dist = cr[which] + rng.uniform(400, 1500, len(which))
     x, y = cx[which] + dist * np.cos(angle), cy[which] + dist * np.sin(angle)
-    half_w, half_h = rng.uniform(200, 550, len(which)), rng.uniform(200, 450, len(which))
-    boxes = shapely.box(x - half_w, y - half_h, x + half_w, y + half_h)
-    boxes = shapely.intersection(boxes, shapely.union_all(mun.geometry.to_numpy()))
+    radius = rng.uniform(230, 560, len(which))
+    shapes = _disc(x, y, radius, rng, quad_segs=2)  # stretched octagons, turned at random
+    boxes = shapely.intersection(shapes, shapely.union_all(mun.geometry.to_numpy()))
     return gpd.GeoDataFrame(
         {"id": [f"BT{i + 1:03d}" for i in range(len(which))],
          "naam": [f"Bedrijventerrein {i + 1}" for i in range(len(which))],
@@ -111,25 +112,32 @@ def _business_parks(cx, cy, cr, owner, mun, rng):
 
 
 def _parcels(mun: gpd.GeoDataFrame, n: int, rng: np.random.Generator) -> gpd.GeoDataFrame:
-    """Rows of lots with random widths: a tiling of the municipalities' land."""
-    land = shapely.union_all(mun.geometry.to_numpy())
-    x0, y0, x1, y1 = land.bounds
-    side = np.sqrt(shapely.area(land) / n)
-    rows = int(np.ceil((y1 - y0) / side))
-    cols = int(np.ceil((x1 - x0) / side * 1.4)) + 2
-    widths = rng.lognormal(0.0, 0.45, (rows, cols)) * side * 0.9
-    right = x0 - rng.uniform(0, side, (rows, 1)) + np.cumsum(widths, axis=1)
-    left = right - widths
-    keep = (right > x0) & (left < x1)
-    r_idx = np.broadcast_to(np.arange(rows)[:, None], keep.shape)[keep]
-    boxes = shapely.box(left[keep], y0 + r_idx * side, right[keep], y0 + (r_idx + 1) * side)
+    """
+    Irregular parcels that tile the municipalities' land, as cadastral parcels do.
+
+    Voronoi cells around random points (denser in some places than others, so sizes vary a
+    lot), clipped to the municipalities: not axis-aligned, about seven vertices on average,
+    slivers and multipolygons where a cell crosses a municipal border, and a few parcels with
+    a hole (an enclave of another owner).
+    """
     cells = mun.geometry.to_numpy()
-    tree = shapely.STRtree(cells)
-    i_box, i_cell = tree.query(boxes, predicate="intersects")
-    pieces = shapely.intersection(boxes[i_box], cells[i_cell])
-    pieces = shapely.get_parts(pieces)
-    big = shapely.area(pieces) > side * side * 0.05  # drop slivers left by clipping
-    pieces = pieces[(shapely.get_type_id(pieces) == 3) & big]
+    land = shapely.union_all(cells)
+    density = rng.gamma(1.5, 1.0, len(cells)) * shapely.area(cells)  # busier and quieter places
+    pts, _ = _points_in(cells, n, rng, weights=density)
+    voronoi = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts),
+                                                         extend_to=land))
+    i_cell, i_mun = shapely.STRtree(cells).query(voronoi, predicate="intersects")
+    pieces = shapely.make_valid(shapely.intersection(voronoi[i_cell], cells[i_mun]))
+    parts, index = shapely.get_parts(pieces, return_index=True)
+    polygon = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 20)
+    parts, index = parts[polygon], index[polygon]  # no lines or points left by clipping
+    pieces = shapely.multipolygons(parts, indices=np.unique(index, return_inverse=True)[1])
+    single = shapely.get_num_geometries(pieces) == 1
+    pieces[single] = shapely.get_geometry(pieces[single], 0)
+    holes = rng.random(len(pieces)) < 0.02
+    inner = shapely.point_on_surface(pieces[holes])
+    size = np.sqrt(shapely.area(pieces[holes])) * 0.15
+    pieces[holes] = shapely.difference(pieces[holes], shapely.buffer(inner, size, quad_segs=3))
     ids = pd.Series(np.arange(1, len(pieces) + 1)).map("P{:07d}".format).to_numpy()
     owner = rng.choice(OWNERSHIP, len(pieces), p=_OWNERSHIP_P).astype(object)
     owner[rng.random(len(pieces)) < 0.03] = None  # ownership not known for a few parcels
@@ -137,13 +145,11 @@ def _parcels(mun: gpd.GeoDataFrame, n: int, rng: np.random.Generator) -> gpd.Geo
 
 
 def _zoning(mun, cores, parks, nature, n, rng) -> gpd.GeoDataFrame:
-    land = shapely.union_all(mun.geometry.to_numpy())
-    x0, y0, x1, y1 = land.bounds
-    side = np.sqrt(shapely.area(land) / n) * 3.3
-    xs = np.arange(x0 - side / 2, x1, side)
-    ys = np.arange(y0 - side / 2, y1, side)
-    gx, gy = np.meshgrid(xs, ys)
-    blocks = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + side, gy.ravel() + side)
+    cells = mun.geometry.to_numpy()
+    land = shapely.union_all(cells)
+    seeds, _ = _points_in(cells, max(50, n // 11), rng)  # zoning areas: about 11 parcels each
+    blocks = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(seeds),
+                                                        extend_to=land))
     blocks = blocks[shapely.intersects(blocks, land)]
     centre = shapely.centroid(blocks)
     u = rng.random(len(blocks))
@@ -174,7 +180,8 @@ def _nature(mun, cores, rng) -> gpd.GeoDataFrame:
     blobs = _disc(xy[:, 0], xy[:, 1], rng.uniform(700, 2200, n), rng)
     blobs = shapely.difference(blobs, shapely.union_all(cores.geometry.to_numpy()))
     blobs = shapely.intersection(blobs, shapely.union_all(cells))
-    return gpd.GeoDataFrame({"naam": [f"Natuurgebied {i + 1}" for i in range(n)]},
+    blobs = blobs[~shapely.is_empty(blobs)]  # a blob that lay inside a core is gone
+    return gpd.GeoDataFrame({"naam": [f"Natuurgebied {i + 1}" for i in range(len(blobs))]},
                             geometry=blobs, crs=settings.crs)
 
 
