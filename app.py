@@ -19,6 +19,7 @@ from streamlit_folium import st_folium
 from locscan import crash, criteria, demo, factsheet, maps, nl, pull, settings
 from locscan.errors import LocscanError
 from locscan.nl import text
+from locscan.region import load_meta
 from locscan.scan import Scan
 from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
 from ui import ahp_page, compare_page
@@ -56,6 +57,15 @@ def _shortlist(url: str, region: str) -> Shortlist:
     return Shortlist(url, region)
 
 
+@st.cache_data
+def _region_label(folder: str) -> str:
+    """A region folder as the user knows it: its label from region.yaml."""
+    try:
+        return load_meta(Path(folder) / settings.region_file).label
+    except LocscanError:
+        return folder
+
+
 def _regions() -> list[str]:
     found = sorted(str(p.parent) for p in Path("data").glob(f"*/{settings.catalogue_file}"))
     return found or [settings.default_region]
@@ -81,7 +91,7 @@ elif proxy_user:
 else:
     user = st.sidebar.text_input("Uw naam", key="user",
                                  help="Nodig om de shortlist te wijzigen.")
-region_dir = st.sidebar.selectbox("Regio", _regions())
+region_dir = st.sidebar.selectbox("Regio", _regions(), format_func=_region_label)
 criteria_files = sorted(str(p) for p in Path("criteria").glob("*.yaml"))
 criteria_file = st.sidebar.selectbox("Criteriaset", criteria_files)
 try:
@@ -100,6 +110,8 @@ gemeente = None if gemeente == "(alle)" else gemeente
 
 # --- tune criteria live -------------------------------------------------------------------
 crit = base_crit
+names = {m.code: m.name for m in region.meta.municipalities}
+overrides = criteria.resolve_overrides(base_crit, region.meta)
 with st.sidebar.expander("Criteria aanpassen", expanded=True):
     for c in base_crit.hard:
         key = f"{base_crit.name}:{c.id}"
@@ -111,6 +123,8 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
             value = st.number_input(text.input_caption(base_crit, c.id),
                                     value=float(c.value), min_value=0.0, key=key)
             crit = crit.with_value(c.id, value)
+            if own := text.overrides_note(base_crit, c.id, names, overrides):
+                st.caption(plain(own))
     st.caption("Gewichten (zachte criteria)")
     for c in base_crit.soft:
         weight = st.number_input(c.label, value=float(c.weight), min_value=0.0, step=0.5,
@@ -455,7 +469,7 @@ def _capacity_page() -> None:
     plan = scan.assign(crit, subregio=subregio, shortlist=short)
     st.subheader(f"Waar de werknemers zouden wonen (toewijzing aan de {which})")
     st.caption(f"Kortste totale afstand binnen {a.reach_m / 1000:g} km; tekort "
-               f"{plan.total_shortage:.0f} werknemers. {plan.status}")
+               f"{plan.total_shortage:.0f} werknemers; {text.solver_status(plan.status)}.")
     st.dataframe(plan.split.style.format({"aandeel": "{:.0%}"}), width="stretch")
     _plan_norms(plan)
     base = maps.base_map(context, region.meta, focus_codes=focus, tiles=settings.tiles)
@@ -483,7 +497,8 @@ def _capacity_page() -> None:
     total = demand["demand"].sum()
     st.write(f"{len(suggestion.sites)} locaties met samen "
              f"{suggestion.sites['planned'].sum():.0f} plaatsen voor {total:.0f} tijdelijke "
-             f"werknemers ({suggestion.seconds:.1f} s, {suggestion.status}).")
+             f"werknemers ({suggestion.seconds:.1f} s, "
+             f"{text.solver_status(suggestion.status)}).")
     if suggestion.total_shortage > 0.5:
         st.error(f"Tekort: {suggestion.total_shortage:.0f} werknemers zonder plek binnen bereik.")
     st.dataframe(nl.dutch(suggestion.sites[list(nl.SITE_COLUMNS)], nl.SITE_COLUMNS),

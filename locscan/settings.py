@@ -22,8 +22,9 @@ workers : int
 shortlist_url : str
     SQLAlchemy URL of the shortlist database; ``$LOCSCAN_DB`` overrides it.
 tiles : bool
-    Whether maps load OpenStreetMap background tiles (``LOCSCAN_TILES=none`` turns them off,
-    for offline use).
+    Whether maps load OpenStreetMap background tiles by default (``LOCSCAN_TILES=osm``); off
+    by default, so the app works offline without a grey map and failed requests. Users can
+    switch them on per map.
 user_header : str
     HTTP header with the user name that an authenticating reverse proxy sets
     (``LOCSCAN_USER_HEADER``, e.g. ``X-Forwarded-User``); empty: not used. Only set it when
@@ -44,7 +45,7 @@ catalogue_file: str = "layers.yaml"
 use_cache: bool = True
 workers: int = min(4, os.cpu_count() or 1)
 shortlist_url: str = "sqlite:///data/shortlist.sqlite"
-tiles: bool = os.environ.get("LOCSCAN_TILES", "osm").lower() not in {"none", "off", "0"}
+tiles: bool = os.environ.get("LOCSCAN_TILES", "none").lower() in {"osm", "on", "1"}
 user_header: str = os.environ.get("LOCSCAN_USER_HEADER", "")
 http_retries: int = 4
 http_retry_delay: float = 1.0

@@ -71,7 +71,7 @@ def test_stricter_threshold_shrinks_the_longlist_and_offers_to_save(workdir):
     assert not app.exception
     assert _metric(app, "Op de longlist") < before
     shown = [c.value.replace("\\", "") for c in app.caption]  # markdown escapes: not shown
-    assert any("parkeren: value 20 → 1000" in c for c in shown)
+    assert any("Voldoende parkeergelegenheid: drempel 20 → 1000" in c for c in shown)
     app.text_input(key="user").set_value("Anna").run()
     app.text_input(key="new_criteria_name").set_value("strenger parkeren").run()
     next(b for b in app.button if b.label == "Opslaan als nieuwe criteriaset").click().run()

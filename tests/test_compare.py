@@ -34,7 +34,7 @@ def test_a_stricter_distance_drops_the_far_site(scan):
     changes = result.changes
     assert changes.index.tolist() == ["perceel:p1"]
     assert changes.loc["perceel:p1", "change"] == "leaves"
-    assert changes.loc["perceel:p1", "reasons"] == "Binnen 15 km van werk: 14,9 km (max. 10 km)"
+    assert changes.loc["perceel:p1", "reasons"] == "Binnen 10 km van werk: 14,9 km (max. 10 km)"
     # the task table: 3 workers × 75%; capacity 3 and 2 sites of 200
     assert result.capacity.loc["Noord"].tolist() == [2.25, 600, 400]
 

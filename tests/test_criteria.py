@@ -197,3 +197,13 @@ def test_criteria_that_cannot_be_meant_are_one_clear_error(change, message):
     raw = {"name": "t", "version": 1} | change
     with pytest.raises(CriteriaError, match=message):
         criteria.parse(raw)
+
+
+def test_a_label_that_states_the_threshold_follows_it(tmp_path):
+    gmr = criteria.load(ROOT / "criteria/gmr-tijdelijke-werknemers.yaml")
+    strict = gmr.with_value("afstand_werk", 12)
+    assert strict.criterion("afstand_werk").label == "Binnen 12 km van een werklocatie"
+    assert criteria.differences(gmr, strict) == [
+        "Binnen 15 km van een werklocatie: drempel 15 km → 12 km"]
+    saved = criteria.save_as_new(strict, tmp_path, name="twaalf", author="Anna", base=gmr)
+    assert "label: Binnen 12 km van een werklocatie" in saved.read_text(encoding="utf-8")

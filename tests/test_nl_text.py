@@ -22,7 +22,8 @@ def test_a_failing_value_never_reads_as_its_norm(result):
     from locscan import longlist
 
     again = longlist.build(strict, result.candidates, result.measures)
-    assert text.reasons(again)["perceel:p2"] == "Binnen 15 km van werk: 15,1 km (max. 15,099 km)"
+    assert text.reasons(again)["perceel:p2"] == (
+        "Binnen 15,099 km van werk: 15,1 km (max. 15,099 km)")  # the label follows, exactly
 
 
 def test_explain_every_criterion_for_a_failing_site(result):

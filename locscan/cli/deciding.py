@@ -255,7 +255,8 @@ def capacity_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | N
                    f"{len(gaps)} van {len(demand)}, samen {gaps['demand'].sum():.0f} "
                    "tijdelijke werknemers")
         plan = scan.assign(subregio=subregio)
-        click.echo(f"\nToewijzing aan de longlist ({plan.status}, {plan.seconds:.2f} s); "
+        click.echo(f"\nToewijzing aan de longlist ({text.solver_status(plan.status)}, "
+                   f"{plan.seconds:.2f} s); "
                    f"tekort: {plan.total_shortage:.0f}")
         click.echo(plan.split.to_string())
 
@@ -286,7 +287,8 @@ def suggest_cmd(region_dir: Path | None, criteria_file: Path, subregio: str,
                         max_sites_per_gemeente=max_per_gemeente, time_limit=time_limit)
     demand, _ = scan.analysis().for_subregio(subregio)
     click.echo(f"Aannames: {_assumptions_text(plan.assumptions)}")
-    click.echo(f"Solver: HiGHS via scipy.optimize.milp; {plan.status}; {plan.seconds:.2f} s"
+    click.echo(f"Solver: HiGHS via scipy.optimize.milp; {text.solver_status(plan.status)}; "
+               f"{plan.seconds:.2f} s"
                + (f"; per werklocatie alleen de {plan.nearest} dichtstbijzijnde locaties"
                   if plan.nearest else ""))
     total = demand["demand"].sum()

@@ -12,6 +12,7 @@ import yaml
 from locscan import atomic, config
 from locscan.criteria.schema import Criteria
 from locscan.errors import CriteriaError
+from locscan.units import UNITS
 
 __all__ = [
     "differences",
@@ -50,20 +51,30 @@ def differences(old: Criteria, new: Criteria) -> list[str]:
     ...        "hard": [{"id": "groot", "label": "Groot", "measure": "a", "op": ">=",
     ...                  "value": 10}]}
     >>> differences(parse(raw), parse(raw).with_value("groot", 20))
-    ['groot: value 10 → 20']
+    ['Groot: drempel 10 → 20']
     """
     out = []
-    before = {c.id: c.model_dump() for c in old.criteria}
+    before = {c.id: c for c in old.criteria}
     for c in new.criteria:
         was = before.pop(c.id, None)
         if was is None:
-            out.append(f"{c.id}: nieuw")
+            out.append(f"{c.label}: nieuw")
             continue
+        old_dump = was.model_dump()
         for key, value in c.model_dump().items():
-            if was.get(key) != value:
-                out.append(f"{c.id}: {key} {_short(was.get(key))} → {_short(value)}")
-    out += [f"{cid}: verwijderd" for cid in before]
+            if old_dump.get(key) != value and key != "label":
+                unit = f" {UNITS[c.unit][2]}".rstrip() if c.unit in UNITS and key in (
+                    "value", "best", "worst") else ""
+                out.append(f"{was.label}: {_FIELD.get(key, key)} {_short(old_dump.get(key))}"
+                           f"{unit} → {_short(value)}{unit}")
+    out += [f"{c.label}: verwijderd" for c in before.values()]
     return out
+
+
+#: how a changed field of a criterion reads
+_FIELD = {"value": "drempel", "weight": "gewicht", "best": "best", "worst": "slechtst",
+          "op": "relatie", "on_unknown": "bij onbekend", "scores": "scores",
+          "range": "bereik", "weight_range": "bereik gewicht"}
 
 
 def _short(value: Any) -> str:

@@ -9,6 +9,7 @@ every check that can be done without the region is done here.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -17,6 +18,7 @@ from locscan import config
 from locscan.criteria.sections import AhpRecord, Assumptions
 from locscan.errors import CriteriaError
 from locscan.measures import MeasureSpec
+from locscan.nl.numbers import format_number
 from locscan.units import UNITS, compatible
 
 __all__ = [
@@ -251,12 +253,34 @@ class Criteria(BaseModel):
         """
         Return a copy with the value of hard criterion `cid` replaced (in the criterion's unit).
 
+        A label that states the old value with its unit ("Binnen 15 km van een werklocatie")
+        states the new one, so a label never contradicts its norm.
+
         Raises
         ------
         CriteriaError
             When `cid` is not a hard criterion or the value does not fit its operator.
+
+        Examples
+        --------
+        >>> raw = {"name": "t", "version": 1, "measures": {"d": {"kind": "distance_to",
+        ...        "layer": "w"}}, "hard": [{"id": "w", "label": "Binnen 15 km van werk",
+        ...        "measure": "d", "op": "<=", "value": 15, "unit": "km"}]}
+        >>> Criteria.model_validate(raw).with_value("w", 12.5).hard[0].label
+        'Binnen 12,5 km van werk'
         """
-        return self._replace(cid, HardCriterion, value=value)
+        crit = self.criterion(cid)
+        label = crit.label
+        if isinstance(crit, HardCriterion) and crit.unit in UNITS and isinstance(
+                crit.value, int | float) and isinstance(value, int | float):
+            symbol = UNITS[crit.unit][2] or ("%" if crit.unit == "percent" else "")
+            if symbol:
+                old = re.escape(format_number(float(crit.value)))
+                decimals = len(f"{float(value):.3f}".rstrip("0").split(".")[1])
+                new = format_number(float(value), min_digits=decimals)  # as typed: 15,099
+                label = re.sub(rf"(?<![\d,.]){old}(\s*){re.escape(symbol)}",
+                               lambda m: f"{new}{m.group(1)}{symbol}", label)
+        return self._replace(cid, HardCriterion, value=value, label=label)
 
     def with_weight(self, cid: str, weight: float) -> Criteria:
         """Return a copy with the weight of soft criterion `cid` replaced."""

@@ -16,7 +16,8 @@ from locscan.nl.numbers import distinct_digits, format_number, format_value
 from locscan.nl.words import EXTRA_COLUMNS, HOLDS, OUTCOME, PLAN_GEMEENTE_COLUMNS
 from locscan.units import UNITS
 
-__all__ = ["explain", "export_labels", "input_caption", "plan_by_gemeente", "reasons", "rule"]
+__all__ = ["explain", "export_labels", "input_caption", "overrides_note", "plan_by_gemeente",
+           "reasons", "rule", "solver_status"]
 
 
 def _threshold(crit: HardCriterion, value: object, digits: int = 0) -> str:
@@ -329,3 +330,39 @@ def export_labels(criteria: Criteria) -> dict[str, str]:
     for c in criteria.soft:
         out[f"c_{c.id}"] = f"{c.label} – score (0–1)"
     return out
+
+
+def solver_status(message: str) -> str:
+    """
+    The solver's message in Dutch, for a working group.
+
+    Examples
+    --------
+    >>> solver_status("Optimization terminated successfully. (HiGHS Status 7: Optimal)")
+    'optimale oplossing'
+    >>> solver_status("Time limit reached. (HiGHS Status 13: Time limit reached)")
+    'tijdslimiet bereikt: de beste oplossing tot dan toe'
+    """
+    text = message.lower()
+    if "optimal" in text:
+        return "optimale oplossing"
+    if "time limit" in text:
+        return "tijdslimiet bereikt: de beste oplossing tot dan toe"
+    if "infeasible" in text:
+        return "geen oplossing die aan alle voorwaarden voldoet"
+    return f"uitkomst van de solver: {message}"
+
+
+def overrides_note(criteria: Criteria, cid: str, names: dict[str, str],
+                   overrides: dict[str, dict]) -> str:
+    """
+    Which gemeenten set their own value for a hard criterion ("Eigen waarde: Zevenaar 12 km").
+
+    `overrides` is :func:`locscan.criteria.resolve_overrides` (CBS code -> changes); empty
+    text when none does.
+    """
+    crit = criteria.criterion(cid)
+    parts = [f"{names.get(code, code)} {_threshold(crit, changes[cid].value)}"
+             for code, changes in overrides.items()
+             if cid in changes and changes[cid].value is not None]
+    return ("Eigen waarde: " + ", ".join(parts)) if parts else ""
