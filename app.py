@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from locscan import crash, criteria, demo, factsheet, maps, nl, pull, settings
+from locscan import crash, criteria, demo, export, factsheet, maps, nl, pull, settings
 from locscan.errors import LocscanError
 from locscan.nl import text
 from locscan.region import load_meta
@@ -251,10 +251,14 @@ def _longlist_page() -> None:
         st.caption("Klik op een locatie: de tab 'Waarom (niet)?' toont alle criteria.")
 
     with tab_list:
-        st.dataframe(
-            sites.drop(columns=sites.geometry.name).head(2000), width="stretch", height=500,
-            on_select="rerun", selection_mode="single-row", key="longlist_table",
-        )
+        listed = sites.drop(columns=sites.geometry.name).head(2000)
+        listed = listed.assign(area_m2=listed["area_m2"].round(0))
+        listed.columns = export.dutch_headers(list(listed.columns), scan.labels(crit))
+        st.caption(f"{len(sites)} locaties" + ("; de beste 2000 staan in de tabel, alle "
+                                               "locaties in de export" if len(sites) > 2000
+                                               else ""))
+        st.dataframe(listed, width="stretch", height=500, on_select="rerun",
+                     selection_mode="single-row", key="longlist_table")
         picked = st.session_state.get("longlist_table", {}).get("selection", {}).get("rows", [])
         if picked:
             st.session_state["site"] = sites.index[picked[0]]
@@ -377,7 +381,8 @@ def _longlist_page() -> None:
         if "conflict" in draft:
             _choose(choice, draft)
         with st.expander("Geschiedenis"):
-            st.dataframe(store.history(choice), width="stretch")
+            st.dataframe(text.history_table(store.history(choice)), hide_index=True,
+                         width="stretch")
 
 
     with tab_short:
@@ -451,7 +456,7 @@ def _capacity_page() -> None:
     st.bar_chart(gem, stack=False, height=300)
     st.dataframe(gem.round(0), width="stretch")
     with st.expander("Aannames (uit de criteriaset en region.yaml)"):
-        st.table(pd.Series(a.model_dump(), name="waarde").astype(str))
+        st.table(text.assumptions_table(a))
     differs = analysis.task_check[analysis.task_check["differs"]]
     if len(differs):
         st.warning("De opgave uit de taaktabel en de werknemers van de werklocaties verschillen "

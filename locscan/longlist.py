@@ -118,7 +118,8 @@ def table(
     Returns
     -------
     GeoDataFrame
-        Candidate attributes, ``status``, ``score``, ``rank``, ``rule``, ``reasons``, the
+        Candidate attributes, ``status``, ``score``, ``rank`` (within the subregio or gemeente
+        when one is chosen, with the region's rank as ``rank_region``), ``rule``, ``reasons``, the
         measures and one ``c_<id>`` column per criterion (outcome or score), in EPSG:28992.
     """
     mask = select(result, subregio, gemeente)
@@ -142,6 +143,10 @@ def table(
         out[f"c_{crit.id}"] = ev[crit.id].round(3)
     out = out.assign(_r=out["rank"].replace(0, np.iinfo(np.int64).max))
     out = out.sort_values(["_r", "score"], ascending=[True, False], kind="stable")
+    if subregio or gemeente:  # the rank within what is shown; the region's rank beside it
+        ranked = (out["rank"] > 0).to_numpy()
+        out.insert(out.columns.get_loc("rank") + 1, "rank_region", out["rank"])
+        out.loc[ranked, "rank"] = np.arange(1, int(ranked.sum()) + 1)
     return out.drop(columns="_r").set_geometry(result.candidates.geometry.name)
 
 

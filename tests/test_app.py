@@ -134,6 +134,8 @@ def test_a_colleagues_save_never_replaces_typing_and_a_conflict_asks_which_to_ke
                for w in app.warning)
     assert bram.get(site)["note"] == "van Bram"  # nothing overwritten by the click
     next(b for b in app.button if b.label == "Opslaan").click().run()  # a second click: same
+    assert not app.exception
+    assert [e.value for e in app.error] == []
     assert bram.get(site)["note"] == "van Bram"
     next(b for b in app.button if b.label == "Mijn versie opslaan").click().run()
     stored = bram.get(site)

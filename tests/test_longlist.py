@@ -55,3 +55,15 @@ def test_summary_counts_per_criterion_and_area(result):
     areas = summary["areas"]
     assert areas.loc[("Noord", "Aadorp")].tolist() == [4, 3, 1]
     assert areas.loc[("Zuid", "Beestad")].tolist() == [1, 0, 0]
+
+
+def test_the_rank_is_within_the_gemeente_shown_with_the_regions_beside_it(result):
+    # at 16 km p2 (15.1 km, in Beestad) passes too: in Beestad it is first, in the region not
+    wider = longlist.build(result.criteria.with_value("afstand_werk", 16), result.candidates,
+                           result.measures)
+    beestad = longlist.table(wider, gemeente="GM0002")
+    assert beestad.index.tolist() == ["perceel:p2"]
+    assert beestad["rank"].tolist() == [1]
+    assert beestad["rank_region"].tolist() == [int(wider.rank["perceel:p2"])]
+    assert int(wider.rank["perceel:p2"]) > 1
+    assert "rank_region" not in longlist.table(wider)

@@ -13,11 +13,18 @@ import pandas as pd
 from locscan.criteria import PASS, UNKNOWN, Criteria, HardCriterion, Result, SoftCriterion
 from locscan.errors import CriteriaError
 from locscan.nl.numbers import distinct_digits, format_number, format_value
-from locscan.nl.words import EXTRA_COLUMNS, HOLDS, OUTCOME, PLAN_GEMEENTE_COLUMNS
+from locscan.nl.words import (
+    ASSUMPTIONS,
+    EXTRA_COLUMNS,
+    HISTORY_COLUMNS,
+    HOLDS,
+    OUTCOME,
+    PLAN_GEMEENTE_COLUMNS,
+)
 from locscan.units import UNITS
 
-__all__ = ["explain", "export_labels", "input_caption", "overrides_note", "plan_by_gemeente",
-           "reasons", "rule", "solver_status"]
+__all__ = ["assumptions_table", "explain", "export_labels", "history_table", "input_caption",
+           "overrides_note", "plan_by_gemeente", "reasons", "rule", "solver_status"]
 
 
 def _threshold(crit: HardCriterion, value: object, digits: int = 0) -> str:
@@ -366,3 +373,43 @@ def overrides_note(criteria: Criteria, cid: str, names: dict[str, str],
              for code, changes in overrides.items()
              if cid in changes and changes[cid].value is not None]
     return ("Eigen waarde: " + ", ".join(parts)) if parts else ""
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """
+    A shortlist site's history in Dutch: each change as "field: old → new", times local.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"id": [1], "region": ["r"], "candidate_id": ["p"], "version": [2],
+    ...     "action": ["gewijzigd"], "changes": [{"note": ["", "gebeld"], "capacity": [None, 8]}],
+    ...     "changed_by": ["Anna"], "changed_at": [pd.Timestamp("2026-11-30 20:00", tz="UTC")]})
+    >>> history_table(h).iloc[0].tolist()[1:]
+    ['gewijzigd', 'notitie: – → gebeld; capaciteit: onbekend → 8', 'Anna', '30-11-2026 21:00']
+    """
+    words = {"status": "status", "note": "notitie", "capacity": "capaciteit"}
+
+    def shown(field: str, value: object) -> str:
+        if value is None:
+            return "onbekend" if field == "capacity" else "–"
+        return str(value) if value != "" else "–"
+
+    def changes(c: dict) -> str:
+        return "; ".join(f"{words.get(k, k)}: {shown(k, old)} → {shown(k, new)}"
+                         for k, (old, new) in (c or {}).items())
+
+    when = pd.to_datetime(history["changed_at"], utc=True).dt.tz_convert("Europe/Amsterdam")
+    out = pd.DataFrame({"version": history["version"], "action": history["action"],
+                        "changes": history["changes"].map(changes),
+                        "changed_by": history["changed_by"],
+                        "changed_at": when.dt.strftime("%d-%m-%Y %H:%M")})
+    return out.rename(columns=HISTORY_COLUMNS)
+
+
+def assumptions_table(assumptions: object) -> pd.DataFrame:
+    """The capacity assumptions with Dutch names and values ("onbekend" where not set)."""
+    values = assumptions.model_dump()
+    rows = [(ASSUMPTIONS.get(k, k), "–" if v in (None, {}) else
+             (format_number(float(v)) if isinstance(v, int | float) and not isinstance(v, bool)
+              else str(v))) for k, v in values.items()]
+    return pd.DataFrame(rows, columns=["aanname", "waarde"]).set_index("aanname")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "AREA_COLUMNS",
+    "ASSUMPTIONS",
     "BROKEN",
     "CHANGE",
     "CHANGES",
@@ -16,6 +17,7 @@ __all__ = [
     "DEMO_LABEL",
     "EXPORT_COLUMNS",
     "EXTRA_COLUMNS",
+    "HISTORY_COLUMNS",
     "HOLDS",
     "LEFT_OUT",
     "OUTCOME",
@@ -70,7 +72,8 @@ EXPORT_COLUMNS = {
     "candidate_id": "locatie", "source": "soort", "source_id": "bron-id",
     "gemeente_code": "gemeentecode", "gemeente": "gemeente", "subregio": "subregio",
     "area_m2": "oppervlakte (m²)", "ownership": "eigendom", "name": "naam",
-    "status": "status", "score": "score", "rank": "rang", "rule": "regel",
+    "status": "status", "score": "score", "rank": "rang", "rank_region": "rang in de regio",
+    "rule": "regel",
     "reasons": "toelichting", "x_rd": "x (RD)", "y_rd": "y (RD)", "lon": "lengtegraad",
     "lat": "breedtegraad", "note": "notitie", "capacity": "capaciteit (werknemers)",
     "updated_by": "gewijzigd door", "updated_at": "gewijzigd op",
@@ -130,3 +133,25 @@ ROBUSTNESS_COLUMNS = {"candidate_id": "locatie", "gemeente": "gemeente",
 CHANGE = {"enters": "komt erbij", "leaves": "valt af"}
 #: the same for a number of sites ("12 locaties vallen af")
 CHANGES = {"enters": "komen erbij", "leaves": "vallen af"}
+
+#: the capacity assumptions as a working group reads them
+ASSUMPTIONS = {
+    "built_share": "bebouwd deel van het perceel", "storeys": "bouwlagen",
+    "m2_per_worker": "m² per werknemer (Roemernorm)", "floor_area_field": "veld vloeroppervlak",
+    "floor_use_share": "deel vloeroppervlak dat woonruimte wordt",
+    "max_per_location": "maximum per locatie",
+    "max_per_location_by_gemeente": "maximum per locatie per gemeente",
+    "manager_above": "beheerder 24/7 boven (bewoners)", "parking_measure": "meting parkeren",
+    "parking_per_resident": "parkeerplaatsen per bewoner",
+    "reach_m": "afstand tot het werk (m)", "temporary_share": "aandeel tijdelijk",
+    "min_share_own_gemeente": "minimaal in eigen gemeente",
+    "max_share_elsewhere_in_subregio": "maximaal elders in subregio",
+    "max_share_elsewhere": "maximaal verder weg",
+    "min_spacing_m": "minimale afstand tussen locaties (m)",
+    "max_sites_per_gemeente": "maximaal aantal locaties per gemeente",
+    "site_cost_km": "kosten van een extra locatie (werknemer-km)",
+}
+
+#: columns of a shortlist site's history
+HISTORY_COLUMNS = {"version": "versie", "action": "actie", "changes": "wijzigingen",
+                   "changed_by": "door", "changed_at": "op"}
