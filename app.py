@@ -91,9 +91,29 @@ elif proxy_user:
 else:
     user = st.sidebar.text_input("Uw naam", key="user",
                                  help="Nodig om de shortlist te wijzigen.")
-region_dir = st.sidebar.selectbox("Regio", _regions(), format_func=_region_label)
+# the choices live in the page's address, so a reload (or a shared link) keeps them
+asked = st.query_params
+
+
+def _number(text_: str | None, default: float) -> float:
+    """A number from the address, or `default` when there is none or it is not a number."""
+    try:
+        return float(text_) if text_ is not None else default
+    except ValueError:
+        return default
+
+
+def _at(options: list[str], value: str | None) -> int:
+    """The position of `value` among `options`; the first when it is not there."""
+    return options.index(value) if value in options else 0
+
+
+regions = _regions()
+region_dir = st.sidebar.selectbox("Regio", regions, index=_at(regions, asked.get("regio")),
+                                  format_func=_region_label)
 criteria_files = sorted(str(p) for p in Path("criteria").glob("*.yaml"))
-criteria_file = st.sidebar.selectbox("Criteriaset", criteria_files)
+criteria_file = st.sidebar.selectbox("Criteriaset", criteria_files,
+                                     index=_at(criteria_files, asked.get("criteria")))
 try:
     scan = _scan(region_dir, criteria_file, Path(criteria_file).stat().st_mtime)
     context = scan.context()
@@ -102,10 +122,14 @@ except LocscanError as exc:
     st.stop()
 
 region, base_crit = scan.region, scan.criteria
-subregio = st.sidebar.selectbox("Subregio", ["(alle)", *region.meta.subregios])
+subregio_options = ["(alle)", *region.meta.subregios]
+subregio = st.sidebar.selectbox("Subregio", subregio_options,
+                                index=_at(subregio_options, asked.get("subregio")))
 subregio = None if subregio == "(alle)" else subregio
 gemeenten = [m.name for m in region.meta.municipalities if subregio in (None, m.subregio)]
-gemeente = st.sidebar.selectbox("Gemeente", ["(alle)", *sorted(gemeenten)])
+gemeente_options = ["(alle)", *sorted(gemeenten)]
+gemeente = st.sidebar.selectbox("Gemeente", gemeente_options,
+                                index=_at(gemeente_options, asked.get("gemeente")))
 gemeente = None if gemeente == "(alle)" else gemeente
 
 # --- tune criteria live -------------------------------------------------------------------
@@ -121,7 +145,8 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
             crit = crit.with_value(c.id, chosen)
         elif c.op != "between" and isinstance(c.value, int | float):
             value = st.number_input(text.input_caption(base_crit, c.id),
-                                    value=float(c.value), min_value=0.0, key=key)
+                                    value=_number(asked.get(c.id), float(c.value)),
+                                    min_value=0.0, key=key)
             crit = crit.with_value(c.id, value)
             if own := text.overrides_note(base_crit, c.id, names, overrides):
                 st.caption(plain(own))
@@ -131,6 +156,11 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
                                  key=f"{base_crit.name}:w:{c.id}")
         crit = crit.with_weight(c.id, weight)
     changes = criteria.differences(base_crit, crit)
+    tuned = {c.id: format(float(c.value), "g") for c in crit.hard
+             if isinstance(c.value, int | float) and c.value != base_crit.criterion(c.id).value}
+    st.query_params.from_dict({"regio": region_dir, "criteria": criteria_file,
+                               **({"subregio": subregio} if subregio else {}),
+                               **({"gemeente": gemeente} if gemeente else {}), **tuned})
     if changes:
         st.caption(plain("Gewijzigd: " + "; ".join(changes)))
         new_name = st.text_input("Naam nieuwe criteriaset", key="new_criteria_name")

@@ -219,3 +219,16 @@ def test_a_site_is_found_by_part_of_its_number(workdir):
     assert any(option.startswith(f"{site} – ") for option in found.options)  # failing ones too
     app.text_input(key="site").set_value("bestaat-niet-xyz").run()
     assert any("Geen locatie gevonden" in w.value for w in app.warning)
+
+
+def test_a_reload_keeps_the_choices_in_the_address(workdir):
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    app.query_params["subregio"] = "Liemers"
+    app.query_params["afstand_werk"] = "12"
+    app.run()
+    assert not app.exception
+    sub = next(s for s in app.sidebar.selectbox if s.label == "Subregio")
+    assert sub.value == "Liemers"
+    assert app.number_input(key="gmr-tijdelijke-werknemers:afstand_werk").value == 12.0
+    assert app.query_params["afstand_werk"] == "12"
+    assert app.query_params["subregio"] == "Liemers"
