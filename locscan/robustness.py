@@ -16,12 +16,11 @@ import numpy as np
 import pandas as pd
 
 from locscan.criteria import (
-    FAIL,
-    UNKNOWN,
     HardCriterion,
     Result,
     gemeente_groups,
     hard_status,
+    kept,
     soft_score,
 )
 from locscan.errors import CriteriaError
@@ -186,10 +185,7 @@ def robustness(result: Result, *, runs: int = 1000, top_n: int = 20, spread: flo
 def _passes(crit: HardCriterion, result: Result, groups: dict[str, np.ndarray]) -> np.ndarray:
     """Whether each candidate passes one hard criterion (an unknown "check" passes)."""
     spec = result.criteria.measures[crit.measure]
-    status = hard_status(crit, spec, result.measures, groups, result.overrides)
-    if crit.on_unknown == "check":
-        return status != FAIL
-    return (status != FAIL) & (status != UNKNOWN)
+    return kept(crit, hard_status(crit, spec, result.measures, groups, result.overrides))
 
 
 def _passes_each(crit: HardCriterion, result: Result, groups: dict[str, np.ndarray],
@@ -201,9 +197,6 @@ def _passes_each(crit: HardCriterion, result: Result, groups: dict[str, np.ndarr
 
     def at(threshold: float) -> np.ndarray:
         drawn = crit.model_copy(update={"value": float(threshold)})
-        status = hard_status(drawn, spec, sub, sub_groups, result.overrides)
-        if crit.on_unknown == "check":
-            return status != FAIL
-        return (status != FAIL) & (status != UNKNOWN)
+        return kept(crit, hard_status(drawn, spec, sub, sub_groups, result.overrides))
 
     return at

@@ -29,6 +29,7 @@ __all__ = [
     "evaluate",
     "gemeente_groups",
     "hard_status",
+    "kept",
     "reach_by_gemeente",
     "reach_m",
     "resolve_overrides",
@@ -166,6 +167,24 @@ def hard_status(
     return status
 
 
+def kept(crit: HardCriterion, status: np.ndarray) -> np.ndarray:
+    """
+    Whether each candidate stays on the longlist under one hard criterion, by its status.
+
+    A fail never does; an unknown does when the criterion says ``on_unknown: check``.
+
+    Examples
+    --------
+    >>> c = HardCriterion(id="z", label="Z", measure="m", op="in", value=["a"],
+    ...                   on_unknown="check")
+    >>> kept(c, np.array([PASS, FAIL, UNKNOWN])).tolist()
+    [True, False, True]
+    """
+    if crit.on_unknown == "check":
+        return status != FAIL
+    return status == PASS
+
+
 def soft_score(
     crit: SoftCriterion,
     spec: MeasureSpec,
@@ -273,12 +292,8 @@ def evaluate(
     for crit in criteria.hard:
         status = hard_status(crit, criteria.measures[crit.measure], table, groups, overrides)
         out[crit.id] = status
-        excluded |= status == FAIL
-        unknown = status == UNKNOWN
-        if crit.on_unknown == "fail":
-            excluded |= unknown
-        else:
-            check |= unknown
+        excluded |= ~kept(crit, status)
+        check |= status == UNKNOWN
     total = np.zeros(len(table))
     weights: float | np.ndarray = 0.0
     for crit in criteria.soft:
