@@ -191,10 +191,9 @@ def propose(folder: str | os.PathLike) -> Proposal:
                                    "wkt_field")
         found.role = _role(found)
         found.mapping, open_ = _mapping(found.role, found.fields)
-        if found.role == "zoning" and "class" in found.mapping and "hoofdgroep" in (
-                found.mapping["class"].lower()):
+        if _imro(found):
             found.notes.append("IMRO-hoofdgroepen: 'classes: {class: imro}' vertaalt ze")
-        if found.role == "parking" and "capacity" not in found.mapping:
+        if _one_per_feature(found):
             found.notes.append("geen veld met het aantal plaatsen: 'values: {capacity: 1}' "
                                "telt één plaats per object")
             open_ = [a for a in open_ if a != "capacity"]
@@ -213,6 +212,17 @@ def propose(folder: str | os.PathLike) -> Proposal:
     return Proposal(Path(folder), layers)
 
 
+def _imro(found: Found) -> bool:
+    """A zoning layer whose classes are IMRO's main groups (``classes: {class: imro}``)."""
+    return (found.role == "zoning" and "class" in found.mapping
+            and "hoofdgroep" in found.mapping["class"].lower())
+
+
+def _one_per_feature(found: Found) -> bool:
+    """A parking layer without a capacity field: one place per feature."""
+    return found.role == "parking" and "capacity" not in found.mapping
+
+
 def _entry(found: Found) -> dict:
     entry: dict = {"source": found.file}
     if found.layer:
@@ -224,10 +234,9 @@ def _entry(found: Found) -> dict:
         entry["crs"] = "EPSG:28992"
     if found.mapping:
         entry["fields"] = dict(found.mapping)
-    if found.role == "zoning" and "class" in found.mapping and "hoofdgroep" in (
-            found.mapping["class"].lower()):
+    if _imro(found):
         entry["classes"] = {"class": "imro"}
-    if found.role == "parking" and "capacity" not in found.mapping:
+    if _one_per_feature(found):
         entry["values"] = {"capacity": 1}
     return entry
 
