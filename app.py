@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 
 from locscan import crash, criteria, demo, export, factsheet, maps, nl, pull, settings
 from locscan.errors import LocscanError
-from locscan.nl import text
+from locscan.nl import tables, text
 from locscan.region import load_meta
 from locscan.scan import Scan
 from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
@@ -411,7 +411,7 @@ def _longlist_page() -> None:
         if "conflict" in draft:
             _choose(choice, draft)
         with st.expander("Geschiedenis"):
-            st.dataframe(text.history_table(store.history(choice)), hide_index=True,
+            st.dataframe(tables.history_table(store.history(choice)), hide_index=True,
                          width="stretch")
 
 
@@ -449,7 +449,7 @@ def _plan_norms(plan) -> None:
     a = plan.assumptions
     norms = (a.min_share_own_gemeente, a.max_share_elsewhere_in_subregio, a.max_share_elsewhere)
     names = {m.code: m.name for m in region.meta.municipalities}
-    st.dataframe(text.plan_by_gemeente(plan.by_gemeente, names, norms), hide_index=True,
+    st.dataframe(tables.plan_by_gemeente(plan.by_gemeente, names, norms), hide_index=True,
                  width="stretch")
     if not plan.meets_norms:
         binding = plan.by_gemeente.index[plan.by_gemeente["binding"] != ""]
@@ -486,7 +486,7 @@ def _capacity_page() -> None:
     st.bar_chart(gem, stack=False, height=300)
     st.dataframe(gem.round(0), width="stretch")
     with st.expander("Aannames (uit de criteriaset en region.yaml)"):
-        st.table(text.assumptions_table(a))
+        st.table(tables.assumptions_table(a))
     differs = analysis.task_check[analysis.task_check["differs"]]
     if len(differs):
         st.warning("De opgave uit de taaktabel en de werknemers van de werklocaties verschillen "
@@ -504,7 +504,7 @@ def _capacity_page() -> None:
     plan = scan.assign(crit, subregio=subregio, shortlist=short)
     st.subheader(f"Waar de werknemers zouden wonen (toewijzing aan de {which})")
     st.caption(f"Kortste totale afstand binnen {a.reach_m / 1000:g} km; tekort "
-               f"{plan.total_shortage:.0f} werknemers; {text.solver_status(plan.status)}.")
+               f"{plan.total_shortage:.0f} werknemers; {tables.solver_status(plan.status)}.")
     st.dataframe(plan.split.style.format({"aandeel": "{:.0%}"}), width="stretch")
     _plan_norms(plan)
     base = maps.base_map(context, region.meta, focus_codes=focus, tiles=settings.tiles)
@@ -533,7 +533,7 @@ def _capacity_page() -> None:
     st.write(f"{len(suggestion.sites)} locaties met samen "
              f"{suggestion.sites['planned'].sum():.0f} plaatsen voor {total:.0f} tijdelijke "
              f"werknemers ({suggestion.seconds:.1f} s, "
-             f"{text.solver_status(suggestion.status)}).")
+             f"{tables.solver_status(suggestion.status)}).")
     if suggestion.total_shortage > 0.5:
         st.error(f"Tekort: {suggestion.total_shortage:.0f} werknemers zonder plek binnen bereik.")
     st.dataframe(nl.dutch(suggestion.sites[list(nl.SITE_COLUMNS)], nl.SITE_COLUMNS),

@@ -29,7 +29,7 @@ from locscan.criteria import Criteria
 from locscan.errors import ConflictError, CriteriaError, LocscanError, RegionError
 from locscan.measures import MeasureSpec
 from locscan.memo import Memo
-from locscan.nl import text
+from locscan.nl import tables, text
 from locscan.region import Region, open_region
 from locscan.robustness import Robustness, robustness
 from locscan.shortlist import Shortlist
@@ -236,8 +236,8 @@ class Scan:
         return export.scan_provenance(self.region, crit or self.criteria, **extra)
 
     def labels(self, crit: Criteria | None = None) -> dict[str, str]:
-        """Dutch spreadsheet headers with units (:func:`locscan.nl.text.export_labels`)."""
-        return text.export_labels(crit or self.criteria)
+        """Dutch spreadsheet headers with units (:func:`locscan.nl.tables.export_labels`)."""
+        return tables.export_labels(crit or self.criteria)
 
     def export(self, table: gpd.GeoDataFrame, path: str | os.PathLike, *,
                crit: Criteria | None = None, layer: str = "longlist", description: str = "",

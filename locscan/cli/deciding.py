@@ -14,7 +14,7 @@ from locscan import (
     criteria,
     nl,
 )
-from locscan.nl import text
+from locscan.nl import tables
 from locscan.region import open_region
 from locscan.scan import Scan
 from locscan.shortlist import Shortlist
@@ -38,7 +38,7 @@ def _print_norms(scan: Scan, plan: capacity.Plan) -> None:
     norms = (a.min_share_own_gemeente, a.max_share_elsewhere_in_subregio, a.max_share_elsewhere)
     names = {m.code: m.name for m in scan.meta.municipalities}
     click.echo("\nPer gemeente waar gewerkt wordt:")
-    click.echo(text.plan_by_gemeente(plan.by_gemeente, names, norms).to_string(index=False))
+    click.echo(tables.plan_by_gemeente(plan.by_gemeente, names, norms).to_string(index=False))
     if plan.meets_norms:
         click.echo(f"Elke gemeente haalt de norm (minstens {norms[0]:.0%} in de eigen gemeente).")
     else:
@@ -255,7 +255,7 @@ def capacity_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | N
                    f"{len(gaps)} van {len(demand)}, samen {gaps['demand'].sum():.0f} "
                    "tijdelijke werknemers")
         plan = scan.assign(subregio=subregio)
-        click.echo(f"\nToewijzing aan de longlist ({text.solver_status(plan.status)}, "
+        click.echo(f"\nToewijzing aan de longlist ({tables.solver_status(plan.status)}, "
                    f"{plan.seconds:.2f} s); "
                    f"tekort: {plan.total_shortage:.0f}")
         click.echo(plan.split.to_string())
@@ -287,7 +287,7 @@ def suggest_cmd(region_dir: Path | None, criteria_file: Path, subregio: str,
                         max_sites_per_gemeente=max_per_gemeente, time_limit=time_limit)
     demand, _ = scan.analysis().for_subregio(subregio)
     click.echo(f"Aannames: {_assumptions_text(plan.assumptions)}")
-    click.echo(f"Solver: HiGHS via scipy.optimize.milp; {text.solver_status(plan.status)}; "
+    click.echo(f"Solver: HiGHS via scipy.optimize.milp; {tables.solver_status(plan.status)}; "
                f"{plan.seconds:.2f} s"
                + (f"; per werklocatie alleen de {plan.nearest} dichtstbijzijnde locaties"
                   if plan.nearest else ""))
