@@ -11,7 +11,6 @@ from collections.abc import Callable
 from functools import partial, wraps
 from pathlib import Path
 
-import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -22,7 +21,7 @@ from locscan.nl import tables, text
 from locscan.region import load_meta
 from locscan.scan import Scan
 from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
-from ui import ahp_page, compare_page
+from ui import ahp_page, compare_page, kaart_component
 from ui.text import plain, shown
 
 st.set_page_config(page_title="locscan – locatiescan", layout="wide")
@@ -174,9 +173,6 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
 
 # --- evaluate (cheap: no geometry) --------------------------------------------------------
 result = scan.evaluate(crit)
-# SVG keeps every site a clickable element; past a few thousand sites a canvas is faster.
-# Decided on the saved criteria, so tuning them does not switch renderers (and remount).
-canvas = int(scan.summary(subregio=subregio, gemeente=gemeente)["areas"]["longlist"].sum()) > 3000
 sites = scan.longlist(crit, subregio=subregio, gemeente=gemeente)
 summary = scan.summary(crit, subregio=subregio, gemeente=gemeente)
 store = _shortlist(default_url(), region.key)
@@ -253,6 +249,49 @@ def _robustness_section() -> None:
             {"in de top": "{:.0%}", "op de longlist": "{:.0%}"}), width="stretch")
 
 
+@st.cache_resource(show_spinner="Kaart van de regio voorbereiden…")
+def _map_files(region_dir: str, criteria_file: str, _stamp: float) -> maps.deck.MapFiles:
+    return kaart_component.region_files(_scan(region_dir, criteria_file, _stamp))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _bounds(region_dir: str, criteria_file: str, subregio: str | None, gemeente: str | None
+            ) -> list[float] | None:
+    """Where the map zooms to for this subregio or gemeente (the scan is the cached one)."""
+    cached = _scan(region_dir, criteria_file, Path(criteria_file).stat().st_mtime)
+    return maps.deck.bounds(cached.candidates, cached.candidates["gemeente_code"].isin(
+        cached.meta.codes(subregio, gemeente)))
+
+
+def _map_tab() -> None:
+    """Every candidate of the region on a WebGL map; a click picks the site for 'Waarom'."""
+    tiles = st.checkbox("Achtergrondkaart (OpenStreetMap, online)", value=settings.tiles)
+    files = _map_files(region_dir, criteria_file, Path(criteria_file).stat().st_mtime)
+    index = scan.candidates.index
+    shown_mask = scan.candidates["gemeente_code"].isin(focus)
+    score = result.evaluation["score"].reindex(index)
+    # the last click is in the session before the map is drawn again: read it first, so the
+    # map rings the site just clicked, and the search field of "Waarom (niet)?" (drawn later in
+    # this run) can still be set
+    value = st.session_state.get("kaart")
+    clicked = maps.deck.clicked(value, index)
+    if clicked and value.get("at") != st.session_state.get("clicked_at"):
+        st.session_state["clicked_at"] = value.get("at")
+        st.session_state["site"] = clicked
+    chosen = st.session_state.get("site")
+    kaart_component.kaart(
+        files, maps.deck.status_codes(result.status.reindex(index), score, shown_mask),
+        maps.deck.scores(score), shortlist=kaart_component.positions(index, short.index),
+        selected=(kaart_component.positions(index, [chosen]) or [None])[0] if chosen else None,
+        bounds=_bounds(region_dir, criteria_file, subregio, gemeente),
+        view_key=f"{region_dir}|{subregio}|{gemeente}", tiles=tiles,
+        legend=maps.deck.legend(context),
+        note="Locaties die afvallen (grijs) verschijnen bij inzoomen, de percelen op "
+             "straatniveau.")
+    st.caption("Klik op een locatie (ook een die afvalt): de tab 'Waarom (niet)?' toont alle "
+               "criteria.")
+
+
 def _longlist_page() -> None:
     """Map, longlist, why (not), shortlist and exports."""
     tab_map, tab_list, tab_why, tab_short, tab_export = st.tabs(
@@ -260,25 +299,7 @@ def _longlist_page() -> None:
     )
 
     with tab_map:
-        c1, c2, c3 = st.columns(3)
-        reach = c1.checkbox("Bereik rond werklocaties tonen", value=False)
-        tiles = c2.checkbox("Achtergrondkaart (OpenStreetMap, online)", value=settings.tiles)
-        top_n = c3.number_input("Als vlak tekenen: beste", 50, 5000, 500, step=50)
-        reach_m = scan.reach_m(crit) if reach else None
-        # the base map stays mounted while criteria change; only the site layers are replaced
-        base = maps.base_map(context, region.meta, focus_codes=focus, reach_m=reach_m,
-                             tiles=tiles, canvas=canvas)
-        state = st_folium(
-            base, key="kaart", height=620, use_container_width=True,
-            feature_group_to_add=maps.site_layers(sites, shortlist=set(short.index),
-                                                  top_n=int(top_n)),
-            layer_control=folium.LayerControl(collapsed=True),
-            returned_objects=["last_active_drawing"],
-        )
-        if (clicked := maps.clicked_site(state)) and clicked != st.session_state.get("clicked"):
-            st.session_state["clicked"] = clicked
-            st.session_state["site"] = clicked
-        st.caption("Klik op een locatie: de tab 'Waarom (niet)?' toont alle criteria.")
+        _map_tab()
 
     with tab_list:
         listed = sites.drop(columns=sites.geometry.name).head(2000)

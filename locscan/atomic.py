@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["new_text", "replacing", "write_text"]
+__all__ = ["new_text", "replacing", "write_bytes", "write_text"]
 
 
 def _fsync(path: str | os.PathLike) -> None:
@@ -61,6 +61,12 @@ def write_text(path: str | os.PathLike, text: str) -> None:
     """Write `text` (UTF-8) to `path`, replacing it in one step."""
     with replacing(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write `data` to `path`, replacing it in one step."""
+    with replacing(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def new_text(path: str | os.PathLike, text: str) -> None:

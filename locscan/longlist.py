@@ -93,6 +93,12 @@ def select(result: Result, subregio: str | None, gemeente: str | None) -> pd.Ser
     return mask
 
 
+def _rows(frame: pd.DataFrame | pd.Series, index: pd.Index, positions: np.ndarray,
+          ids: pd.Index) -> pd.DataFrame | pd.Series:
+    """The rows of `frame` for `ids`; by position when `frame` is indexed like the candidates."""
+    return frame.iloc[positions] if frame.index.equals(index) else frame.loc[ids]
+
+
 def table(
     result: Result,
     *,
@@ -127,20 +133,20 @@ def table(
         mask &= result.candidates.index.isin(list(ids))
     elif not everything:
         mask &= result.on_longlist
-    ids = result.candidates.index[mask.to_numpy()]
-    ev = result.evaluation.loc[ids]
-    out = result.candidates.loc[ids].copy()
-    out["status"] = result.status.loc[ids]
-    out["score"] = ev["score"].round(1)
-    out["rank"] = result.rank.loc[ids]
-    out["rule"] = text.rule(result, ids)
-    out["reasons"] = text.reasons(result, ids)
-    for col in result.measures.columns:
-        out[col] = result.measures.loc[ids, col]
-    for crit in result.criteria.hard:
-        out[f"c_{crit.id}"] = ev[crit.id].map(nl.OUTCOME)
-    for crit in result.criteria.soft:
-        out[f"c_{crit.id}"] = ev[crit.id].round(3)
+    positions = np.flatnonzero(mask.to_numpy())
+    ids = result.candidates.index[positions]
+    ev = _rows(result.evaluation, result.candidates.index, positions, ids)
+    columns = {"status": _rows(result.status, result.candidates.index, positions, ids),
+               "score": ev["score"].round(1),
+               "rank": _rows(result.rank, result.candidates.index, positions, ids),
+               "rule": text.rule(result, ids), "reasons": text.reasons(result, ids)}
+    measures = _rows(result.measures, result.candidates.index, positions, ids)
+    columns.update({col: measures[col] for col in measures.columns})
+    columns.update({f"c_{c.id}": ev[c.id].map(nl.OUTCOME) for c in result.criteria.hard})
+    columns.update({f"c_{c.id}": ev[c.id].round(3) for c in result.criteria.soft})
+    out = result.candidates.iloc[positions]
+    out = pd.concat([out.drop(columns=[c for c in columns if c in out.columns]),
+                     pd.DataFrame(columns, index=ids)], axis=1)
     out = out.assign(_r=out["rank"].replace(0, np.iinfo(np.int64).max))
     out = out.sort_values(["_r", "score"], ascending=[True, False], kind="stable")
     if subregio or gemeente:  # the rank within what is shown; the region's rank beside it

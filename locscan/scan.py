@@ -85,6 +85,7 @@ class Scan:
             region, criteria.used_measures(), cache=cache, on_measure=on_measure
         )
         self._results = Memo(16)
+        self._tables = Memo(8)
         self._analyses = Memo(8)
         self._plans = Memo(8)
 
@@ -203,10 +204,20 @@ class Scan:
     def longlist(self, crit: Criteria | None = None, *, subregio: str | None = None,
                  gemeente: str | None = None, everything: bool = False,
                  ids: Iterable[str] | None = None) -> gpd.GeoDataFrame:
-        """The longlist (or every candidate, or the given ids), best first; see ``table``."""
-        return longlist.table(self.evaluate(crit), subregio=subregio, gemeente=gemeente,
-                              everything=everything,
-                              ids=None if ids is None else list(ids))
+        """
+        The longlist (or every candidate, or the given ids), best first; see ``table``.
+
+        Memoised like :meth:`evaluate`, so a rerun of the app that changes nothing in the
+        criteria (a click, another tab) costs nothing; each call gets its own (shallow,
+        copy-on-write) copy.
+        """
+        crit = crit or self.criteria
+        ids = None if ids is None else tuple(ids)
+        key = (crit.digest(), subregio, gemeente, everything, ids)
+        table = self._tables.get(key, lambda: longlist.table(
+            self.evaluate(crit), subregio=subregio, gemeente=gemeente, everything=everything,
+            ids=None if ids is None else list(ids)))
+        return table.copy(deep=False)
 
     def summary(self, crit: Criteria | None = None, *, subregio: str | None = None,
                 gemeente: str | None = None) -> dict[str, pd.DataFrame]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -43,25 +44,41 @@ def test_app_shows_demo_label_counts_and_a_map(workdir):
     assert maps
 
 
-def _folium_args(app: AppTest) -> dict:
+def _map_args(app: AppTest) -> dict:
     def walk(node):
         for child in getattr(node, "children", {}).values():
             yield child
             yield from walk(child)
 
-    comp = next(e for e in walk(app._tree)
-                if getattr(getattr(e, "proto", None), "component_name", "").endswith("st_folium"))
+    comp = next(e for e in walk(app._tree) if getattr(
+        getattr(e, "proto", None), "component_name", "").endswith("locscan_kaart"))
     return json.loads(comp.proto.json_args)
 
 
-def test_map_component_loads_only_local_assets(workdir):
-    args = _folium_args(_app())
-    links = args["js_links"] + args["css_links"]
-    assert links
-    assert all(link.startswith("/app/static/vendor/") for link in links), links
-    for link in links:
-        assert (ROOT / link.removeprefix("/app/")).is_file()
-    assert "https://" not in args["header"]
+def test_map_gets_region_files_once_and_one_byte_per_candidate(workdir):
+    import base64
+
+    args = _map_args(_app())
+    files = args["files"]
+    assert args["base"] == "/app/static/kaart/"
+    for name in (files["points"], files["order"], files["rings"], files["context"]):
+        assert (ROOT / "static/kaart" / name).is_file()
+    codes = base64.b64decode(args["codes"])
+    assert len(codes) == files["count"] == len(base64.b64decode(args["scores"]))
+    assert args["tiles"] is False
+    assert args["legend"]
+
+
+def test_map_component_loads_only_local_assets():
+    page = (ROOT / "ui/kaart/index.html").read_text()
+    sources = re.findall(r'src="([^"]+)"', page)
+    assert sources == ["/app/static/vendor/deckgl/deck.min.js", "kaart.js"]
+    assert (ROOT / "static/vendor/deckgl/deck.min.js").is_file()
+    assert "https://" not in page
+    script = (ROOT / "ui/kaart/kaart.js").read_text()
+    # the only address outside the app: the optional OpenStreetMap tiles
+    assert re.findall(r"https://[^\s\"'`]+", script) == [
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png"]
 
 
 def test_stricter_threshold_shrinks_the_longlist_and_offers_to_save(workdir):

@@ -7,6 +7,7 @@ text shown in a tooltip is HTML-escaped, since layer attributes come from outsid
 stays fast. No Streamlit here: :func:`longlist_map` returns a ``folium.Map``.
 """
 
+from locscan.maps import deck
 from locscan.maps.base import (
     ASSET_BASE,
     SCORE_CLASSES,
@@ -24,6 +25,7 @@ __all__ = [
     "base_map",
     "change_layer",
     "clicked_site",
+    "deck",
     "gap_layer",
     "longlist_map",
     "score_class",

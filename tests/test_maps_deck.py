@@ -1,0 +1,149 @@
+"""The WebGL map's data: binary files written once per region, one byte per candidate per change."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from _toy import REGION, gdf, toy_layers
+from shapely import MultiPolygon, Polygon, box
+
+from locscan import rdnap
+from locscan.maps import deck
+from locscan.region import RegionMeta
+
+META = RegionMeta.model_validate(REGION)
+
+
+def _candidates() -> pd.DataFrame:
+    # three parcels in two 2 km tiles: two in the tile at the origin, one 2.5 km east;
+    # the last is a multipolygon of two squares (two outlines, one candidate)
+    shapes = [box(0, 0, 100, 100), box(2500, 0, 2600, 50),
+              MultiPolygon([box(300, 300, 400, 400), box(500, 300, 600, 400)])]
+    frame = gdf(shapes, gemeente_code=["GM0001", "GM0002", "GM0001"])
+    return frame.set_index(pd.Index(["perceel:a", "perceel:b", "perceel:c"], name="id"))
+
+
+def _read(folder, name, dtype) -> np.ndarray:
+    return np.frombuffer((folder / name).read_bytes(), dtype=dtype)
+
+
+def test_files_hold_points_tiles_and_outlines_by_hand(tmp_path):
+    cands = _candidates()
+    files = deck.write_region(cands, {}, META, tmp_path)
+    assert files.count == 3
+    order = _read(tmp_path, files.order, "<u4")
+    tiles = _read(tmp_path, files.tiles, "<u4")
+    # tile (0, 0) holds a and c (stored first, in candidate order), tile (1, 0) holds b
+    assert order.tolist() == [0, 2, 1]
+    assert tiles.tolist() == [0, 2, 3]
+    points = _read(tmp_path, files.points, "<f4").reshape(-1, 2)
+    lon, lat = rdnap.rd_to_etrs89(np.array([50.0]), np.array([50.0]))
+    assert points[0] == pytest.approx([lon[0], lat[0]], abs=1e-6)
+    # outlines: a (5 vertices, closed), then c's two squares, then b; owners are stored positions
+    starts = _read(tmp_path, files.starts, "<u4")
+    owners = _read(tmp_path, files.owners, "<u4")
+    assert owners.tolist() == [0, 1, 1, 2]
+    assert starts.tolist() == [0, 5, 10, 15, 20]
+    rings = _read(tmp_path, files.rings, "<f4").reshape(-1, 2)
+    assert len(rings) == 20
+    assert rings[0].tolist() == rings[4].tolist()  # closed
+    boxes = _read(tmp_path, files.boxes, "<f4").reshape(-1, 4)
+    assert boxes.shape == (2, 4)
+    assert (boxes[:, 0] <= boxes[:, 2]).all()
+    assert json.loads((tmp_path / files.ids).read_text()) == ["perceel:a", "perceel:b",
+                                                             "perceel:c"]
+
+
+def test_outlines_are_counter_clockwise_whatever_the_input():
+    clockwise = Polygon([(0, 0), (0, 10), (10, 10), (10, 0)])
+    coords, starts, owners = deck._outlines(np.array([clockwise]))
+    x, y = coords[:-1, 0], coords[:-1, 1]
+    signed = np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y) / 2
+    assert signed > 0
+    assert starts.tolist() == [0, 5]
+    assert owners.tolist() == [0]
+
+
+def test_same_content_same_names_other_content_other_names(tmp_path):
+    cands = _candidates()
+    first = deck.write_region(cands, {}, META, tmp_path)
+    written = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    again = deck.write_region(cands, {}, META, tmp_path)
+    assert again == first
+    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == written  # untouched
+    moved = cands.set_geometry(cands.geometry.translate(1, 0))
+    assert deck.write_region(moved, {}, META, tmp_path).key != first.key
+
+
+def test_context_layers_carry_their_kind_and_names():
+    layers = toy_layers()
+    context = {"municipalities": layers["municipalities"], "work_sites": layers["work_sites"],
+               "cores": layers["cores"].rename(columns={"naam": "name"})}
+    features = deck.context_geojson(context, META)["features"]
+    kinds = {f["properties"]["kind"] for f in features}
+    assert kinds == {"gemeente", "subregio", "cores", "work_site"}
+    names = {f["properties"]["name"] for f in features if f["properties"]["kind"] == "gemeente"}
+    assert names <= {m.name for m in META.municipalities}
+    assert names
+
+
+def test_status_codes_by_hand():
+    status = pd.Series(["voldoet", "voldoet", "te controleren", "valt af", "voldoet"])
+    score = pd.Series([10.0, 95.0, 50.0, 99.0, np.nan])
+    shown = pd.Series([True, True, True, True, False])
+    # score 10 -> class 0 (code 3), 95 -> class 4 (code 7), check 2, fail 1, hidden 0
+    assert deck.status_codes(status, score, shown).tolist() == [3, 7, 2, 1, 0]
+    assert deck.status_codes(pd.Series(["valt af"]), pd.Series([1.0])).tolist() == [1]
+
+
+def test_status_codes_without_any_passing_site():
+    status = pd.Series(pd.Categorical(["valt af", None], categories=["valt af"]))
+    assert deck.status_codes(status, pd.Series([1.0, 2.0])).tolist() == [1, 1]
+
+
+def test_scores_and_pack_round_trip():
+    values = deck.scores(pd.Series([0.0, 49.5, 100.0, np.nan]))
+    assert values.tolist() == [0, 50, 100, 255]
+    import base64
+    assert list(base64.b64decode(deck.pack(values))) == [0, 50, 100, 255]
+
+
+def test_clicked_accepts_only_positions_in_range():
+    index = pd.Index(["perceel:a", "perceel:b"])
+    assert deck.clicked({"index": 1, "at": 5}, index) == "perceel:b"
+    for value in (None, {}, {"index": -1}, {"index": 2}, {"index": "1"}, {"index": True}, [1]):
+        assert deck.clicked(value, index) is None
+
+
+def test_bounds_follow_the_shown_candidates():
+    cands = _candidates()
+    shown = pd.Series([False, True, False], index=cands.index)
+    west, south, east, north = deck.bounds(cands, shown)
+    lon, lat = rdnap.rd_to_etrs89(np.array([2500.0, 2600.0]), np.array([0.0, 50.0]))
+    assert west == pytest.approx(lon[0], abs=5e-5)
+    assert east == pytest.approx(lon[1], abs=5e-5)
+    assert south == pytest.approx(lat[0], abs=5e-5)
+    assert north == pytest.approx(lat[1], abs=5e-5)
+    assert deck.bounds(cands, pd.Series([False] * 3, index=cands.index)) is None
+
+
+def test_legend_names_every_class_and_only_present_context():
+    labels = [label for _, label, _ in deck.legend()]
+    for _, label in deck.CLASSES.values():
+        assert label in labels
+    assert "werklocatie" in labels
+    assert "op de shortlist" in labels
+    assert "Kern" not in labels
+    layers = toy_layers()
+    assert "Kern" in [label for _, label, _ in deck.legend({"cores": layers["cores"]})]
+    colours = dict((label, colour) for colour, label, _ in deck.legend())
+    assert colours["werklocatie"] != colours["op de shortlist"]
+
+
+def test_tile_order_of_an_empty_region():
+    order, starts = deck.tile_order(np.empty((0, 2)))
+    assert order.tolist() == []
+    assert starts.tolist() == [0]

@@ -1,0 +1,433 @@
+// The app's map: every candidate of a region drawn with deck.gl (WebGL), every one clickable.
+//
+// Geometry arrives once per region as binary files from the app's static folder (their names
+// carry a digest of their content, so the browser caches them), stored tile by tile. On every
+// change of the criteria only one byte per candidate (its class) and one (its score) arrive.
+// The sites on the longlist and those to check are always drawn; the many that fall away are
+// drawn per tile, only for the tiles in view and from FAIL_ZOOM on, so the work per frame
+// follows what is on screen, not the size of the region. From OUTLINE_ZOOM on the parcels
+// are drawn as their outlines. Talks to Streamlit with the custom-component protocol.
+"use strict";
+
+const HEIGHT = 620;
+const FAIL_ZOOM = 11;        // from this zoom on, sites that fall away are drawn (grey)
+const OUTLINE_ZOOM = 13.5;   // from this zoom on, candidates are drawn as their outlines
+const MAX_TILES = 400;       // never more tiles than this at once
+const FAIL = 1;
+
+const S = {
+  base: null, files: null, geometry: null, contextLoad: null, ticket: 0,
+  points: null, order: null, tiles: null, boxes: null, count: 0, context: null, ids: null,
+  outlines: null, outlinesWanted: false,
+  codes: null, scores: null, drawnCodes: null, palette: null, labels: null,
+  passing: null, failing: null, outlineColours: null, tileLayers: new Map(),
+  shortlist: [], selected: -1, viewKey: null, view: null, tiles: false, tileError: false,
+  deck: null, version: 0,
+};
+
+function post(type, data) {
+  window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type }, data), "*");
+}
+
+function decode(b64) {
+  const text = atob(b64 || "");
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+async function binary(url, Type) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return new Type(await response.arrayBuffer());
+}
+
+async function json(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+function say(text) {
+  const box = document.getElementById("melding");
+  box.textContent = text || "";
+  box.style.display = text ? "block" : "none";
+}
+
+function legend(rows, note) {
+  const box = document.getElementById("legenda");
+  box.replaceChildren();
+  const title = document.createElement("b");
+  title.textContent = "Legenda";
+  box.append(title, document.createElement("br"));
+  for (const [colour, label, shape] of rows) {
+    const swatch = document.createElement("i");
+    if (shape === "ring") swatch.style.cssText = `border:3px solid ${colour};border-radius:50%;width:8px;height:8px`;
+    else if (shape === "line") swatch.style.cssText = `height:0;border-top:2px solid ${colour}`;
+    else if (shape === "area") swatch.style.cssText = `background:${colour}33;border:1px solid ${colour}`;
+    else swatch.style.cssText = `background:${colour};border-radius:50%`;
+    box.append(swatch, document.createTextNode(label), document.createElement("br"));
+  }
+  if (note) {
+    const small = document.createElement("small");
+    small.textContent = note;
+    box.append(small);
+  }
+}
+
+// --- per-candidate attributes (stored order) --------------------------------------------------
+
+function classify() {
+  // codes arrive in candidate order; the geometry is stored tile by tile
+  const n = S.count;
+  S.drawnCodes = new Uint8Array(n);
+  for (let j = 0; j < n; j++) S.drawnCodes[j] = S.codes[S.order[j]];
+  // the sites that do not fall away: one compact layer, always drawn
+  let m = 0;
+  for (let j = 0; j < n; j++) if (S.drawnCodes[j] > FAIL) m++;
+  const at = new Uint32Array(m), positions = new Float32Array(2 * m), colours = new Uint8Array(4 * m);
+  for (let j = 0, k = 0; j < n; j++) {
+    const code = S.drawnCodes[j];
+    if (code <= FAIL) continue;
+    at[k] = j;
+    positions[2 * k] = S.points[2 * j]; positions[2 * k + 1] = S.points[2 * j + 1];
+    colours.set(S.palette[code], 4 * k);
+    k++;
+  }
+  S.passing = { at, positions, colours };
+  // the sites that fall away: colour and radius per stored position, sliced per tile
+  const grey = new Uint8Array(4 * n), radii = new Float32Array(n);
+  for (let j = 0; j < n; j++) {
+    if (S.drawnCodes[j] !== FAIL) continue;
+    grey.set(S.palette[FAIL], 4 * j);
+    radii[j] = 2;
+  }
+  S.failing = { grey, radii };
+  S.outlineColours = null;
+  S.tileLayers = new Map();
+}
+
+function outlineColours() {
+  if (S.outlineColours) return S.outlineColours;
+  const { coords, starts, owners } = S.outlines;
+  const colours = new Uint8Array(2 * coords.length);
+  for (let p = 0; p < owners.length; p++) {
+    const rgba = S.palette[S.drawnCodes[owners[p]]];
+    if (!S.drawnCodes[owners[p]] || !rgba) continue;
+    for (let v = starts[p]; v < starts[p + 1]; v++) colours.set(rgba, 4 * v);
+  }
+  S.outlineColours = colours;
+  return colours;
+}
+
+function position(stored) {
+  return [S.points[2 * stored], S.points[2 * stored + 1]];
+}
+
+function storedOf(candidate) {
+  // the stored position of a candidate (for the shortlist and the chosen site)
+  if (!S.inverse) {
+    S.inverse = new Uint32Array(S.count);
+    for (let j = 0; j < S.count; j++) S.inverse[S.order[j]] = j;
+  }
+  return S.inverse[candidate];
+}
+
+// --- layers ----------------------------------------------------------------------------------
+
+const CONTEXT = {
+  gemeente: { line: [85, 85, 85, 255], width: 1, fill: [0, 0, 0, 0] },
+  subregio: { line: [0, 0, 0, 255], width: 3, fill: [0, 0, 0, 0] },
+  cores: { line: [178, 24, 43, 255], width: 1, fill: [178, 24, 43, 26] },
+  business_parks: { line: [84, 39, 136, 255], width: 1, fill: [84, 39, 136, 26] },
+  exclusions: { line: [27, 120, 55, 255], width: 1, fill: [27, 120, 55, 38] },
+  work_site: { line: [255, 255, 255, 255], width: 1, fill: [106, 61, 154, 230] },
+};
+
+function style(feature) {
+  return CONTEXT[feature.properties.kind] || CONTEXT.gemeente;
+}
+
+function visibleTiles(view) {
+  const viewport = new deck.WebMercatorViewport({
+    width: document.getElementById("kaart").clientWidth || 900, height: HEIGHT, ...view });
+  const [[w, s], [e, n]] = [viewport.unproject([0, HEIGHT]), viewport.unproject([viewport.width, 0])];
+  const out = [];
+  const boxes = S.boxes;
+  for (let t = 0; t < boxes.length / 4; t++) {
+    if (boxes[4 * t] <= e && boxes[4 * t + 2] >= w && boxes[4 * t + 1] <= n && boxes[4 * t + 3] >= s) {
+      out.push(t);
+      if (out.length > MAX_TILES) return null;
+    }
+  }
+  return out;
+}
+
+function tileLayer(t, outlines) {
+  const cacheKey = `${outlines ? "v" : "p"}${t}`;
+  let layer = S.tileLayers.get(cacheKey);
+  if (layer) return layer;
+  const a = S.tiles[t], b = S.tiles[t + 1];
+  if (outlines) {
+    const { coords, starts, owners } = S.outlines;
+    // outlines of this tile: those owned by stored positions a..b (owners are sorted)
+    const p0 = lowerBound(owners, a), p1 = lowerBound(owners, b);
+    const v0 = starts[p0], v1 = starts[p1];
+    const rebased = new Uint32Array(p1 - p0 + 1);
+    for (let p = p0; p <= p1; p++) rebased[p - p0] = starts[p] - v0;
+    const colours = outlineColours();
+    const attributes = {
+      getPolygon: { value: coords.subarray(2 * v0, 2 * v1), size: 2 },
+      getFillColor: { value: colours.subarray(4 * v0, 4 * v1), size: 4, normalized: true },
+    };
+    layer = [
+      new deck.SolidPolygonLayer({
+        id: `vlakken-${t}-${S.version}`, pickable: true, opacity: 0.75, _normalize: false,
+        data: { length: p1 - p0, startIndices: rebased, attributes }, tileFirst: p0,
+      }),
+      new deck.PathLayer({
+        id: `randen-${t}-${S.version}`, pickable: false, widthUnits: "pixels", getWidth: 1,
+        getColor: [60, 60, 60, 200], _pathType: "open",
+        data: { length: p1 - p0, startIndices: rebased,
+          attributes: { getPath: { value: coords.subarray(2 * v0, 2 * v1), size: 2 } } },
+      }),
+    ];
+  } else {
+    layer = [new deck.ScatterplotLayer({
+      id: `afvallers-${t}-${S.version}`, pickable: true, radiusUnits: "pixels", tileFirst: a,
+      data: { length: b - a, attributes: {
+        getPosition: { value: S.points.subarray(2 * a, 2 * b), size: 2 },
+        getFillColor: { value: S.failing.grey.subarray(4 * a, 4 * b), size: 4, normalized: true },
+        getRadius: { value: S.failing.radii.subarray(a, b), size: 1 },
+      } },
+    })];
+  }
+  S.tileLayers.set(cacheKey, layer);
+  return layer;
+}
+
+function lowerBound(sorted, value) {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] < value) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
+function layers() {
+  const view = S.view;
+  const out = [];
+  if (S.tiles_on) {
+    out.push(new deck.TileLayer({
+      id: "achtergrond", data: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+      minZoom: 0, maxZoom: 19, tileSize: 256,
+      onTileError: () => {
+        if (!S.tileError) { S.tileError = true; say("De achtergrondkaart (OpenStreetMap) is niet bereikbaar; de kaart toont alleen de eigen lagen."); }
+      },
+      renderSubLayers: (props) => {
+        const { boundingBox } = props.tile;
+        return new deck.BitmapLayer(props, {
+          data: null, image: props.data,
+          bounds: [boundingBox[0][0], boundingBox[0][1], boundingBox[1][0], boundingBox[1][1]],
+        });
+      },
+    }));
+  }
+  if (S.context) {
+    out.push(new deck.GeoJsonLayer({
+      id: "context", data: S.context, pickable: true, stroked: true, filled: true,
+      lineWidthUnits: "pixels", pointRadiusUnits: "pixels", pointType: "circle",
+      getLineColor: (f) => style(f).line, getFillColor: (f) => style(f).fill,
+      getLineWidth: (f) => style(f).width, getPointRadius: 6,
+    }));
+  }
+  if (S.passing && view) {
+    const outlines = S.outlines && view.zoom >= OUTLINE_ZOOM;
+    const tiles = view.zoom >= FAIL_ZOOM ? visibleTiles(view) : null;
+    if (tiles) for (const t of tiles) out.push(...tileLayer(t, outlines));
+    out.push(new deck.ScatterplotLayer({
+      id: `kandidaten-${S.version}`, pickable: true, radiusUnits: "pixels", getRadius: 3.5,
+      visible: !outlines, stroked: true, getLineColor: [60, 60, 60, 160], lineWidthUnits: "pixels",
+      getLineWidth: 0.5,
+      data: { length: S.passing.at.length, attributes: {
+        getPosition: { value: S.passing.positions, size: 2 },
+        getFillColor: { value: S.passing.colours, size: 4, normalized: true },
+      } },
+    }));
+  }
+  if (S.points && S.shortlist.length) {
+    out.push(new deck.ScatterplotLayer({
+      id: `shortlist-${S.version}`, data: S.shortlist, getPosition: (i) => position(storedOf(i)),
+      radiusUnits: "pixels", getRadius: 8, stroked: true, filled: false, pickable: true,
+      getLineColor: [43, 131, 186, 255], lineWidthUnits: "pixels", getLineWidth: 3,
+    }));
+  }
+  if (S.points && S.selected >= 0 && S.selected < S.count) {
+    out.push(new deck.ScatterplotLayer({
+      id: `gekozen-${S.selected}-${S.version}`, data: [S.selected],
+      getPosition: (i) => position(storedOf(i)), radiusUnits: "pixels", getRadius: 11,
+      stroked: true, filled: false, getLineColor: [0, 0, 0, 255], lineWidthUnits: "pixels",
+      getLineWidth: 3, pickable: false,
+    }));
+  }
+  return out;
+}
+
+// --- picking ---------------------------------------------------------------------------------
+
+function candidateOf(info) {
+  // the candidate's position in Scan.candidates, or -1
+  if (!info || !info.layer || info.index < 0) return -1;
+  const id = info.layer.id;
+  if (id.startsWith("kandidaten")) return S.order[S.passing.at[info.index]];
+  if (id.startsWith("afvallers")) return S.order[info.layer.props.tileFirst + info.index];
+  if (id.startsWith("vlakken")) return S.order[S.outlines.owners[info.layer.props.tileFirst + info.index]];
+  if (id.startsWith("shortlist")) return S.shortlist[info.index];
+  return -1;
+}
+
+function tooltip(info) {
+  const tip = document.getElementById("tip");
+  let text = "";
+  const i = candidateOf(info);
+  if (i >= 0 && S.codes[i]) {
+    const score = S.scores[i];
+    text = `${S.ids ? S.ids[i] : "locatie"}\n${S.labels[S.codes[i]] || ""}`
+      + (score === 255 ? "" : `\nscore ${score}`);
+  } else if (info && info.object && info.object.properties) {
+    const p = info.object.properties;
+    text = [p.name, p.subregio && p.kind === "gemeente" ? `subregio ${p.subregio}` : "",
+      p.kind === "work_site" && p.workers != null ? `${p.workers} werknemers` : ""]
+      .filter(Boolean).join("\n");
+  }
+  tip.style.display = text ? "block" : "none";
+  if (text) {
+    tip.textContent = text;
+    tip.style.left = `${info.x + 12}px`;
+    tip.style.top = `${info.y + 12}px`;
+  }
+  if (i >= 0 && !S.ids && !S.idsWanted) {
+    // the ids (several MB at 400,000 candidates) are only needed for tooltips: load on hover
+    S.idsWanted = true;
+    json(`${S.base}${S.files.ids}`).then((ids) => { S.ids = ids; }).catch(() => {});
+  }
+}
+
+function click(info) {
+  const i = candidateOf(info);
+  if (i < 0 || !S.codes[i]) return;
+  // the ring around the chosen site is drawn when Streamlit sends it back as `selected`
+  post("streamlit:setComponentValue", {
+    value: { index: i, key: S.files.key, at: Date.now() }, dataType: "json",
+  });
+}
+
+// --- view and drawing ------------------------------------------------------------------------
+
+function fit(bounds) {
+  const width = document.getElementById("kaart").clientWidth || 900;
+  if (!bounds) return { longitude: 5.4, latitude: 52.1, zoom: 7 };
+  const viewport = new deck.WebMercatorViewport({ width, height: HEIGHT });
+  const { longitude, latitude, zoom } = viewport.fitBounds(
+    [[bounds[0], bounds[1]], [bounds[2], bounds[3]]], { padding: 20 });
+  return { longitude, latitude, zoom: Math.min(zoom, 16), pitch: 0, bearing: 0 };
+}
+
+function wantOutlines() {
+  if (!S.view || S.view.zoom < OUTLINE_ZOOM - 0.5 || S.outlinesWanted || !S.files) return;
+  S.outlinesWanted = true;
+  const f = S.files;
+  Promise.all([binary(S.base + f.rings, Float32Array), binary(S.base + f.starts, Uint32Array),
+    binary(S.base + f.owners, Uint32Array)])
+    .then(([coords, starts, owners]) => {
+      if (S.files.key !== f.key) return;
+      S.outlines = { coords, starts, owners };
+      redraw();
+    })
+    .catch((error) => say(`De vlakken van de locaties konden niet worden geladen (${error.message}).`));
+}
+
+let pending = false;
+function redraw() {
+  if (!S.deck) {
+    S.deck = new deck.Deck({
+      parent: document.getElementById("kaart"), width: "100%", height: HEIGHT,
+      views: new deck.MapView({ repeat: false }), initialViewState: S.view, controller: { doubleClickZoom: false },
+      getCursor: ({ isHovering }) => (isHovering ? "pointer" : "grab"),
+      onViewStateChange: ({ viewState }) => {
+        S.view = viewState;
+        wantOutlines();
+        if (!pending) {   // at most one new set of layers per animation frame
+          pending = true;
+          requestAnimationFrame(() => { pending = false; S.deck.setProps({ layers: layers() }); });
+        }
+        return viewState;
+      },
+      onHover: tooltip, onClick: click,
+      onAfterRender: () => {
+        const box = document.getElementById("kaart");
+        box.dataset.drawn = String(S.version);
+        box.dataset.selected = String(S.selected);
+      },
+    });
+  }
+  S.deck.setProps({ layers: layers() });
+}
+
+async function render(args) {
+  const ticket = ++S.ticket;   // a newer render makes an older one that is still loading stop
+  try {
+    S.base = args.base;
+    const f = args.files;
+    if (!S.geometry || S.geometry.key !== f.key) {
+      // one load per region, shared by every render that arrives while it runs
+      S.geometry = { key: f.key, data: Promise.all([
+        binary(S.base + f.points, Float32Array), binary(S.base + f.order, Uint32Array),
+        binary(S.base + f.tiles, Uint32Array), binary(S.base + f.boxes, Float32Array)]) };
+    }
+    if (!S.contextLoad || S.contextLoad.name !== f.context) {
+      S.contextLoad = { name: f.context, data: json(S.base + f.context) };
+    }
+    const [[points, order, tiles, boxes], context] = await Promise.all(
+      [S.geometry.data, S.contextLoad.data]);
+    if (ticket !== S.ticket) return;
+    if (!S.files || S.files.key !== f.key) {
+      Object.assign(S, { points, order, tiles, boxes, count: order.length, inverse: null,
+        outlines: null, outlinesWanted: false, ids: null, idsWanted: false });
+    }
+    S.files = f;
+    S.context = context;
+    S.palette = args.palette;
+    S.labels = args.labels;
+    const fresh = S.classified !== `${f.key}|${args.codes}`;
+    if (fresh) {   // a click or another tab sends the same classes again: nothing to redo
+      S.codes = decode(args.codes);
+      S.scores = decode(args.scores);
+      if (S.codes.length !== S.count) throw new Error(`${S.codes.length} klassen voor ${S.count} locaties`);
+      S.version += 1;
+      classify();
+      S.classified = `${f.key}|${args.codes}`;
+    } else if (args.scores !== S.scoresText) {
+      S.scores = decode(args.scores);
+    }
+    S.scoresText = args.scores;
+    S.shortlist = args.shortlist || [];
+    S.selected = args.selected == null ? -1 : args.selected;
+    S.tiles_on = !!args.tiles;
+    if (!S.tiles_on && S.tileError) { S.tileError = false; say(""); }
+    legend(args.legend || [], args.note);
+    if (args.view_key !== S.viewKey) {
+      S.viewKey = args.view_key;
+      S.view = fit(args.bounds);
+      if (S.deck) S.deck.setProps({ initialViewState: S.view });
+    }
+    redraw();
+    wantOutlines();
+  } catch (error) {
+    say(`De kaart kan niet worden getekend: ${error.message}`);
+  }
+}
+
+window.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "streamlit:render") render(event.data.args);
+});
+post("streamlit:componentReady", { apiVersion: 1 });
+post("streamlit:setFrameHeight", { height: HEIGHT });

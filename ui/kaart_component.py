@@ -1,0 +1,95 @@
+"""The app's WebGL map as a Streamlit component: geometry once per region, classes per change.
+
+The component (``ui/kaart/``: plain HTML and JavaScript on deck.gl from ``static/vendor``, no
+CDN) reads the region's binary map files from Streamlit's static file serving and receives only
+one byte per candidate for its class and one for its score on each rerun
+(:mod:`locscan.maps.deck`). A click returns the candidate's position in ``Scan.candidates``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit.components.v1 as components
+
+from locscan.maps import deck
+from locscan.scan import Scan
+
+#: where Streamlit serves the app's static folder, and the map files below it
+STATIC = Path(__file__).resolve().parent.parent / "static"
+FILES_DIR = STATIC / "kaart"
+FILES_URL = "/app/static/kaart/"
+
+_component = components.declare_component(
+    "locscan_kaart", path=str(Path(__file__).resolve().parent / "kaart"))
+
+
+def region_files(scan: Scan) -> deck.MapFiles:
+    """Write (once) the map files of the scan's region into the static folder."""
+    return deck.write_region(scan.candidates, scan.context(), scan.meta, FILES_DIR)
+
+
+def kaart(
+    files: deck.MapFiles,
+    codes: np.ndarray,
+    scores: np.ndarray,
+    *,
+    shortlist: list[int],
+    selected: int | None,
+    bounds: list[float] | None,
+    view_key: str,
+    tiles: bool,
+    legend: list[tuple[str, str, str]],
+    note: str = "",
+    key: str = "kaart",
+) -> dict | None:
+    """
+    Draw the map; returns the last click (``{"index": position, ...}``) or None.
+
+    Parameters
+    ----------
+    files
+        From :func:`region_files`.
+    codes, scores
+        :func:`locscan.maps.deck.status_codes` and :func:`locscan.maps.deck.scores`.
+    shortlist
+        Positions of the shortlisted candidates.
+    selected
+        Position of the chosen candidate, drawn with a black ring.
+    bounds, view_key
+        Where to zoom to; the map zooms again only when `view_key` changes, so a change of a
+        threshold keeps the user's view.
+    tiles
+        Draw OpenStreetMap tiles (online); the map says so when they cannot be reached.
+    legend
+        :func:`locscan.maps.deck.legend`.
+    note
+        A line under the legend.
+    """
+    palette = [[0, 0, 0, 0]] * (max(deck.CLASSES) + 1)
+    labels = [""] * (max(deck.CLASSES) + 1)
+    for code, (rgba, label) in deck.CLASSES.items():
+        palette[code], labels[code] = list(rgba), label
+    return _component(
+        base=FILES_URL, files=asdict(files), codes=deck.pack(codes), scores=deck.pack(scores),
+        palette=palette, labels=labels, shortlist=[int(i) for i in shortlist],
+        selected=None if selected is None else int(selected), bounds=bounds,
+        view_key=view_key, tiles=bool(tiles), legend=[list(row) for row in legend], note=note,
+        key=key, default=None,
+    )
+
+
+def positions(index: pd.Index, ids: object) -> list[int]:
+    """
+    Positions in `index` of the given candidate ids (unknown ids are left out).
+
+    Examples
+    --------
+    >>> positions(pd.Index(["a", "b", "c"]), ["c", "x", "a"])
+    [2, 0]
+    """
+    found = index.get_indexer(pd.Index(list(ids)))
+    return [int(i) for i in found if i >= 0]
