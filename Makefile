@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO := data/demo
 
-.PHONY: run test demo lint bench clean
+.PHONY: run test demo lint bench bench-app clean
 
 $(BIN)/locscan: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "locscan needs Python 3.11 or newer")'
@@ -34,6 +34,9 @@ bench: $(BIN)/locscan  ## locscan vs geopandas vs PostGIS; writes benchmarks/RES
 	@ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgis)
 	$(BIN)/python benchmarks/run.py
+
+bench-app: $(BIN)/locscan  ## the app in Chromium on a 400k demo; writes benchmarks/APP.md
+	$(BIN)/python benchmarks/app_browser.py --parcels 400000
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache
