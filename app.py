@@ -263,8 +263,8 @@ def _bounds(region_dir: str, criteria_file: str, subregio: str | None, gemeente:
         cached.meta.codes(subregio, gemeente)))
 
 
-def _map_tab() -> None:
-    """Every candidate of the region on a WebGL map; a click picks the site for 'Waarom'."""
+def _map_tab() -> bool:
+    """Every candidate of the region on a WebGL map; True when a new click picked a site."""
     tiles = st.checkbox("Achtergrondkaart (OpenStreetMap, online)", value=settings.tiles)
     files = _map_files(region_dir, criteria_file, Path(criteria_file).stat().st_mtime)
     index = scan.candidates.index
@@ -275,7 +275,8 @@ def _map_tab() -> None:
     # this run) can still be set
     value = st.session_state.get("kaart")
     clicked = maps.deck.clicked(value, index)
-    if clicked and value.get("at") != st.session_state.get("clicked_at"):
+    new_click = bool(clicked and value.get("at") != st.session_state.get("clicked_at"))
+    if new_click:
         st.session_state["clicked_at"] = value.get("at")
         st.session_state["site"] = clicked
     chosen = st.session_state.get("site")
@@ -288,8 +289,49 @@ def _map_tab() -> None:
         legend=maps.deck.legend(context),
         note="Locaties die afvallen (grijs) verschijnen bij inzoomen, de percelen op "
              "straatniveau.")
-    st.caption("Klik op een locatie (ook een die afvalt): de tab 'Waarom (niet)?' toont alle "
-               "criteria.")
+    st.caption("Klik op een locatie (ook een die afvalt): hieronder en in de tab 'Waarom "
+               "(niet)?' staan dan alle criteria.")
+    return new_click
+
+
+def _explain(site: str, where: str) -> None:
+    """Status, score and every criterion of one site, its factsheet and 'op de shortlist'."""
+    try:
+        why = scan.explain(site, crit)
+    except LocscanError as exc:
+        st.error(plain(exc))
+        return
+    st.markdown(f"**{plain(site)}**: {result.status[site]}, score "
+                f"{nl.format_number(result.evaluation.at[site, 'score'])}"
+                + (f", rang {result.rank[site]}" if result.rank[site] else "")
+                + ("" if result.on_longlist[site] else " (telt niet: de locatie valt af)"))
+    st.dataframe(why, width="stretch")
+    st.download_button(
+        "Factsheet (PDF)", file_name=f"factsheet-{site.replace(':', '-')}.pdf",
+        data=partial(_factsheets, [site]), mime="application/pdf", key=f"fs:{where}:{site}")
+    if result.on_longlist[site] and site not in short.index and st.button(
+        "Op de shortlist zetten", disabled=not user.strip(), key=f"add:{where}:{site}",
+        help=None if user.strip() else "Vul eerst uw naam in.",
+    ):
+        _add_to_shortlist(site)
+        st.rerun()
+
+
+@st.fragment
+def _map_fragment() -> None:
+    """
+    The map and, under it, why (not) for the site clicked last.
+
+    A fragment: a click reruns only the map and this explanation, not the whole page.
+    """
+    new_click = _map_tab()
+    site = st.session_state.get("site", "").strip()
+    if site in scan.candidates.index:
+        with st.container(key="gekozen"):
+            st.markdown(f"Gekozen locatie: **{plain(site)}**")
+            _explain(site, "kaart")
+    if new_click:  # shown at once above; now the whole page, so 'Waarom (niet)?' follows
+        st.rerun(scope="app")
 
 
 def _longlist_page() -> None:
@@ -299,7 +341,7 @@ def _longlist_page() -> None:
     )
 
     with tab_map:
-        _map_tab()
+        _map_fragment()
 
     with tab_list:
         listed = sites.drop(columns=sites.geometry.name).head(2000)
@@ -324,26 +366,7 @@ def _longlist_page() -> None:
                               "kaart)", key="site")
         site = _found(query)
         if site:
-            try:
-                why = scan.explain(site, crit)
-                st.markdown(f"**{plain(site)}**: {result.status[site]}, score "
-                            f"{nl.format_number(result.evaluation.at[site, 'score'])}"
-                            + (f", rang {result.rank[site]}" if result.rank[site] else "")
-                            + ("" if result.on_longlist[site] else
-                               " (telt niet: de locatie valt af)"))
-                st.dataframe(why, width="stretch")
-                st.download_button(
-                    "Factsheet (PDF)", file_name=f"factsheet-{site.replace(':', '-')}.pdf",
-                    data=partial(_factsheets, [site]), mime="application/pdf",
-                    key=f"fs:{site}")
-                if result.on_longlist[site] and site not in short.index and st.button(
-                    "Op de shortlist zetten", disabled=not user.strip(),
-                    help=None if user.strip() else "Vul eerst uw naam in.",
-                ):
-                    _add_to_shortlist(site)
-                    st.rerun()
-            except LocscanError as exc:
-                st.error(plain(exc))
+            _explain(site, "waarom")
 
 
     def _write(choice: str, version: int, draft: dict) -> None:

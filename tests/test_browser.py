@@ -187,7 +187,7 @@ def test_map_draws_sites_without_errors_and_explains_a_click(app_url, browser):
     expect(site).not_to_have_value(clicked, timeout=20_000)
     frame.wait_for_function(f"S.selected === S.order[{failing}]", timeout=20_000)
     page.get_by_role("tab", name="Waarom (niet)?").click()
-    page.get_by_text("valt af").first.wait_for(timeout=20_000)
+    page.locator("text=valt af >> visible=true").first.wait_for(timeout=20_000)
     page.screenshot(path=str(ARTIFACTS / "browser-app.png"))
     (ARTIFACTS / "browser-timing.json").write_text(json.dumps(
         {"sites_drawn": drawn, "sites_after_change": after,

@@ -232,12 +232,16 @@ function layers() {
     }));
   }
   if (S.context) {
-    out.push(new deck.GeoJsonLayer({
-      id: "context", data: S.context, pickable: true, stroked: true, filled: true,
-      lineWidthUnits: "pixels", pointRadiusUnits: "pixels", pointType: "circle",
-      getLineColor: (f) => style(f).line, getFillColor: (f) => style(f).fill,
-      getLineWidth: (f) => style(f).width, getPointRadius: 6,
-    }));
+    // boundaries as lines only (no fill to rasterise), areas filled, work sites as points
+    const common = { pickable: true, lineWidthUnits: "pixels", pointRadiusUnits: "pixels",
+      pointType: "circle", getLineColor: (f) => style(f).line, getFillColor: (f) => style(f).fill,
+      getLineWidth: (f) => style(f).width, getPointRadius: 6 };
+    out.push(new deck.GeoJsonLayer({ ...common, id: "gebieden", data: S.context.areas,
+      stroked: true, filled: true }));
+    out.push(new deck.GeoJsonLayer({ ...common, id: "grenzen", data: S.context.lines,
+      stroked: true, filled: false }));
+    out.push(new deck.GeoJsonLayer({ ...common, id: "werklocaties", data: S.context.sites,
+      stroked: true, filled: true }));
   }
   if (S.passing && view) {
     const outlines = S.outlines && view.zoom >= OUTLINE_ZOOM;
@@ -351,6 +355,8 @@ function redraw() {
     S.deck = new deck.Deck({
       parent: document.getElementById("kaart"), width: "100%", height: HEIGHT,
       views: new deck.MapView({ repeat: false }), initialViewState: S.view, controller: { doubleClickZoom: false },
+      // no double click: a click is then reported at once, not after the double-click wait
+      eventRecognizerOptions: { dblclick: { enable: false } },
       getCursor: ({ isHovering }) => (isHovering ? "pointer" : "grab"),
       onViewStateChange: ({ viewState }) => {
         S.view = viewState;
@@ -394,7 +400,9 @@ async function render(args) {
         outlines: null, outlinesWanted: false, ids: null, idsWanted: false });
     }
     S.files = f;
-    S.context = context;
+    const kinds = (wanted) => context.features.filter((f) => wanted.includes(f.properties.kind));
+    S.context = { areas: kinds(["cores", "business_parks", "exclusions"]),
+      lines: kinds(["gemeente", "subregio"]), sites: kinds(["work_site"]) };
     S.palette = args.palette;
     S.labels = args.labels;
     const fresh = S.classified !== `${f.key}|${args.codes}`;
