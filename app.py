@@ -21,7 +21,7 @@ from locscan.nl import tables, text
 from locscan.region import load_meta
 from locscan.scan import Scan
 from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
-from ui import ahp_page, compare_page, kaart_component
+from ui import ahp_page, compare_page, intro, kaart_component, paging
 from ui.text import plain, shown
 
 st.set_page_config(page_title="locscan – locatiescan", layout="wide")
@@ -132,6 +132,17 @@ gemeente = st.sidebar.selectbox("Gemeente", gemeente_options,
 gemeente = None if gemeente == "(alle)" else gemeente
 
 # --- tune criteria live -------------------------------------------------------------------
+
+
+def _no_effect_hint(criterion: str, value: object) -> None:
+    """Say so when a changed value, on its own, changes the outcome for no site at all."""
+    if value == base_crit.criterion(criterion).value:
+        return
+    alone = scan.evaluate(base_crit.with_value(criterion, value)).status
+    if alone.equals(scan.evaluate(base_crit).status):
+        st.caption("Geen effect: met deze waarde valt geen enkele locatie anders uit.")
+
+
 crit = base_crit
 names = {m.code: m.name for m in region.meta.municipalities}
 overrides = criteria.resolve_overrides(base_crit, region.meta)
@@ -142,6 +153,7 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
             options = criteria.choices(base_crit, c.id, scan.measures)
             chosen = st.multiselect(c.label, options, default=list(c.value), key=key)
             crit = crit.with_value(c.id, chosen)
+            _no_effect_hint(c.id, chosen)
         elif c.op != "between" and isinstance(c.value, int | float):
             value = st.number_input(text.input_caption(base_crit, c.id),
                                     value=_number(asked.get(c.id), float(c.value)),
@@ -149,6 +161,7 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
             crit = crit.with_value(c.id, value)
             if own := text.overrides_note(base_crit, c.id, names, overrides):
                 st.caption(plain(own))
+            _no_effect_hint(c.id, value)
     st.caption("Gewichten (zachte criteria)")
     for c in base_crit.soft:
         weight = st.number_input(c.label, value=float(c.weight), min_value=0.0, step=0.5,
@@ -183,6 +196,9 @@ if region.meta.demo:
     st.warning(f"{demo.DEMO_LABEL}. Deze regio is verzonnen en dient alleen om het "
                "instrument te leren kennen.")
 st.title("Locatiescan huisvesting internationale werknemers")
+with st.expander("Hoe werkt locscan?", expanded=not st.session_state.get("intro_seen")):
+    st.markdown(intro.INTRO)
+st.session_state["intro_seen"] = True
 st.caption(plain(f"{region.meta.label} · criteria {crit.name} versie {crit.version} "
            f"({crit.digest()})" + (" · aangepast, niet opgeslagen" if changes else "")))
 areas = summary["areas"]
@@ -294,6 +310,35 @@ def _map_tab() -> bool:
     return new_click
 
 
+def _longlist_table() -> None:
+    """The whole longlist, a page at a time: sort, filter, and a row picks the site."""
+    listed = sites.drop(columns=sites.geometry.name)
+    listed = listed.assign(area_m2=listed["area_m2"].round(0))
+    headers = dict(zip(listed.columns, export.dutch_headers(list(listed.columns),
+                                                             scan.labels(crit)), strict=True))
+    c1, c2, c3, c4 = st.columns([2, 1, 2, 1])
+    sort = c1.selectbox("Sorteren op", list(listed.columns), format_func=headers.get,
+                        index=list(listed.columns).index("rank"), key="sort")
+    descending = c2.toggle("Aflopend", key="descending")
+    query = c3.text_input("Filteren op id, gemeente of naam", key="filter")
+    search = ("gemeente", "name", "source_id")
+    pages = paging.page(listed, query=query, search=search).pages
+    # no key: another filter (another number of pages) starts again at page 1
+    number = c4.number_input(f"Pagina (van {pages})", min_value=1, max_value=pages, value=1)
+    shown = paging.page(listed, sort=sort, descending=descending, query=query, search=search,
+                        number=number)
+    st.caption(plain(
+        f"Locaties {nl.format_number(shown.first)}–{nl.format_number(shown.last)} van "
+        f"{nl.format_number(shown.total)}" + (f" (gefilterd uit {nl.format_number(len(listed))})"
+                                              if shown.total != len(listed) else "")
+        + "; alle locaties staan in de export."))
+    st.dataframe(shown.rows.rename(columns=headers), width="stretch", height=500,
+                 on_select="rerun", selection_mode="single-row", key="longlist_table")
+    picked = st.session_state.get("longlist_table", {}).get("selection", {}).get("rows", [])
+    if picked and picked[0] < len(shown.rows):
+        st.session_state["site"] = shown.rows.index[picked[0]]
+
+
 def _explain(site: str, where: str) -> None:
     """Status, score and every criterion of one site, its factsheet and 'op de shortlist'."""
     try:
@@ -344,17 +389,7 @@ def _longlist_page() -> None:
         _map_fragment()
 
     with tab_list:
-        listed = sites.drop(columns=sites.geometry.name).head(2000)
-        listed = listed.assign(area_m2=listed["area_m2"].round(0))
-        listed.columns = export.dutch_headers(list(listed.columns), scan.labels(crit))
-        st.caption(f"{len(sites)} locaties" + ("; de beste 2000 staan in de tabel, alle "
-                                               "locaties in de export" if len(sites) > 2000
-                                               else ""))
-        st.dataframe(listed, width="stretch", height=500, on_select="rerun",
-                     selection_mode="single-row", key="longlist_table")
-        picked = st.session_state.get("longlist_table", {}).get("selection", {}).get("rows", [])
-        if picked:
-            st.session_state["site"] = sites.index[picked[0]]
+        _longlist_table()
         st.subheader("Per criterium")
         st.dataframe(nl.dutch(summary["criteria"], nl.SUMMARY_COLUMNS), width="stretch")
         st.subheader("Per subregio en gemeente")

@@ -249,3 +249,25 @@ def test_a_reload_keeps_the_choices_in_the_address(workdir):
     assert app.number_input(key="gmr-tijdelijke-werknemers:afstand_werk").value == 12.0
     assert app.query_params["afstand_werk"] == "12"
     assert app.query_params["subregio"] == "Liemers"
+
+
+def test_longlist_table_pages_over_every_site_and_filters(workdir):
+    app = _app()
+    total = _metric(app, "Op de longlist")
+    shown = [c.value.replace("\\", "") for c in app.caption]
+    assert any(f"van {total}" in c and "alle locaties staan in de export" in c for c in shown)
+    app.text_input(key="filter").set_value("no site is called this").run()
+    shown = [c.value.replace("\\", "") for c in app.caption]
+    assert any(f"Locaties 0–0 van 0 (gefilterd uit {total})" in c for c in shown)
+
+
+def test_first_visit_explains_the_tool_and_a_change_without_effect_says_so(workdir):
+    app = _app()
+    intro = next(e for e in app.expander if e.label == "Hoe werkt locscan?")
+    assert "longlist" in intro.markdown[0].value
+    # every demo site lies within 15 km of a work site: 60 km changes nothing
+    app.number_input(key="gmr-tijdelijke-werknemers:afstand_werk").set_value(60.0).run()
+    assert any("Geen effect" in c.value for c in app.caption)
+    app.number_input(key=HARD_PARKING).set_value(1_000).run()
+    shown = [c.value for c in app.caption]
+    assert sum("Geen effect" in c for c in shown) == 1  # parking 1000 does change the outcome
