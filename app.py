@@ -92,6 +92,8 @@ else:
                                  help="Nodig om de shortlist te wijzigen.")
 # the choices live in the page's address, so a reload (or a shared link) keeps them
 asked = st.query_params
+if "site" not in st.session_state and asked.get("locatie"):
+    st.session_state["site"] = asked["locatie"]  # the site chosen before the reload
 
 
 def _number(text_: str | None, default: float) -> float:
@@ -151,7 +153,8 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
         key = f"{base_crit.name}:{c.id}"
         if c.op in ("in", "not_in"):
             options = criteria.choices(base_crit, c.id, scan.measures)
-            chosen = st.multiselect(c.label, options, default=list(c.value), key=key)
+            wanted = [v for v in asked.get_all(c.id) if v in options] or list(c.value)
+            chosen = st.multiselect(c.label, options, default=wanted, key=key)
             crit = crit.with_value(c.id, chosen)
             _no_effect_hint(c.id, chosen)
         elif c.op != "between" and isinstance(c.value, int | float):
@@ -164,15 +167,21 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
             _no_effect_hint(c.id, value)
     st.caption("Gewichten (zachte criteria)")
     for c in base_crit.soft:
-        weight = st.number_input(c.label, value=float(c.weight), min_value=0.0, step=0.5,
-                                 key=f"{base_crit.name}:w:{c.id}")
+        weight = st.number_input(c.label, value=_number(asked.get(f"w.{c.id}"), float(c.weight)),
+                                 min_value=0.0, step=0.5, key=f"{base_crit.name}:w:{c.id}")
         crit = crit.with_weight(c.id, weight)
     changes = criteria.differences(base_crit, crit)
-    tuned = {c.id: format(float(c.value), "g") for c in crit.hard
-             if isinstance(c.value, int | float) and c.value != base_crit.criterion(c.id).value}
+    tuned = {c.id: format(float(c.value), "g") if isinstance(c.value, int | float)
+             else [str(v) for v in c.value] for c in crit.hard
+             if isinstance(c.value, int | float | list)
+             and c.value != base_crit.criterion(c.id).value}
+    tuned |= {f"w.{c.id}": format(float(c.weight), "g") for c in crit.soft
+              if c.weight != base_crit.criterion(c.id).weight}
+    chosen_site = st.session_state.get("site", "").strip()
     st.query_params.from_dict({"regio": region_dir, "criteria": criteria_file,
                                **({"subregio": subregio} if subregio else {}),
-                               **({"gemeente": gemeente} if gemeente else {}), **tuned})
+                               **({"gemeente": gemeente} if gemeente else {}), **tuned,
+                               **({"locatie": chosen_site} if chosen_site else {})})
     if changes:
         st.caption(plain("Gewijzigd: " + "; ".join(changes)))
         new_name = st.text_input("Naam nieuwe criteriaset", key="new_criteria_name")
@@ -279,9 +288,19 @@ def _bounds(region_dir: str, criteria_file: str, subregio: str | None, gemeente:
         cached.meta.codes(subregio, gemeente)))
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _reach(region_dir: str, criteria_file: str, reach_m: float) -> dict | None:
+    """The zone within `reach_m` of the work sites (the scan is the cached one)."""
+    cached = _scan(region_dir, criteria_file, Path(criteria_file).stat().st_mtime)
+    return maps.deck.reach_geojson(cached.context().get("work_sites"), reach_m)
+
+
 def _map_tab() -> bool:
     """Every candidate of the region on a WebGL map; True when a new click picked a site."""
-    tiles = st.checkbox("Achtergrondkaart (OpenStreetMap, online)", value=settings.tiles)
+    c1, c2 = st.columns(2)
+    reach = c1.checkbox("Bereik rond werklocaties tonen", value=False)
+    tiles = c2.checkbox("Achtergrondkaart (OpenStreetMap, online)", value=settings.tiles)
+    reach_m = scan.reach_m(crit) if reach else None
     files = _map_files(region_dir, criteria_file, Path(criteria_file).stat().st_mtime)
     index = scan.candidates.index
     shown_mask = scan.candidates["gemeente_code"].isin(focus)
@@ -302,6 +321,7 @@ def _map_tab() -> bool:
         selected=(kaart_component.positions(index, [chosen]) or [None])[0] if chosen else None,
         bounds=_bounds(region_dir, criteria_file, subregio, gemeente),
         view_key=f"{region_dir}|{subregio}|{gemeente}", tiles=tiles,
+        reach=_reach(region_dir, criteria_file, reach_m) if reach_m else None,
         legend=maps.deck.legend(context),
         note="Locaties die afvallen (grijs) verschijnen bij inzoomen, de percelen op "
              "straatniveau.")

@@ -251,6 +251,23 @@ def test_a_reload_keeps_the_choices_in_the_address(workdir):
     assert app.query_params["subregio"] == "Liemers"
 
 
+def test_a_reload_keeps_the_chosen_site_weights_and_classes(workdir):
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    app.query_params["locatie"] = "perceel:P0000001"
+    app.query_params["w.dichtbij_werk"] = "5"
+    app.query_params["bestemming"] = ["Wonen", "Gemengd", "geen bestemming van de demo"]
+    app.run()
+    assert not app.exception
+    assert app.text_input(key="site").value == "perceel:P0000001"
+    assert app.number_input(key="gmr-tijdelijke-werknemers:w:dichtbij_werk").value == 5.0
+    classes = app.multiselect(key="gmr-tijdelijke-werknemers:bestemming").value
+    assert sorted(classes) == ["Gemengd", "Wonen"]  # an unknown class from the address is dropped
+    # and the address now says so, for the next reload or a shared link
+    assert app.query_params["locatie"] == "perceel:P0000001"
+    assert app.query_params["w.dichtbij_werk"] == "5"
+    assert sorted(app.query_params["bestemming"]) == ["Gemengd", "Wonen"]
+
+
 def test_longlist_table_pages_over_every_site_and_filters(workdir):
     app = _app()
     total = _metric(app, "Op de longlist")
@@ -271,3 +288,11 @@ def test_first_visit_explains_the_tool_and_a_change_without_effect_says_so(workd
     app.number_input(key=HARD_PARKING).set_value(1_000).run()
     shown = [c.value for c in app.caption]
     assert sum("Geen effect" in c for c in shown) == 1  # parking 1000 does change the outcome
+
+
+def test_reach_around_work_sites_goes_to_the_map_when_asked(workdir):
+    app = _app()
+    assert _map_args(app)["reach"] is None
+    next(c for c in app.checkbox if c.label == "Bereik rond werklocaties tonen").check().run()
+    zone = _map_args(app)["reach"]
+    assert zone["features"][0]["properties"]["name"] == "binnen 15 km van een werklocatie"

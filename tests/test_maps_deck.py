@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 from _toy import REGION, gdf, toy_layers
-from shapely import MultiPolygon, Polygon, box
+from shapely import MultiPolygon, box
 
 from locscan import rdnap
 from locscan.maps import deck
@@ -24,70 +22,6 @@ def _candidates() -> pd.DataFrame:
               MultiPolygon([box(300, 300, 400, 400), box(500, 300, 600, 400)])]
     frame = gdf(shapes, gemeente_code=["GM0001", "GM0002", "GM0001"])
     return frame.set_index(pd.Index(["perceel:a", "perceel:b", "perceel:c"], name="id"))
-
-
-def _read(folder, name, dtype) -> np.ndarray:
-    return np.frombuffer((folder / name).read_bytes(), dtype=dtype)
-
-
-def test_files_hold_points_tiles_and_outlines_by_hand(tmp_path):
-    cands = _candidates()
-    files = deck.write_region(cands, {}, META, tmp_path)
-    assert files.count == 3
-    order = _read(tmp_path, files.order, "<u4")
-    tiles = _read(tmp_path, files.tiles, "<u4")
-    # tile (0, 0) holds a and c (stored first, in candidate order), tile (1, 0) holds b
-    assert order.tolist() == [0, 2, 1]
-    assert tiles.tolist() == [0, 2, 3]
-    points = _read(tmp_path, files.points, "<f4").reshape(-1, 2)
-    lon, lat = rdnap.rd_to_etrs89(np.array([50.0]), np.array([50.0]))
-    assert points[0] == pytest.approx([lon[0], lat[0]], abs=1e-6)
-    # outlines: a (5 vertices, closed), then c's two squares, then b; owners are stored positions
-    starts = _read(tmp_path, files.starts, "<u4")
-    owners = _read(tmp_path, files.owners, "<u4")
-    assert owners.tolist() == [0, 1, 1, 2]
-    assert starts.tolist() == [0, 5, 10, 15, 20]
-    rings = _read(tmp_path, files.rings, "<f4").reshape(-1, 2)
-    assert len(rings) == 20
-    assert rings[0].tolist() == rings[4].tolist()  # closed
-    boxes = _read(tmp_path, files.boxes, "<f4").reshape(-1, 4)
-    assert boxes.shape == (2, 4)
-    assert (boxes[:, 0] <= boxes[:, 2]).all()
-    assert json.loads((tmp_path / files.ids).read_text()) == ["perceel:a", "perceel:b",
-                                                             "perceel:c"]
-
-
-def test_outlines_are_counter_clockwise_whatever_the_input():
-    clockwise = Polygon([(0, 0), (0, 10), (10, 10), (10, 0)])
-    coords, starts, owners = deck._outlines(np.array([clockwise]))
-    x, y = coords[:-1, 0], coords[:-1, 1]
-    signed = np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y) / 2
-    assert signed > 0
-    assert starts.tolist() == [0, 5]
-    assert owners.tolist() == [0]
-
-
-def test_same_content_same_names_other_content_other_names(tmp_path):
-    cands = _candidates()
-    first = deck.write_region(cands, {}, META, tmp_path)
-    written = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
-    again = deck.write_region(cands, {}, META, tmp_path)
-    assert again == first
-    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == written  # untouched
-    moved = cands.set_geometry(cands.geometry.translate(1, 0))
-    assert deck.write_region(moved, {}, META, tmp_path).key != first.key
-
-
-def test_context_layers_carry_their_kind_and_names():
-    layers = toy_layers()
-    context = {"municipalities": layers["municipalities"], "work_sites": layers["work_sites"],
-               "cores": layers["cores"].rename(columns={"naam": "name"})}
-    features = deck.context_geojson(context, META)["features"]
-    kinds = {f["properties"]["kind"] for f in features}
-    assert kinds == {"gemeente", "subregio", "cores", "work_site"}
-    names = {f["properties"]["name"] for f in features if f["properties"]["kind"] == "gemeente"}
-    assert names <= {m.name for m in META.municipalities}
-    assert names
 
 
 def test_status_codes_by_hand():
@@ -143,7 +77,3 @@ def test_legend_names_every_class_and_only_present_context():
     assert colours["werklocatie"] != colours["op de shortlist"]
 
 
-def test_tile_order_of_an_empty_region():
-    order, starts = deck.tile_order(np.empty((0, 2)))
-    assert order.tolist() == []
-    assert starts.tolist() == [0]

@@ -44,6 +44,7 @@ def kaart(
     tiles: bool,
     legend: list[tuple[str, str, str]],
     note: str = "",
+    reach: dict | None = None,
     key: str = "kaart",
 ) -> dict | None:
     """
@@ -68,6 +69,8 @@ def kaart(
         :func:`locscan.maps.deck.legend`.
     note
         A line under the legend.
+    reach
+        GeoJSON of the zone around the work sites (:func:`locscan.maps.deck.reach_geojson`).
     """
     palette = [[0, 0, 0, 0]] * (max(deck.CLASSES) + 1)
     labels = [""] * (max(deck.CLASSES) + 1)
@@ -78,6 +81,7 @@ def kaart(
         palette=palette, labels=labels, shortlist=[int(i) for i in shortlist],
         selected=None if selected is None else int(selected), bounds=bounds,
         view_key=view_key, tiles=bool(tiles), legend=[list(row) for row in legend], note=note,
+        reach=reach,
         key=key, default=None,
     )
 

@@ -243,6 +243,13 @@ function layers() {
     out.push(new deck.GeoJsonLayer({ ...common, id: "werklocaties", data: S.context.sites,
       stroked: true, filled: true }));
   }
+  if (S.reach) {
+    out.push(new deck.GeoJsonLayer({
+      id: "bereik", data: S.reach, pickable: false, stroked: true, filled: true,
+      getFillColor: [8, 48, 107, 20], getLineColor: [8, 48, 107, 200], getLineWidth: 1,
+      lineWidthUnits: "pixels",
+    }));
+  }
   if (S.passing && view) {
     const outlines = S.outlines && view.zoom >= OUTLINE_ZOOM;
     const tiles = view.zoom >= FAIL_ZOOM ? visibleTiles(view) : null;
@@ -420,6 +427,7 @@ async function render(args) {
     S.shortlist = args.shortlist || [];
     S.selected = args.selected == null ? -1 : args.selected;
     S.tiles_on = !!args.tiles;
+    S.reach = args.reach || null;
     if (!S.tiles_on && S.tileError) { S.tileError = false; say(""); }
     legend(args.legend || [], args.note);
     if (args.view_key !== S.viewKey) {

@@ -1,0 +1,284 @@
+"""The WebGL map's geometry, written once per region as binary files named by their content.
+
+Every candidate's point and outline (little-endian ``float32`` longitude/latitude pairs and
+``uint32`` offsets), stored tile by tile so the browser draws only the tiles in view, the
+candidates' ids, and the context layers (gemeenten, subregio's, cores, business parks, nature,
+work sites) as GeoJSON. The names carry a digest of the content, so the browser may cache the
+files forever and two app processes write the same bytes to the same name. See
+:mod:`locscan.maps.deck` for what changes with the criteria.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from locscan import rdnap, settings
+from locscan.atomic import write_bytes
+from locscan.maps.base import _wgs84
+from locscan.region import RegionMeta
+
+__all__ = ["CONTEXT_STYLE", "TILE_M", "MapFiles", "context_geojson", "reach_geojson",
+           "tile_order", "write_region"]
+
+#: the context roles drawn as areas, with their Dutch legend label and colour
+CONTEXT_STYLE = {
+    "cores": ("Kern", "#b2182b"),
+    "business_parks": ("Bedrijventerrein", "#542788"),
+    "exclusions": ("Natuur / uitsluiting", "#1b7837"),
+}
+
+
+@dataclass(frozen=True)
+class MapFiles:
+    """
+    The files of one region's map, relative to the folder they were written in.
+
+    Candidates are stored tile by tile (:data:`TILE_M` squares), so the browser draws only the
+    tiles in view; ``order`` maps a stored position back to the candidate's position in
+    ``Scan.candidates``.
+
+    Attributes
+    ----------
+    key
+        Digest of the candidates' ids and geometry; part of every file name.
+    count
+        Number of candidates (the length of every per-candidate array).
+    points, order, tiles, boxes
+        Positions (``float32`` lon/lat pairs, stored order), the candidate of each stored
+        position (``uint32``), the first stored position of each tile (one more than there
+        are tiles, ``uint32``) and each tile's bounds (``float32`` west, south, east, north).
+    rings, starts, owners
+        Outline coordinates, the first vertex of each outline (one more than there are
+        outlines) and the stored position each outline belongs to.
+    ids, context
+        The candidate ids (JSON list, in candidate order) and the context layers (GeoJSON).
+    """
+
+    key: str
+    count: int
+    points: str
+    order: str
+    tiles: str
+    boxes: str
+    rings: str
+    starts: str
+    owners: str
+    ids: str
+    context: str
+
+    def names(self) -> list[str]:
+        """Every file name."""
+        return [self.points, self.order, self.tiles, self.boxes, self.rings, self.starts,
+                self.owners, self.ids, self.context]
+
+
+#: side of the square tiles the browser draws (or skips) as a whole, in metres
+TILE_M = 2000.0
+
+
+def _digest(*parts: bytes) -> str:
+    h = hashlib.blake2b(digest_size=10)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def tile_order(xy: np.ndarray, size: float = TILE_M) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Positions sorted tile by tile, and where each tile starts in that order.
+
+    Parameters
+    ----------
+    xy
+        Projected coordinates (metres), one row per candidate.
+    size
+        Tile side in the same unit.
+
+    Returns
+    -------
+    order, starts
+        ``xy[order]`` is tile by tile (row by row, west to east); tile ``t`` holds
+        ``order[starts[t]:starts[t + 1]]``.
+
+    Examples
+    --------
+    >>> order, starts = tile_order(np.array([[2500.0, 10], [10, 10], [1900, 20]]), 2000)
+    >>> order.tolist(), starts.tolist()
+    ([1, 2, 0], [0, 2, 3])
+    """
+    if len(xy) == 0:
+        return np.empty(0, dtype="<u4"), np.zeros(1, dtype="<u4")
+    cells = np.floor(xy / size).astype(np.int64)
+    order = np.lexsort((cells[:, 0], cells[:, 1]))
+    sorted_cells = cells[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = np.any(sorted_cells[1:] != sorted_cells[:-1], axis=1)
+    starts = np.concatenate([np.flatnonzero(new), [len(order)]])
+    return order.astype("<u4"), starts.astype("<u4")
+
+
+def _outlines(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exterior rings (closed, counter-clockwise) of every polygon part, and their owners."""
+    parts, owners = shapely.get_parts(geoms, return_index=True)
+    polygonal = shapely.get_type_id(parts) == 3
+    parts, owners = parts[polygonal], owners[polygonal]
+    rings = shapely.get_exterior_ring(shapely.orient_polygons(parts))
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    counts = np.bincount(ring_of, minlength=len(rings))
+    starts = np.concatenate([[0], np.cumsum(counts)]).astype("<u4")
+    return coords, starts, owners.astype("<u4")
+
+
+def _lonlat(xy: np.ndarray, crs) -> np.ndarray:
+    """Coordinates in `crs` as float32 longitude/latitude (RDNAPTRANS from RD New)."""
+    if len(xy) == 0:
+        return np.empty((0, 2), dtype="<f4")
+    if pyproj.CRS.from_user_input(crs).equals(rdnap.RD):
+        lon, lat = rdnap.rd_to_etrs89(xy[:, 0], xy[:, 1])
+    else:
+        to = pyproj.Transformer.from_crs(crs, settings.geojson_crs, always_xy=True)
+        lon, lat = to.transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([lon, lat]).astype("<f4")
+
+
+def _boxes(points: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """West, south, east, north of each tile's points (stored order)."""
+    if len(points) == 0:
+        return np.empty((0, 4), dtype="<f4")
+    first = starts[:-1]
+    return np.column_stack([np.minimum.reduceat(points[:, 0], first),
+                            np.minimum.reduceat(points[:, 1], first),
+                            np.maximum.reduceat(points[:, 0], first),
+                            np.maximum.reduceat(points[:, 1], first)]).astype("<f4")
+
+
+def write_region(
+    candidates: gpd.GeoDataFrame,
+    context: dict[str, gpd.GeoDataFrame],
+    meta: RegionMeta,
+    folder: str | Path,
+) -> MapFiles:
+    """
+    Write the map files of a region into `folder`, unless files with the same content exist.
+
+    Parameters
+    ----------
+    candidates
+        ``Scan.candidates``: geometry in a projected CRS (RD New), indexed by candidate id.
+    context
+        Context layers by role (see :func:`context_geojson`).
+    meta
+        The region's metadata, for the names of gemeenten and subregio's.
+    folder
+        Where the app serves static files from (e.g. ``static/kaart``).
+
+    Returns
+    -------
+    MapFiles
+        The names of the files, relative to `folder`.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    geoms = candidates.geometry.to_numpy()
+    ids = json.dumps([str(i) for i in candidates.index], ensure_ascii=False).encode()
+    key = _digest(ids, b"".join(shapely.to_wkb(geoms, output_dimension=2)))
+    files = MapFiles(key, len(candidates), *(f"{key}.{part}" for part in (
+        "points.bin", "order.bin", "tiles.bin", "boxes.bin", "rings.bin", "starts.bin",
+        "owners.bin", "ids.json")), context=f"{key}-{_context_key(context)}.context.json")
+    if all((folder / name).exists() for name in files.names()):
+        return files
+    xy = shapely.get_coordinates(shapely.point_on_surface(geoms))
+    order, tiles = tile_order(xy)
+    coords, starts, owners = _outlines(geoms[order])
+    lonlat = _lonlat(np.vstack([xy[order], coords]), candidates.crs)
+    points, coords = lonlat[: len(xy)], lonlat[len(xy):]
+    for name, data in ((files.points, points), (files.order, order), (files.tiles, tiles),
+                       (files.boxes, _boxes(points, tiles)), (files.rings, coords),
+                       (files.starts, starts), (files.owners, owners)):
+        write_bytes(folder / name, np.ascontiguousarray(data).tobytes())
+    write_bytes(folder / files.ids, ids)
+    write_bytes(folder / files.context,
+                json.dumps(context_geojson(context, meta), ensure_ascii=False).encode())
+    return files
+
+
+def _context_key(context: dict[str, gpd.GeoDataFrame]) -> str:
+    parts = []
+    for role in sorted(context):
+        layer = context[role]
+        parts.append(role.encode())
+        parts.append(b"".join(shapely.to_wkb(layer.geometry.to_numpy())) if len(layer) else b"")
+    return _digest(*parts)[:8]
+
+
+def context_geojson(context: dict[str, gpd.GeoDataFrame], meta: RegionMeta) -> dict:
+    """
+    The context layers as one GeoJSON FeatureCollection in WGS84, a ``kind`` per feature.
+
+    Kinds: ``gemeente`` and ``subregio`` (outlines with a name), ``cores``, ``business_parks``,
+    ``exclusions`` (areas) and ``work_site`` (points with the number of workers).
+
+    Examples
+    --------
+    >>> meta = RegionMeta(name="leeg", label="Leeg", subregios={}, municipalities=[])
+    >>> context_geojson({}, meta)["features"]
+    []
+    """
+    frames = []
+    municipalities = context.get("municipalities")
+    if municipalities is not None and len(municipalities):
+        names = {mu.code: mu.name for mu in meta.municipalities}
+        subregios = {mu.code: mu.subregio for mu in meta.municipalities}
+        gm = municipalities[["code", municipalities.geometry.name]].copy()
+        gm["name"] = gm["code"].map(names).fillna(gm["code"])
+        gm["subregio"] = gm["code"].map(subregios).fillna("buiten de regio")
+        frames.append(_kind(gm.assign(kind="gemeente"), ["name", "subregio"], 10))
+        sub = gm.dissolve("subregio").reset_index().assign(kind="subregio")
+        frames.append(_kind(sub.assign(name=sub["subregio"]), ["name"], 20))
+    for role in CONTEXT_STYLE:
+        layer = context.get(role)
+        if layer is not None and len(layer):
+            named = layer.assign(name=layer.get("name", ""))
+            frames.append(_kind(named.assign(kind=role), ["name"], 5))
+    sites = context.get("work_sites")
+    if sites is not None and len(sites):
+        workers = sites["workers"] if "workers" in sites else pd.Series(np.nan, index=sites.index)
+        named = sites.assign(
+            name=sites["name"] if "name" in sites else sites.get("id", ""),
+            workers=workers.round(0).astype("Int64"), kind="work_site")
+        frames.append(_kind(named, ["name", "workers"], 0))
+    features = []
+    for frame in frames:
+        features.extend(json.loads(frame.to_json(drop_id=True, na="null"))["features"])
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _kind(frame: gpd.GeoDataFrame, columns: list[str], simplify: float) -> gpd.GeoDataFrame:
+    out = _wgs84(frame, simplify)
+    return out[[*columns, "kind", out.geometry.name]]
+
+
+def reach_geojson(work_sites: gpd.GeoDataFrame | None, reach_m: float) -> dict | None:
+    """
+    The area within `reach_m` of any work site, as a GeoJSON FeatureCollection in WGS84.
+
+    Drawn on the map as the zone a distance criterion allows; simplified to 25 m.
+    None when there are no work sites.
+    """
+    if work_sites is None or work_sites.empty or not reach_m or reach_m <= 0:
+        return None
+    zone = shapely.union_all(shapely.buffer(work_sites.geometry.to_numpy(), reach_m,
+                                            quad_segs=16))
+    frame = gpd.GeoDataFrame({"name": [f"binnen {reach_m / 1000:g} km van een werklocatie"]},
+                             geometry=[zone], crs=work_sites.crs)
+    return json.loads(_wgs84(frame, 25).to_json(drop_id=True))
