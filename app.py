@@ -15,13 +15,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from locscan import crash, criteria, demo, export, factsheet, maps, nl, pull, settings
+from locscan import crash, criteria, demo, maps, nl, pull, settings
 from locscan.errors import LocscanError
 from locscan.nl import tables, text
 from locscan.region import load_meta
 from locscan.scan import Scan
 from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
-from ui import ahp_page, compare_page, intro, kaart_component, paging
+from ui import ahp_page, compare_page, intro, longlist_view
 from ui.text import plain, shown
 
 st.set_page_config(page_title="locscan – locatiescan", layout="wide")
@@ -200,6 +200,9 @@ summary = scan.summary(crit, subregio=subregio, gemeente=gemeente)
 store = _shortlist(default_url(), region.key)
 focus = region.meta.codes(subregio, gemeente)
 short = store.items()
+view = longlist_view.View(scan=scan, crit=crit, result=result, subregio=subregio,
+                          gemeente=gemeente, focus=focus, sites=sites, store=store, short=short,
+                          user=user)
 
 if region.meta.demo:
     st.warning(f"{demo.DEMO_LABEL}. Deze regio is verzonnen en dient alleen om het "
@@ -235,19 +238,6 @@ def _found(query: str) -> str | None:
         f"{hits.at[i, 'gemeente']} ({hits.at[i, 'status']})"))
 
 
-def _factsheets(sites: list[str], suffix: str = ".pdf") -> bytes:
-    """Factsheets of `sites` as the bytes of a PDF (one page per site) or HTML file."""
-    return factsheet.to_bytes([factsheet.facts(scan, s, crit, store) for s in sites], suffix)
-
-
-def _add_to_shortlist(site: str) -> None:
-    try:
-        scan.add_to_shortlist(store, site, user=user, crit=crit)
-        st.toast(f"{plain(site)} staat op de shortlist")
-    except LocscanError as exc:
-        st.error(plain(exc))
-
-
 def _robustness_section() -> None:
     """How robust the ranking is when the weights (and threshold ranges) vary."""
     st.subheader("Hoe robuust is de rangorde?")
@@ -274,131 +264,6 @@ def _robustness_section() -> None:
             {"in de top": "{:.0%}", "op de longlist": "{:.0%}"}), width="stretch")
 
 
-@st.cache_resource(show_spinner="Kaart van de regio voorbereiden…")
-def _map_files(region_dir: str, criteria_file: str, _stamp: float) -> maps.deck.MapFiles:
-    return kaart_component.region_files(_scan(region_dir, criteria_file, _stamp))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _bounds(region_dir: str, criteria_file: str, subregio: str | None, gemeente: str | None
-            ) -> list[float] | None:
-    """Where the map zooms to for this subregio or gemeente (the scan is the cached one)."""
-    cached = _scan(region_dir, criteria_file, Path(criteria_file).stat().st_mtime)
-    return maps.deck.bounds(cached.candidates, cached.candidates["gemeente_code"].isin(
-        cached.meta.codes(subregio, gemeente)))
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _reach(region_dir: str, criteria_file: str, reach_m: float) -> dict | None:
-    """The zone within `reach_m` of the work sites (the scan is the cached one)."""
-    cached = _scan(region_dir, criteria_file, Path(criteria_file).stat().st_mtime)
-    return maps.deck.reach_geojson(cached.context().get("work_sites"), reach_m)
-
-
-def _map_tab() -> bool:
-    """Every candidate of the region on a WebGL map; True when a new click picked a site."""
-    c1, c2 = st.columns(2)
-    reach = c1.checkbox("Bereik rond werklocaties tonen", value=False)
-    tiles = c2.checkbox("Achtergrondkaart (OpenStreetMap, online)", value=settings.tiles)
-    reach_m = scan.reach_m(crit) if reach else None
-    files = _map_files(region_dir, criteria_file, Path(criteria_file).stat().st_mtime)
-    index = scan.candidates.index
-    shown_mask = scan.candidates["gemeente_code"].isin(focus)
-    score = result.evaluation["score"].reindex(index)
-    # the last click is in the session before the map is drawn again: read it first, so the
-    # map rings the site just clicked, and the search field of "Waarom (niet)?" (drawn later in
-    # this run) can still be set
-    value = st.session_state.get("kaart")
-    clicked = maps.deck.clicked(value, index)
-    new_click = bool(clicked and value.get("at") != st.session_state.get("clicked_at"))
-    if new_click:
-        st.session_state["clicked_at"] = value.get("at")
-        st.session_state["site"] = clicked
-    chosen = st.session_state.get("site")
-    kaart_component.kaart(
-        files, maps.deck.status_codes(result.status.reindex(index), score, shown_mask),
-        maps.deck.scores(score), shortlist=kaart_component.positions(index, short.index),
-        selected=(kaart_component.positions(index, [chosen]) or [None])[0] if chosen else None,
-        bounds=_bounds(region_dir, criteria_file, subregio, gemeente),
-        view_key=f"{region_dir}|{subregio}|{gemeente}", tiles=tiles,
-        reach=_reach(region_dir, criteria_file, reach_m) if reach_m else None,
-        legend=maps.deck.legend(context),
-        note="Locaties die afvallen (grijs) verschijnen bij inzoomen, de percelen op "
-             "straatniveau.")
-    st.caption("Klik op een locatie (ook een die afvalt): hieronder en in de tab 'Waarom "
-               "(niet)?' staan dan alle criteria.")
-    return new_click
-
-
-def _longlist_table() -> None:
-    """The whole longlist, a page at a time: sort, filter, and a row picks the site."""
-    listed = sites.drop(columns=sites.geometry.name)
-    listed = listed.assign(area_m2=listed["area_m2"].round(0))
-    headers = dict(zip(listed.columns, export.dutch_headers(list(listed.columns),
-                                                             scan.labels(crit)), strict=True))
-    c1, c2, c3, c4 = st.columns([2, 1, 2, 1])
-    sort = c1.selectbox("Sorteren op", list(listed.columns), format_func=headers.get,
-                        index=list(listed.columns).index("rank"), key="sort")
-    descending = c2.toggle("Aflopend", key="descending")
-    query = c3.text_input("Filteren op id, gemeente of naam", key="filter")
-    search = ("gemeente", "name", "source_id")
-    pages = paging.page(listed, query=query, search=search).pages
-    # no key: another filter (another number of pages) starts again at page 1
-    number = c4.number_input(f"Pagina (van {pages})", min_value=1, max_value=pages, value=1)
-    shown = paging.page(listed, sort=sort, descending=descending, query=query, search=search,
-                        number=number)
-    st.caption(plain(
-        f"Locaties {nl.format_number(shown.first)}–{nl.format_number(shown.last)} van "
-        f"{nl.format_number(shown.total)}" + (f" (gefilterd uit {nl.format_number(len(listed))})"
-                                              if shown.total != len(listed) else "")
-        + "; alle locaties staan in de export."))
-    st.dataframe(shown.rows.rename(columns=headers), width="stretch", height=500,
-                 on_select="rerun", selection_mode="single-row", key="longlist_table")
-    picked = st.session_state.get("longlist_table", {}).get("selection", {}).get("rows", [])
-    if picked and picked[0] < len(shown.rows):
-        st.session_state["site"] = shown.rows.index[picked[0]]
-
-
-def _explain(site: str, where: str) -> None:
-    """Status, score and every criterion of one site, its factsheet and 'op de shortlist'."""
-    try:
-        why = scan.explain(site, crit)
-    except LocscanError as exc:
-        st.error(plain(exc))
-        return
-    st.markdown(f"**{plain(site)}**: {result.status[site]}, score "
-                f"{nl.format_number(result.evaluation.at[site, 'score'])}"
-                + (f", rang {result.rank[site]}" if result.rank[site] else "")
-                + ("" if result.on_longlist[site] else " (telt niet: de locatie valt af)"))
-    st.dataframe(why, width="stretch")
-    st.download_button(
-        "Factsheet (PDF)", file_name=f"factsheet-{site.replace(':', '-')}.pdf",
-        data=partial(_factsheets, [site]), mime="application/pdf", key=f"fs:{where}:{site}")
-    if result.on_longlist[site] and site not in short.index and st.button(
-        "Op de shortlist zetten", disabled=not user.strip(), key=f"add:{where}:{site}",
-        help=None if user.strip() else "Vul eerst uw naam in.",
-    ):
-        _add_to_shortlist(site)
-        st.rerun()
-
-
-@st.fragment
-def _map_fragment() -> None:
-    """
-    The map and, under it, why (not) for the site clicked last.
-
-    A fragment: a click reruns only the map and this explanation, not the whole page.
-    """
-    new_click = _map_tab()
-    site = st.session_state.get("site", "").strip()
-    if site in scan.candidates.index:
-        with st.container(key="gekozen"):
-            st.markdown(f"Gekozen locatie: **{plain(site)}**")
-            _explain(site, "kaart")
-    if new_click:  # shown at once above; now the whole page, so 'Waarom (niet)?' follows
-        st.rerun(scope="app")
-
-
 def _longlist_page() -> None:
     """Map, longlist, why (not), shortlist and exports."""
     tab_map, tab_list, tab_why, tab_short, tab_export = st.tabs(
@@ -406,10 +271,10 @@ def _longlist_page() -> None:
     )
 
     with tab_map:
-        _map_fragment()
+        longlist_view.map_fragment(view)
 
     with tab_list:
-        _longlist_table()
+        longlist_view.longlist_table(view)
         st.subheader("Per criterium")
         st.dataframe(nl.dutch(summary["criteria"], nl.SUMMARY_COLUMNS), width="stretch")
         st.subheader("Per subregio en gemeente")
@@ -421,7 +286,7 @@ def _longlist_page() -> None:
                               "kaart)", key="site")
         site = _found(query)
         if site:
-            _explain(site, "waarom")
+            longlist_view.explain(view, site, "waarom")
 
 
     def _write(choice: str, version: int, draft: dict) -> None:
@@ -539,7 +404,8 @@ def _longlist_page() -> None:
                                         strict=True):
             col.download_button(label, file_name=f"factsheets-shortlist{suffix}",
                                 key=f"fs:shortlist{suffix}", on_click="ignore",
-                                data=partial(_factsheets, list(short.index), suffix),
+                                data=partial(longlist_view.factsheets, view, list(short.index),
+                                             suffix),
                                 disabled=short.empty)
 
 

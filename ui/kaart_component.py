@@ -8,6 +8,8 @@ one byte per candidate for its class and one for its score on each rerun
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import asdict
 from pathlib import Path
 
@@ -27,9 +29,22 @@ _component = components.declare_component(
     "locscan_kaart", path=str(Path(__file__).resolve().parent / "kaart"))
 
 
+_FILES: weakref.WeakKeyDictionary[Scan, deck.MapFiles] = weakref.WeakKeyDictionary()
+_FILES_LOCK = threading.Lock()
+
+
 def region_files(scan: Scan) -> deck.MapFiles:
-    """Write (once) the map files of the scan's region into the static folder."""
-    return deck.write_region(scan.candidates, scan.context(), scan.meta, FILES_DIR)
+    """
+    The map files of the scan's candidates, written into the static folder once per scan.
+
+    Remembered per Scan object (not per folder), so a region opened again after its layers
+    changed gets files of its new candidates.
+    """
+    with _FILES_LOCK:
+        if scan not in _FILES:
+            _FILES[scan] = deck.write_region(scan.candidates, scan.context(), scan.meta,
+                                             FILES_DIR)
+        return _FILES[scan]
 
 
 def kaart(
