@@ -7,7 +7,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import yaml
-from _toy import gdf
+from _toy import ROOT, gdf
 from shapely import Point, Polygon, box
 
 from locscan.errors import LayerError
@@ -369,3 +369,37 @@ def test_a_source_field_that_clashes_with_a_locscan_name_is_kept_as_bron(tmp_pat
     layer, _ = load_layer("parcels", LayerEntry(source="p.gpkg"), tmp_path)
     assert layer["bron_status"].tolist() == ["Pand in gebruik"]
     assert "status" not in layer
+
+
+def _example_entries() -> dict[str, LayerEntry]:
+    catalogue = load_catalogue(ROOT / "data/gmr/layers.example.yaml")
+    return catalogue.layers
+
+
+def test_the_documented_real_data_example_is_a_valid_catalogue():
+    entries = _example_entries()
+    assert {"municipalities", "parcels", "zoning", "work_sites", "parking"} <= set(entries)
+    assert entries["zoning"].classes == {"class": "imro"}
+    assert entries["parking"].values == {"capacity": 1}
+    assert entries["work_sites"].x_field == "x"
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(("role", "source", "count"), [
+    ("municipalities", "cbs/gmr_gemeenten_2025_rd.geojson", 18),
+    ("parcels", "brk-otterlo/brk_v5_perceel_otterlo_rd.geojson", 11),
+    ("zoning", "imro-arnhem/NL.IMRO.0202.957-0301.gml", 5),
+    ("cores", "bag-doesburg/bag_woonplaats_doesburg_0221_20200915_rd.geojson", 1),
+    ("dwellings", "bag-doesburg/bag_pand_doesburg_0221_20200915_rd.geojson", 7204 + 3 + 14),
+    ("parking", "parking-arnhem/arnhem_e6a_parking_rd.geojson", 10),
+])
+def test_the_example_entries_load_the_real_files(realdata, role, source, count):
+    entry = _example_entries()[role].model_copy(update={"source": source})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # repairs are allowed in real plans
+        layer, _ = load_layer(role, entry, realdata)
+    assert len(layer) == count
+    if role == "zoning":
+        assert set(layer["class"]) <= {"Wonen", "Recreatie", "Verkeer", "Water"}
+    if role == "parking":
+        assert (layer["capacity"] == 1).all()
