@@ -403,3 +403,28 @@ def test_the_example_entries_load_the_real_files(realdata, role, source, count):
         assert set(layer["class"]) <= {"Wonen", "Recreatie", "Verkeer", "Water"}
     if role == "parking":
         assert (layer["capacity"] == 1).all()
+
+
+def test_a_layer_with_history_says_so_and_how_to_filter(tmp_path):
+    path = tmp_path / "panden.gpkg"
+    gdf([box(0, 0, 10, 10), box(0, 0, 10, 10), box(20, 0, 30, 10)],
+        identificatie=["0221100000000001", "0221100000000001", "0221100000000002"],
+        eindGeldigheid=["2019-05-01", None, None],
+        status=["Pand in gebruik", "Pand gesloopt", "Pand in gebruik"]).to_file(path)
+    with pytest.warns(UserWarning, match=r"3 rows for 2 distinct identificatie.*1 with an "
+                      r"eindGeldigheid.*'Pand gesloopt'.*where:"):
+        load_layer("dwellings", LayerEntry(source="panden.gpkg"), tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        layer, _ = load_layer("dwellings", LayerEntry(
+            source="panden.gpkg", where="eindGeldigheid IS NULL AND status = 'Pand in gebruik'"),
+            tmp_path)
+    assert len(layer) == 1
+
+
+@pytest.mark.realdata
+def test_real_bag_with_demolished_buildings_warns(realdata):
+    entry = LayerEntry(source="bag-doesburg/bag_pand_doesburg_0221_20200915_rd.geojson")
+    gone = "402 with status 'Pand gesloopt', 'Niet gerealiseerd pand'"
+    with pytest.warns(UserWarning, match=gone):
+        load_layer("dwellings", entry, realdata)

@@ -220,6 +220,57 @@ def classify(values: pd.Series, patterns: dict[str, str]) -> tuple[pd.Series, li
     return out, rest
 
 
+#: status words of objects that do not stand (any more, or yet), as registers such as BAG use
+_GONE = ("gesloopt", "niet gerealiseerd", "ten onrechte", "ingetrokken")
+
+
+def history_warning(gdf: pd.DataFrame) -> str | None:
+    """
+    Why a layer seems to hold history (as a full BAG extract does), or None.
+
+    Three signs: several rows for one ``identificatie``, rows with an ``eindGeldigheid``
+    (ended versions), and rows whose status says the object does not stand.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"identificatie": ["1", "1", "2"],
+    ...                   "eindGeldigheid": ["2019-01-01", None, None],
+    ...                   "status": ["Pand in gebruik", "Pand gesloopt", "Pand in gebruik"]})
+    >>> for part in history_warning(t).split("; "):
+    ...     print(part)
+    3 rows for 2 distinct identificatie (several versions of one object)
+    1 with an eindGeldigheid (ended versions)
+    1 with status 'Pand gesloopt'
+    keep the current ones with 'where:', e.g. where: "eindGeldigheid IS NULL AND ...'"
+    >>> history_warning(pd.DataFrame({"identificatie": ["1", "2"]})) is None
+    True
+    """
+    # the source's own names, also where loading kept them as bron_<name> (see _kept)
+    columns = {str(c).lower().removeprefix("bron_"): c for c in gdf.columns}
+    found = []
+    for key in ("identificatie", "lokaalid"):
+        if key in columns:
+            ids = gdf[columns[key]].dropna()
+            if ids.duplicated().any():
+                found.append(f"{len(ids)} rows for {ids.nunique()} distinct {columns[key]} "
+                             "(several versions of one object)")
+            break
+    if "eindgeldigheid" in columns:
+        ended = int(gdf[columns["eindgeldigheid"]].notna().sum())
+        if ended:
+            found.append(f"{ended} with an {columns['eindgeldigheid']} (ended versions)")
+    if "status" in columns:
+        status = gdf[columns["status"]].astype("string")
+        gone = status[status.str.lower().str.contains("|".join(_GONE), na=False)]
+        if len(gone):
+            shown = ", ".join(repr(v) for v in gone.value_counts().index[:3])
+            found.append(f"{len(gone)} with status {shown}")
+    if not found:
+        return None
+    return ("; ".join(found) + "; keep the current ones with 'where:', e.g. where: "
+            "\"eindGeldigheid IS NULL AND status = 'Pand in gebruik'\"")
+
+
 def load_layer(
     name: str, entry: LayerEntry, base_dir: str | os.PathLike, *, role: str | None = None
 ) -> tuple[gpd.GeoDataFrame, LoadReport]:
@@ -287,6 +338,8 @@ def load_layer(
         gdf = rdnap.to_crs(gdf, settings.crs)
     gdf = _check_geometry(name, gdf, spec, report, source)
     gdf = _check_attributes(name, gdf, spec, report, source)
+    if history := history_warning(gdf):
+        warnings.warn(f"{where(name, source)}: {history}", stacklevel=2)
     for attr, patterns in entry.classes.items():
         if patterns == "imro":
             patterns = IMRO_CLASSES
