@@ -146,6 +146,36 @@ def test_data_commands(tmp_path):
     assert "© test" in result.output
 
 
+def test_status_says_what_is_missing_and_what_to_do_next(tmp_path):
+    from click.testing import CliRunner
+    from shapely import box
+
+    from locscan.cli import main
+
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump({
+        "extent_rd": _extent(5), "tile_size_m": 1000,
+        "sources": {
+            "stops": {"kind": "oapif", "url": "http://127.0.0.1:9/ogc", "collection": "haltes",
+                      "license": "CC0", "attribution": "© test"},
+            "shops": {"kind": "oapif", "url": "http://127.0.0.1:9/ogc", "collection": "winkels"},
+            "work_sites": {"kind": "manual", "description": "Werklocaties van de regio"}}}))
+    from _toy import gdf
+    gdf([box(0, 0, 10, 10)], id=["a"]).to_file(tmp_path / "kernen.gpkg")
+    (tmp_path / "layers.yaml").write_text(yaml.safe_dump({"layers": {
+        "cores": {"source": "kernen.gpkg"}, "parking": {"source": "parkeren.gpkg"}}}))
+    result = CliRunner().invoke(main, ["data", "status", "--region", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 100 + len(str(tmp_path))
+    assert "cores: aanwezig (eigen laag), 1 objecten" in lines
+    assert "stops: ontbreekt" in lines
+    assert "  bron: http://127.0.0.1:9/ogc, haltes (CC0, © test)" in lines
+    steps = result.output.split("Volgende stap:")[1]
+    # both open layers are missing: one command pulls them all
+    assert f"- ophalen: locscan data pull --region {tmp_path}\n" in steps
+    assert "- zelf aanleveren: work_sites, parking" in steps
+
+
 def test_shipped_gmr_sources_are_valid():
     from _toy import ROOT
 
@@ -388,7 +418,8 @@ def test_atom_feed_offline_is_a_clear_error(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     _file_region(tmp_path, _zoning_source(f"http://127.0.0.1:{port}"))
-    with pytest.raises(pull.PullError, match=r"feed could not be read.*untouched"):
+    with pytest.raises(pull.PullError, match=r"feed could not be read.*no earlier copy of "
+                                             r"this layer yet"):
         pull.pull(tmp_path, ["zoning"])
 
 
@@ -495,7 +526,7 @@ def test_status_table_is_in_dutch_and_says_what_is_missing(tmp_path):
                           "ownership": {"kind": "manual", "role": "ownership"}})
     pull.pull(region, ["cores"])
     table = pull.status_table(region).set_index("laag")
-    assert list(table.columns) == ["bron", "opgehaald (UTC)", "objecten", "licentie",
+    assert list(table.columns) == ["bron", "eigen laag", "opgehaald (UTC)", "objecten", "licentie",
                                    "naamsvermelding", "toestand", "beschrijving"]
     assert table.loc["cores", "objecten"] == 2
     assert table.loc["cores", "naamsvermelding"] == "CBS"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from locscan import criteria, pull
 from locscan.errors import PullError
@@ -66,8 +65,8 @@ def data_status(region_dir: Path) -> None:
     if table.empty:
         click.echo(f"{region_dir}: geen sources.yaml en geen layers.yaml")
         return
-    with pd.option_context("display.width", 200, "display.max_colwidth", 70):
-        click.echo(table.to_string())
+    for line in pull.report(table, str(region_dir)):
+        click.echo(line)
 
 
 @main.group("region")

@@ -81,7 +81,8 @@ EXPORT_COLUMNS = {
 }
 
 #: column names of the data status table (``locscan data status``, the app's data page)
-STATUS_COLUMNS = {"layer": "laag", "source": "bron", "retrieved": "opgehaald (UTC)",
+STATUS_COLUMNS = {"layer": "laag", "source": "bron", "own": "eigen laag",
+                  "retrieved": "opgehaald (UTC)",
                   "features": "objecten", "license": "licentie",
                   "attribution": "naamsvermelding", "state": "toestand",
                   "description": "beschrijving"}

@@ -11,7 +11,7 @@ from locscan.errors import PullError
 from locscan.pull.atom import atom_links
 from locscan.pull.sources import Source, Sources, load_sources
 from locscan.pull.staging import pull, pull_layer
-from locscan.pull.status import STATUS_COLUMNS, status, status_table
+from locscan.pull.status import STATUS_COLUMNS, report, status, status_table
 
 __all__ = [
     "STATUS_COLUMNS",
@@ -22,6 +22,7 @@ __all__ = [
     "load_sources",
     "pull",
     "pull_layer",
+    "report",
     "status",
     "status_table",
 ]

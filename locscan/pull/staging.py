@@ -79,6 +79,13 @@ def _dedupe(frame: gpd.GeoDataFrame, id_field: str | None) -> gpd.GeoDataFrame:
     return frame[~key.duplicated().to_numpy()]
 
 
+def _existing(folder: Path, name: str) -> str:
+    """What an interrupted pull leaves of the layer: the earlier copy, or that there is none."""
+    if (Path(folder) / "layers" / f"{name}.gpkg").exists():
+        return "the existing layer is untouched"
+    return "there is no earlier copy of this layer yet (run 'data pull' again when online)"
+
+
 def staging_dir(folder: Path, name: str) -> Path:
     """The folder where the finished parts of an unfinished pull of layer `name` wait."""
     return folder / ".pull" / name
@@ -119,8 +126,8 @@ def pull_layer(
         raise PullError(f"layer {name!r}: {exc}") from exc
     except Exception as exc:  # requests raises several error types for network trouble
         raise PullError(f"layer {name!r} ({origin(source)}): the feed could not be read: "
-                        f"{exc}. No network or the service is down? The existing layer is "
-                        "untouched.") from exc
+                        f"{exc}. No network or the service is down? "
+                        f"{_existing(folder, name).capitalize()}.") from exc
     crs: str | None = None
     files = [stage / _part_file(i, part) for i, part in enumerate(grid)]
     for i, (part, done) in enumerate(zip(grid, files, strict=True)):
@@ -141,7 +148,7 @@ def pull_layer(
                         if source.kind in ("file", "atom") else f"tile {i + 1} of {len(grid)}")
                 raise PullError(
                     f"layer {name!r} ({origin(source)}): {what} could not be fetched: {exc}. "
-                    "No network or the service is down? The existing layer is untouched; "
+                    f"No network or the service is down? {_existing(folder, name).capitalize()}; "
                     f"{kept} parts are kept and the next pull resumes from there."
                 ) from exc
             with atomic.replacing(done) as tmp:
@@ -239,7 +246,7 @@ def pull(
         offline = unreachable(host_of(config.sources[name]), hosts)
         if offline:  # fail at once instead of retrying for minutes
             failed.append(f"layer {name!r} ({origin(config.sources[name])}): no network? "
-                          f"{offline}. Nothing was fetched; the existing layer is untouched.")
+                          f"{offline}. Nothing was fetched; {_existing(folder, name)}.")
             continue
         try:
             done[name] = pull_layer(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -12,11 +13,13 @@ import pyogrio
 
 from locscan import config, nl, settings
 from locscan.errors import LayerError
+from locscan.nl.numbers import format_number
 from locscan.pull.sources import PROVENANCE_FILE, SOURCES_FILE, load_sources, origin
 from locscan.pull.staging import staging_dir
 
 __all__ = [
     "STATUS_COLUMNS",
+    "report",
     "status",
     "status_table",
 ]
@@ -40,7 +43,8 @@ def status(folder: str | os.PathLike) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per layer in ``sources.yaml`` or ``layers.yaml``: ``source``, ``retrieved``,
+        One row per layer in ``sources.yaml`` or ``layers.yaml``: ``source``, ``own`` (only
+        in ``layers.yaml``: a layer the region supplies itself), ``retrieved``,
         ``features``, ``license``, ``attribution``, ``file`` and ``state`` (``aanwezig``,
         ``ontbreekt`` or ``onderbroken``: tiles of an interrupted pull are waiting) and
         ``description``.
@@ -72,6 +76,7 @@ def status(folder: str | os.PathLike) -> pd.DataFrame:
         rows.append({
             "layer": name,
             "source": origin(src) if src else entry.get("source", ""),
+            "own": src is None,
             "retrieved": rec.get("retrieved", ""),
             "features": features,
             "license": rec.get("license") or (src.license if src else entry.get("license", "")),
@@ -103,3 +108,69 @@ def status_table(folder: str | os.PathLike) -> pd.DataFrame:
     out = table.reset_index().rename(columns=STATUS_COLUMNS)
     out["objecten"] = out["objecten"].astype("Int64")
     return out.fillna({c: "" for c in out.columns if c != "objecten"})
+
+
+def report(table: pd.DataFrame, region: str) -> list[str]:
+    """
+    :func:`status` as short Dutch lines: per layer its state and source, then what to do next.
+
+    Parameters
+    ----------
+    table
+        Output of :func:`status`.
+    region
+        The region folder as the user typed it, for the commands to run next.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"source": ["https://x/ogc, perceel", "eigen laag"],
+    ...                   "retrieved": ["", ""], "features": [None, None],
+    ...                   "license": ["CC0", ""], "attribution": ["", ""],
+    ...                   "state": ["ontbreekt", "ontbreekt (geen open bron: lever een eigen "
+    ...                             "laag aan)"], "description": ["BRK", "Werklocaties"]},
+    ...                  index=pd.Index(["parcels", "work_sites"], name="layer"))
+    >>> for line in report(t, "data/gmr"):  # every open layer is missing: no --layers
+    ...     print(line)
+    parcels: ontbreekt
+      bron: https://x/ogc, perceel (CC0)
+    work_sites: ontbreekt (geen open bron: lever een eigen laag aan)
+      Werklocaties
+    <BLANKLINE>
+    Volgende stap:
+    - ophalen: locscan data pull --region data/gmr
+    - zelf aanleveren: work_sites (bestand in de regiomap, opnemen in layers.yaml; zie
+      docs/gis-guide.md)
+    """
+    lines = []
+    for name, row in table.iterrows():
+        count = ("" if pd.isna(row["features"])
+                 else f", {format_number(int(row['features']))} objecten")
+        when = f", opgehaald {row['retrieved']}" if row["retrieved"] else ""
+        own = " (eigen laag)" if row.get("own") else ""
+        lines.append(f"{name}: {row['state']}{own}{count}{when}")
+        manual = "geen open bron" in row["state"]
+        if not manual:
+            terms = ", ".join(str(v) for v in (row["license"], row["attribution"]) if v)
+            licence = f" ({terms})" if terms else ""
+            lines.append("  " + textwrap.shorten(f"bron: {row['source']}{licence}", 98,
+                                                 placeholder=" …"))
+        elif row["description"]:
+            lines.append("  " + textwrap.shorten(str(row["description"]), 98, placeholder=" …"))
+    to_pull = [str(n) for n, r in table.iterrows() if not r.get("own") and (
+        r["state"] == "ontbreekt" or str(r["state"]).startswith("onderbroken"))]
+    supply = [str(n) for n, r in table.iterrows() if "geen open bron" in r["state"]
+              or (r.get("own") and r["state"] == "ontbreekt")]
+    steps = []
+    pullable = [n for n, r in table.iterrows()
+                if not r.get("own") and "geen open bron" not in r["state"]]
+    every = len(to_pull) == len(pullable)  # then no names: 'data pull' takes them all
+    if to_pull:
+        steps.append(f"- ophalen: locscan data pull --region {region}"
+                     + ("" if every else " --layers " + ",".join(to_pull)))
+    if supply:
+        steps.append(f"- zelf aanleveren: {', '.join(supply)} (bestand in de regiomap, opnemen "
+                     "in layers.yaml; zie docs/gis-guide.md)")
+    steps = [textwrap.fill(step, 100, subsequent_indent="  ", break_on_hyphens=False)
+             for step in steps]
+    return [*lines, "", "Volgende stap:", *steps] if steps else [
+        *lines, "", "Alle lagen zijn aanwezig: locscan scan --region " + region + " --criteria …"]
