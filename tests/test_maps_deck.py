@@ -1,4 +1,4 @@
-"""The WebGL map's data: binary files written once per region, one byte per candidate per change."""
+"""The WebGL map's data that follows the criteria: one byte per candidate per change."""
 
 from __future__ import annotations
 
@@ -6,22 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from _toy import REGION, gdf, toy_layers
-from shapely import MultiPolygon, box
+from shapely import box
 
 from locscan import rdnap
 from locscan.maps import deck
 from locscan.region import RegionMeta
 
 META = RegionMeta.model_validate(REGION)
-
-
-def _candidates() -> pd.DataFrame:
-    # three parcels in two 2 km tiles: two in the tile at the origin, one 2.5 km east;
-    # the last is a multipolygon of two squares (two outlines, one candidate)
-    shapes = [box(0, 0, 100, 100), box(2500, 0, 2600, 50),
-              MultiPolygon([box(300, 300, 400, 400), box(500, 300, 600, 400)])]
-    frame = gdf(shapes, gemeente_code=["GM0001", "GM0002", "GM0001"])
-    return frame.set_index(pd.Index(["perceel:a", "perceel:b", "perceel:c"], name="id"))
 
 
 def test_status_codes_by_hand():
@@ -53,7 +44,8 @@ def test_clicked_accepts_only_positions_in_range():
 
 
 def test_bounds_follow_the_shown_candidates():
-    cands = _candidates()
+    cands = gdf([box(0, 0, 100, 100), box(2500, 0, 2600, 50), box(300, 300, 400, 400)]
+                ).set_index(pd.Index(["perceel:a", "perceel:b", "perceel:c"]))
     shown = pd.Series([False, True, False], index=cands.index)
     west, south, east, north = deck.bounds(cands, shown)
     lon, lat = rdnap.rd_to_etrs89(np.array([2500.0, 2600.0]), np.array([0.0, 50.0]))
