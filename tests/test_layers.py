@@ -381,6 +381,7 @@ def test_the_documented_real_data_example_is_a_valid_catalogue():
     assert {"municipalities", "parcels", "zoning", "work_sites", "parking"} <= set(entries)
     assert entries["zoning"].classes == {"class": "imro"}
     assert entries["parking"].values == {"capacity": 1}
+    assert entries["parking"].covers == ["Arnhem"]
     assert entries["work_sites"].x_field == "x"
 
 

@@ -5,6 +5,7 @@ import os
 import numpy as np
 import pytest
 import shapely
+import yaml
 from _toy import gdf, toy_layers
 from shapely import Point, box
 
@@ -183,3 +184,27 @@ def test_missing_optional_data_is_unknown_with_a_warning(toy_region):
                                          r"have: 'ownership' \(measure 'owner'\)\. Either "
                                          "add .*'if_missing: unknown'"):
         measures.compute_for_region(Region(toy_region), [strict], cache=False)
+
+
+def test_outside_what_a_layer_covers_its_measures_are_unknown_not_zero(tmp_path):
+    from _toy import CATALOGUE, write_region
+
+    folder = write_region(tmp_path / "toy")
+    catalogue = yaml.safe_load((folder / "layers.yaml").read_text())
+    specs = [MeasureSpec(name="parking", kind="sum_within", layer="parking",
+                         params={"field": "capacity", "distance": 400})]
+    _, before = measures.compute_for_region(Region(folder), specs, cache=False)
+    # the parking file covers Aadorp only: in Beestad (p2) there is no data, not no parking
+    catalogue["layers"]["parking"]["covers"] = ["Aadorp"]
+    (folder / "layers.yaml").write_text(yaml.safe_dump(catalogue))
+    _, after = measures.compute_for_region(Region(folder), specs, cache=True)
+    assert before.loc["perceel:p2", "parking"] == 0
+    assert np.isnan(after.loc["perceel:p2", "parking"])
+    others = after.index != "perceel:p2"
+    assert after.loc[others, "parking"].tolist() == before.loc[others, "parking"].tolist()
+    assert CATALOGUE["parking"] == {"fields": {"capacity": "capaciteit"}}  # the toy is untouched
+    catalogue["layers"]["parking"]["covers"] = ["Arnhem"]
+    (folder / "layers.yaml").write_text(yaml.safe_dump(catalogue))
+    with pytest.raises(MeasureError, match=r"layer 'parking' in layers.yaml: 'covers': .*"
+                                           r"no gemeente 'Arnhem'; known: Aadorp, Beestad"):
+        measures.compute_for_region(Region(folder), specs, cache=False)

@@ -135,6 +135,10 @@ class LayerEntry(BaseModel):
     x_field, y_field, wkt_field
         For a table (CSV, XLSX …): the coordinate columns, or a WKT column; ``crs`` is then
         required.
+    covers
+        The gemeenten (names or CBS codes) the layer covers, when it does not cover the whole
+        region (a parking file of one city): elsewhere every measure that reads it is unknown
+        ("onbekend"), never 0.
     description, license, attribution
         What the layer is, under which licence, and whom to name; shown in exports.
     date
@@ -155,6 +159,7 @@ class LayerEntry(BaseModel):
     x_field: str | None = None
     y_field: str | None = None
     wkt_field: str | None = None
+    covers: list[str] | None = Field(None, min_length=1)
     description: str = ""
     license: str | None = None
     attribution: str | None = None

@@ -18,7 +18,7 @@ import pandas as pd
 
 from locscan import _cache, settings
 from locscan.candidates import candidates_for_region, candidates_key
-from locscan.errors import MeasureError
+from locscan.errors import LocscanError, MeasureError
 from locscan.measures.spec import KINDS, MeasureSpec
 from locscan.region import Region
 
@@ -156,6 +156,22 @@ def _spec_key(region: Region, spec: MeasureSpec, cand_key: str) -> str:
                       net_key)
 
 
+def _outside_coverage(region: Region, cands: gpd.GeoDataFrame, layer: str | None
+                      ) -> np.ndarray | None:
+    """Candidates in gemeenten the layer does not cover (its ``covers:``), or None."""
+    if not layer or not region.has_layer(layer):
+        return None
+    covers = region.catalogue.layers[layer].covers
+    if covers is None:
+        return None
+    try:
+        codes = [region.meta.municipality(g).code for g in covers]
+    except LocscanError as exc:
+        raise MeasureError(f"layer {layer!r} in {settings.catalogue_file}: 'covers': {exc}"
+                           ) from exc
+    return ~cands["gemeente_code"].isin(codes).to_numpy()
+
+
 def compute_for_region(
     region: Region,
     specs: Iterable[MeasureSpec],
@@ -216,6 +232,9 @@ def compute_for_region(
             frames[i] = frame
             if cache:
                 _cache.write(paths[i], frame)
+    for i, spec in enumerate(specs):  # outside what a layer covers its measures are unknown
+        if (outside := _outside_coverage(region, cands, spec.layer)) is not None:
+            frames[i] = frames[i].mask(np.repeat(outside[:, None], frames[i].shape[1], axis=1))
     if on_measure:
         for i, spec in enumerate(specs):
             on_measure(spec, i not in todo and i not in unknown)
