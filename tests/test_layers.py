@@ -429,3 +429,33 @@ def test_real_bag_with_demolished_buildings_warns(realdata):
     gone = "402 with status 'Pand gesloopt', 'Niet gerealiseerd pand'"
     with pytest.warns(UserWarning, match=gone):
         load_layer("dwellings", entry, realdata)
+
+
+@pytest.mark.realdata
+def test_real_brk_gml_gives_its_parcel_polygons_not_the_label_points(realdata, tmp_path):
+    # GDAL shows the BRK perceel GML's first geometry, the label point (plaatscoordinaten)
+    entry = LayerEntry(source=str(realdata / "brk-otterlo/kadastralekaart_perceel.gml"),
+                       layer="Perceel", fields={"id": "identificatie"})
+    with pytest.warns(UserWarning, match="first geometry, a point"):
+        layer, _ = load_layer("parcels", entry, tmp_path)
+    assert len(layer) == 11
+    assert set(layer.geom_type) == {"Polygon"}
+    reference = gpd.read_file(realdata / "brk-otterlo/brk_v5_perceel_otterlo_rd.geojson")
+    assert sorted(layer.area.round(1)) == sorted(reference.area.round(1))
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written beside the test
+
+
+def test_polygons_of_a_gml_with_label_points_first(tmp_path):
+    from shapely import GeometryCollection, MultiPolygon
+
+    from locscan.layers.read import polygonal_parts
+
+    geoms = np.array([GeometryCollection([Point(5, 5), box(0, 0, 10, 10)]),
+                      GeometryCollection([Point(0, 0), MultiPolygon([box(0, 0, 1, 1),
+                                                                     box(2, 2, 3, 3)])]),
+                      Point(1, 1)], dtype=object)
+    out = polygonal_parts(geoms)
+    assert out[0].equals(box(0, 0, 10, 10))
+    assert out[1].geom_type == "MultiPolygon"
+    assert out[1].area == 2
+    assert out[2] is None

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS
@@ -25,7 +26,15 @@ from locscan.layers.catalogue import (
     resolve_source,
 )
 from locscan.layers.crs import flatten, layer_crs
-from locscan.layers.read import PARQUET, parquet_info, read_gdal, read_info, read_table, where
+from locscan.layers.read import (
+    PARQUET,
+    parquet_info,
+    read_gdal,
+    read_gml_polygons,
+    read_info,
+    read_table,
+    where,
+)
 
 __all__ = ["LoadReport", "classify", "load_layer"]
 
@@ -271,6 +280,14 @@ def history_warning(gdf: pd.DataFrame) -> str | None:
             "\"eindGeldigheid IS NULL AND status = 'Pand in gebruik'\"")
 
 
+def _label_points_of_gml(gdf: gpd.GeoDataFrame, spec: Role, source: str) -> bool:
+    """Whether a GML layer that must hold polygons came out as points only (BRK's labels)."""
+    if spec.geometry != ("polygon",) or Path(source).suffix.lower() not in (".gml", ".xml"):
+        return False
+    geoms = gdf.geometry.to_numpy()
+    return bool(len(geoms)) and bool(np.all(shapely.get_type_id(geoms) == 0))
+
+
 def load_layer(
     name: str, entry: LayerEntry, base_dir: str | os.PathLike, *, role: str | None = None
 ) -> tuple[gpd.GeoDataFrame, LoadReport]:
@@ -319,6 +336,11 @@ def load_layer(
             gdf = read_table(name, entry, source)
         else:
             gdf = read_gdal(source, entry)
+            if _label_points_of_gml(gdf, spec, source):
+                gdf = read_gml_polygons(source, entry)
+                warnings.warn(f"{where(name, source)}: GDAL shows this GML's first geometry, "
+                              "a point (a label, as in BRK); its polygons are used instead",
+                              stacklevel=2)
     except LayerError:
         raise
     except Exception as exc:  # GDAL raises a range of errors for broken files and bad SQL

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
+import threading
 import warnings
+from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pyogrio
@@ -15,8 +19,8 @@ import shapely
 from locscan.errors import LayerError
 from locscan.layers.catalogue import LayerEntry, is_local
 
-__all__ = ["PARQUET", "parquet_geometry", "parquet_info", "read_gdal", "read_info", "read_table",
-           "where"]
+__all__ = ["PARQUET", "parquet_geometry", "parquet_info", "polygonal_parts", "read_gdal",
+           "read_gml_polygons", "read_info", "read_table", "where"]
 
 
 def where(name: str, source: str) -> str:
@@ -88,6 +92,62 @@ def read_gdal(source: str, entry: LayerEntry, columns: list[str] | None = None
         return pyogrio.read_dataframe(source, use_arrow=False, **kwargs)
 
 
+
+
+_GDAL_CONFIG = threading.Lock()  # GDAL configuration options are process-wide
+
+
+def polygonal_parts(geoms: np.ndarray) -> np.ndarray:
+    """
+    Per geometry its polygons (a Polygon or MultiPolygon); None where it has none.
+
+    Examples
+    --------
+    >>> from shapely import GeometryCollection, Point, box
+    >>> out = polygonal_parts(np.array([GeometryCollection([Point(0, 0), box(0, 0, 1, 1)]),
+    ...                                 Point(5, 5), box(2, 2, 3, 3)]))
+    >>> [g.geom_type if g is not None else None for g in out]
+    ['Polygon', None, 'Polygon']
+    """
+    parts, owners = shapely.get_parts(geoms, return_index=True)
+    while (nested := np.isin(shapely.get_type_id(parts), (4, 5, 6, 7))).any():
+        inner, at = shapely.get_parts(parts[nested], return_index=True)
+        parts = np.concatenate([parts[~nested], inner])
+        owners = np.concatenate([owners[~nested], owners[nested][at]])
+    keep = shapely.get_type_id(parts) == 3
+    order = np.argsort(owners[keep], kind="stable")
+    parts, owners = parts[keep][order], owners[keep][order]
+    out = np.full(len(geoms), None, dtype=object)
+    if len(parts):
+        counts = np.bincount(owners, minlength=len(geoms))
+        many = counts[owners] > 1
+        out[owners[~many]] = parts[~many]
+        if many.any():
+            groups = np.unique(owners[many])
+            out[groups] = shapely.multipolygons(parts[many], indices=np.searchsorted(
+                groups, owners[many]))
+    return out
+
+
+def read_gml_polygons(source: str, entry: LayerEntry) -> gpd.GeoDataFrame:
+    """
+    A GML layer's polygons where GDAL shows only its first geometry, a label point (BRK).
+
+    Reads every geometry of each feature (GDAL's ``GML_FETCH_ALL_GEOMETRIES``) through a link
+    in a temporary folder, so a ``.gfs`` file that GDAL wrote next to the source earlier (which
+    declares the point) is not used and none is written; keeps the polygonal parts.
+    """
+    with tempfile.TemporaryDirectory() as tmp, _GDAL_CONFIG:
+        link = Path(tmp) / Path(source).name
+        link.symlink_to(Path(source).resolve())
+        pyogrio.set_gdal_config_options({"GML_FETCH_ALL_GEOMETRIES": "YES"})
+        try:
+            gdf = pyogrio.read_dataframe(str(link), layer=entry.layer, where=entry.where,
+                                         WRITE_GFS="NO")
+        finally:
+            pyogrio.set_gdal_config_options({"GML_FETCH_ALL_GEOMETRIES": None})
+    geoms = polygonal_parts(gdf.geometry.to_numpy())
+    return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
 
 
 def read_table(name: str, entry: LayerEntry, source: str) -> gpd.GeoDataFrame:
