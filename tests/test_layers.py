@@ -459,3 +459,12 @@ def test_polygons_of_a_gml_with_label_points_first(tmp_path):
     assert out[1].geom_type == "MultiPolygon"
     assert out[1].area == 2
     assert out[2] is None
+
+
+def test_fingerprint_is_the_same_through_a_link_to_the_folder(tmp_path):
+    folder = tmp_path / "regio"
+    folder.mkdir()
+    gdf([box(0, 0, 1, 1)]).to_file(folder / "c.gpkg")
+    (tmp_path / "link").symlink_to(folder)
+    entry = LayerEntry(source="c.gpkg")
+    assert fingerprint("cores", entry, tmp_path / "link") == fingerprint("cores", entry, folder)

@@ -314,5 +314,6 @@ def fingerprint(name: str, entry: LayerEntry, base_dir: str | os.PathLike) -> st
     if is_local(entry.source) and os.path.exists(source):
         st = os.stat(source)
         stat = (st.st_size, st.st_mtime_ns)
-    payload = json.dumps([name, entry.model_dump(), os.path.abspath(source), stat], default=str)
+    # the real path: a region folder reached through a link keeps its cached measures
+    payload = json.dumps([name, entry.model_dump(), os.path.realpath(source), stat], default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
