@@ -179,12 +179,12 @@ def longlist_table(view: View) -> None:
                         index=list(listed.columns).index("rank"), key="sort")
     descending = c2.toggle("Aflopend", key="descending")
     query = c3.text_input("Filteren op id, gemeente of naam", key="filter")
-    search = ("gemeente", "name", "source_id")
-    pages = paging.page(listed, query=query, search=search).pages
+    rows = paging.matching(listed, sort=sort, descending=descending, query=query,
+                           search=("gemeente", "name", "source_id"))
+    pages = paging.page(rows).pages
     # no key: another filter (another number of pages) starts again at page 1
     number = c4.number_input(f"Pagina (van {pages})", min_value=1, max_value=pages, value=1)
-    shown = paging.page(listed, sort=sort, descending=descending, query=query, search=search,
-                        number=number)
+    shown = paging.page(rows, number=number)
     st.caption(plain(
         f"Locaties {nl.format_number(shown.first)}–{nl.format_number(shown.last)} van "
         f"{nl.format_number(shown.total)}" + (f" (gefilterd uit {nl.format_number(len(listed))})"

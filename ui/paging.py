@@ -75,6 +75,34 @@ def page(
     >>> page(t, query="xyz").total, page(t, query="xyz").first
     (0, 0)
     """
+    rows = matching(table, sort=sort, descending=descending, query=query, search=search)
+    total = len(rows)
+    pages = max(1, -(-total // size))
+    number = min(max(1, int(number)), pages)
+    start = (number - 1) * size
+    shown = rows.iloc[start:start + size]
+    return Page(shown, total, start + 1 if total else 0, start + len(shown), pages)
+
+
+def matching(
+    table: pd.DataFrame,
+    *,
+    sort: str | None = None,
+    descending: bool = False,
+    query: str = "",
+    search: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """
+    The rows of `table` that match `query`, sorted: :func:`page` without the cut.
+
+    Parameters are those of :func:`page`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"score": [50, 90]}, index=["a", "b"])
+    >>> list(matching(t, sort="score", descending=True).index)
+    ['b', 'a']
+    """
     rows = table
     needle = query.strip().casefold()
     if needle:
@@ -86,9 +114,4 @@ def page(
     if sort is not None and sort in rows.columns:
         rows = rows.sort_values(sort, ascending=not descending, kind="stable",
                                 na_position="last")
-    total = len(rows)
-    pages = max(1, -(-total // size))
-    number = min(max(1, int(number)), pages)
-    start = (number - 1) * size
-    shown = rows.iloc[start:start + size]
-    return Page(shown, total, start + 1 if total else 0, start + len(shown), pages)
+    return rows

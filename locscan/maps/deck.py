@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from locscan import rdnap, settings
-from locscan.maps.base import _SHORTLIST_COLOUR, SCORE_CLASSES
+from locscan.maps.base import _SHORTLIST_COLOUR, SCORE_CLASSES, score_class
 from locscan.maps.regionfiles import (
     CONTEXT_STYLE,
     TILE_M,
@@ -88,9 +88,8 @@ def status_codes(status: pd.Series, score: pd.Series, shown: pd.Series | None = 
     codes = np.full(len(status), _FAIL, dtype=np.uint8)
     labels = pd.Categorical(status)
     passing = _equals(labels, STATUS["pass"])
-    bounds_ = np.array([b for b, _, _ in SCORE_CLASSES])
-    classes = np.searchsorted(bounds_, np.nan_to_num(score.to_numpy(dtype=float)), side="right")
-    classes = np.clip(classes, 0, len(SCORE_CLASSES) - 1)
+    # numpy's clip: pandas' takes 60 ms over 400,000 scores
+    classes = np.clip(score_class(score.fillna(0)).to_numpy(), 0, len(SCORE_CLASSES) - 1)
     codes[passing] = _FIRST_SCORE + classes[passing]
     codes[_equals(labels, STATUS["check"])] = _CHECK
     if shown is not None:
