@@ -4,7 +4,6 @@ import os
 
 import numpy as np
 import pytest
-import shapely
 import yaml
 from _toy import gdf, toy_layers
 from shapely import Point, box
@@ -148,22 +147,6 @@ def test_measures_are_cached_and_invalidated_when_a_layer_changes(toy_region):
     assert seen == [("d", False), ("core", False)]  # one GeoPackage holds both layers
     assert third.loc["perceel:p2", "d"] == 100.0
     assert np.array_equal(third["core"], first["core"])
-
-
-def test_rectangle_fast_path_gives_the_overlay_areas():
-    rng = np.random.default_rng(1)
-    xy = rng.uniform(0, 100, (200, 2))
-    size = rng.uniform(1, 30, (200, 2))
-    rects = box(xy[:, 0], xy[:, 1], xy[:, 0] + size[:, 0], xy[:, 1] + size[:, 1])
-    shapes = np.array([Point(x, y).buffer(r) for x, y, r in
-                       zip(xy[:50, 1], xy[:50, 0], size[:50, 0], strict=True)])
-    targets = np.concatenate([rects[100:], shapes])  # rectangles and round shapes
-    cands = rects[:100]
-    tree = shapely.STRtree(targets)
-    i_c, i_t = tree.query(cands, predicate="intersects")
-    fast = measures.overlap._intersection_areas(cands, targets, i_c, i_t)
-    exact = shapely.area(shapely.intersection(cands[i_c], targets[i_t]))
-    np.testing.assert_allclose(fast, exact, rtol=1e-9, atol=1e-9)
 
 
 def test_missing_optional_data_is_unknown_with_a_warning(toy_region):

@@ -1,8 +1,9 @@
 """Measure kinds by distance: to the nearest feature (straight or over a network), and within reach.
 
 Every kind takes the candidates and one layer and returns a frame indexed like the candidates:
-its ``value`` column becomes the measure, other columns ``<name>__<column>``. One
-``shapely.STRtree`` query gives index pairs, numpy aggregates them; no loop over features.
+its ``value`` column becomes the measure, other columns ``<name>__<column>``. The pairs come
+from :mod:`locscan.measures.planar` (bounds from an STRtree, exact distances compiled), numpy
+aggregates them; no loop over features. The nearest feature's ties go to the first feature.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from locscan.measures._common import _field, _frame, _geoms
+from locscan.measures.planar import nearest, pairs_within
 
 __all__ = ["count_within", "distance_to", "network_distance_to", "sum_within"]
 
@@ -59,11 +60,7 @@ def distance_to(
     values = np.full(len(candidates), np.nan)
     extra = {f: np.full(len(candidates), None, dtype=object) for f in fields}
     if len(layer):
-        tree = shapely.STRtree(layer.geometry.to_numpy())
-        (i_c, i_l), dist = tree.query_nearest(
-            _geoms(candidates), max_distance=max_distance, return_distance=True,
-            all_matches=False,
-        )
+        i_c, i_l, dist = nearest(_geoms(candidates), layer.geometry.to_numpy(), max_distance)
         values[i_c] = dist
         for f in fields:
             extra[f][i_c] = _field(layer, f)[i_l]
@@ -91,10 +88,7 @@ def count_within(
 def _pairs_within(
     candidates: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, distance: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    if not len(layer):
-        return np.empty(0, dtype=int), np.empty(0, dtype=int)
-    tree = shapely.STRtree(layer.geometry.to_numpy())
-    return tree.query(_geoms(candidates), predicate="dwithin", distance=distance)
+    return pairs_within(_geoms(candidates), layer.geometry.to_numpy(), distance)
 
 
 def sum_within(

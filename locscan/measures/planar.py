@@ -1,0 +1,316 @@
+"""Exact pairwise geometry for polygonal candidates, on flat arrays and on both cores.
+
+The measure kinds ask three questions of many candidate–feature pairs: how much area two
+polygons share, how far a polygon is from a feature, and which features lie within a distance.
+GEOS answers each pair through general overlay and distance code (about 18 µs per irregular
+intersection). Here the candidates become flat ring arrays once (:func:`rings`, remembered per
+candidate table), the layer's polygons become triangles (GEOS's constrained Delaunay
+triangulation, which covers each polygon exactly), and compiled loops
+(:mod:`locscan.measures.kernels`) do the arithmetic in chunks on every core. Answers equal GEOS's
+up to floating-point rounding, for every polygon shape: convex or not, with holes, multipart.
+
+Point features take the compiled distance; other feature types keep GEOS's exact distance on
+the pairs that the bounds leave open. Candidates that are not all polygons (points given as
+candidates) take GEOS for everything.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import weakref
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from locscan import settings
+
+__all__ = [
+    "Rings", "Triangles", "intersection_areas", "nearest", "pairs_within", "rings", "triangles",
+]
+
+_POLYGONAL = (3, 6)
+_POINT = 0
+
+
+@dataclass(frozen=True)
+class Rings:
+    """
+    Polygons as flat rings.
+
+    Ring ``r`` of geometry ``g`` is ``x[offsets[r]:offsets[r + 1]]`` (closed) for ``r`` in
+    ``first[g]:first[g + 1]``; ``sign`` is +1 (exterior) or -1 (hole).
+    """
+
+    first: np.ndarray
+    offsets: np.ndarray
+    sign: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    bounds: np.ndarray
+
+
+@dataclass(frozen=True)
+class Triangles:
+    """A polygon layer cut into triangles: vertices counter-clockwise, and the polygon of each."""
+
+    x: np.ndarray
+    y: np.ndarray
+    owner: np.ndarray
+    geoms: np.ndarray
+
+
+_memo: dict[int, Rings] = {}
+_memo_lock = threading.Lock()
+
+
+def _build_rings(geoms: np.ndarray) -> Rings | None:
+    types = shapely.get_type_id(geoms)
+    if not len(geoms) or not np.isin(types, _POLYGONAL).all() or shapely.is_empty(geoms).any():
+        return None
+    parts, part_of = geoms, np.arange(len(geoms))
+    if (types == 6).any():  # multipolygons: one row per polygon
+        parts, part_of = shapely.get_parts(geoms, return_index=True)
+    holes = shapely.get_num_interior_rings(parts)
+    ring_of_part = np.r_[0, np.cumsum(1 + holes)]
+    counts = np.empty(ring_of_part[-1], dtype=np.int64)  # coordinates per ring
+    plain = holes == 0
+    counts[ring_of_part[:-1][plain]] = shapely.get_num_coordinates(parts[plain])
+    if not plain.all():
+        holed = np.flatnonzero(~plain)
+        at = np.repeat(ring_of_part[holed], 1 + holes[holed])
+        at += np.arange(len(at)) - np.repeat(np.cumsum(1 + holes[holed]) - 1 - holes[holed],
+                                             1 + holes[holed])
+        counts[at] = shapely.get_num_coordinates(shapely.get_rings(parts[holed]))
+    sign = -np.ones(len(counts))
+    sign[ring_of_part[:-1]] = 1.0
+    coords = shapely.get_coordinates(parts)
+    first = ring_of_part[np.searchsorted(part_of, np.arange(len(geoms) + 1))]
+    return Rings(
+        first=first.astype(np.int64), offsets=np.r_[0, np.cumsum(counts)].astype(np.int64),
+        sign=sign, x=np.ascontiguousarray(coords[:, 0]), y=np.ascontiguousarray(coords[:, 1]),
+        bounds=shapely.bounds(geoms),
+    )
+
+
+def rings(geoms: np.ndarray) -> Rings | None:
+    """
+    The polygons `geoms` as flat rings, or None unless every one is a non-empty (multi)polygon.
+
+    Remembered for the array object while it lives, so the measures of one candidate table
+    share one conversion.
+
+    Examples
+    --------
+    >>> from shapely import Polygon, box
+    >>> square_with_hole = Polygon([(0, 0), (4, 0), (4, 4), (0, 4)],
+    ...                            [[(1, 1), (2, 1), (2, 2), (1, 2)]])
+    >>> r = rings(np.array([box(0, 0, 1, 1), square_with_hole]))
+    >>> r.first.tolist(), r.sign.tolist()
+    ([0, 1, 3], [1.0, 1.0, -1.0])
+    >>> rings(np.array([shapely.Point(0, 0)])) is None
+    True
+    """
+    key = id(geoms)
+    with _memo_lock:
+        hit = _memo.get(key)
+    if hit is not None:
+        return hit
+    built = _build_rings(geoms)
+    if built is not None:
+        with _memo_lock:
+            _memo[key] = built
+        weakref.finalize(geoms, _memo.pop, key, None)
+    return built
+
+
+def triangles(polygons: np.ndarray) -> Triangles:
+    """
+    Cut polygons into triangles that cover each exactly (holes left out); others are skipped.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> t = triangles(np.array([box(0, 0, 2, 1), shapely.Point(5, 5), box(5, 5, 6, 6)]))
+    >>> t.owner.tolist(), float(shapely.area(t.geoms).sum())
+    ([0, 0, 2, 2], 3.0)
+    """
+    keep = np.flatnonzero(np.isin(shapely.get_type_id(polygons), _POLYGONAL)
+                          & ~shapely.is_empty(polygons))
+    tris, part_of = shapely.get_parts(shapely.constrained_delaunay_triangles(polygons[keep]),
+                                      return_index=True)
+    corners = shapely.get_coordinates(shapely.get_exterior_ring(tris)).reshape(-1, 4, 2)[:, :3]
+    x, y = corners[..., 0].copy(), corners[..., 1].copy()
+    clockwise = ((x[:, 1] - x[:, 0]) * (y[:, 2] - y[:, 0])
+                 - (y[:, 1] - y[:, 0]) * (x[:, 2] - x[:, 0])) < 0
+    x[clockwise, 1:] = x[clockwise, :0:-1]
+    y[clockwise, 1:] = y[clockwise, :0:-1]
+    return Triangles(x=x, y=y, owner=keep[part_of], geoms=tris)
+
+
+def _in_chunks(func: Callable[[slice], np.ndarray], n: int) -> np.ndarray:
+    """``func`` over ``slice``s of ``range(n)`` side by side in threads; results concatenated."""
+    workers = max(1, min(settings.workers, n // 50_000))
+    if workers == 1:
+        return func(slice(0, n))
+    edges = np.linspace(0, n, workers + 1).astype(int)
+    with ThreadPoolExecutor(workers) as pool:
+        parts = list(pool.map(func, [slice(a, b) for a, b in itertools.pairwise(edges)]))
+    return np.concatenate(parts)
+
+
+def _grown(bounds: np.ndarray, by: float | np.ndarray) -> np.ndarray:
+    """Boxes around `bounds`, grown by `by` on every side."""
+    by = np.broadcast_to(np.asarray(by, dtype=float), len(bounds))
+    return _in_chunks(lambda p: shapely.box(bounds[p, 0] - by[p], bounds[p, 1] - by[p],
+                                            bounds[p, 2] + by[p], bounds[p, 3] + by[p]),
+                      len(bounds))
+
+
+def intersection_areas(
+    geoms: np.ndarray, polygons: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """
+    Area of every non-empty overlap geoms[i] ∩ polygons[j].
+
+    Returns
+    -------
+    i, j, area
+        One row per overlapping pair, sorted by ``i`` then ``j``; ``area > 0``.
+
+    Examples
+    --------
+    >>> from shapely import Polygon, box
+    >>> ell = Polygon([(0, 0), (4, 0), (4, 1), (1, 1), (1, 4), (0, 4)])  # not convex
+    >>> squares = np.array([box(0, 0, 2, 2), box(9, 9, 10, 10)])
+    >>> i, j, a = intersection_areas(np.array([ell]), squares)
+    >>> i.tolist(), j.tolist(), a.round(9).tolist()
+    ([0], [0], [3.0])
+    """
+    from locscan.measures import kernels
+
+    ring = rings(geoms)
+    if ring is None:  # not all polygons: GEOS for every pair
+        i, j = shapely.STRtree(polygons).query(geoms, predicate="intersects")
+        area = shapely.area(shapely.intersection(geoms[i], polygons[j]))
+        keep = area > 0
+        return i[keep], j[keep], area[keep]
+    tri = triangles(polygons)
+    i_g, i_t = shapely.STRtree(tri.geoms).query(geoms)
+
+    def chunk(part: slice) -> np.ndarray:
+        return kernels.polygon_triangle_areas(i_g[part], i_t[part], ring.first, ring.offsets,
+                                              ring.sign, ring.x, ring.y, tri.x, tri.y)
+
+    area = _in_chunks(chunk, len(i_g))
+    pair = i_g.astype(np.int64) * len(polygons) + tri.owner[i_t]
+    keys, inverse = np.unique(pair, return_inverse=True)
+    total = np.bincount(inverse, weights=area, minlength=len(keys))
+    keep = total > 0
+    return keys[keep] // len(polygons), keys[keep] % len(polygons), total[keep]
+
+
+def _distances(geoms: np.ndarray, targets: np.ndarray, i: np.ndarray, j: np.ndarray,
+               ring: Rings | None) -> np.ndarray:
+    """Exact distance of each pair, the compiled way for polygons to points."""
+    if ring is not None and (shapely.get_type_id(targets[j]) == _POINT).all():
+        from locscan.measures import kernels
+
+        tx, ty = shapely.get_x(targets), shapely.get_y(targets)
+
+        def chunk(part: slice) -> np.ndarray:
+            jj = j[part]
+            return kernels.polygon_point_distances(i[part], tx[jj], ty[jj], ring.first,
+                                                   ring.offsets, ring.x, ring.y)
+
+        return _in_chunks(chunk, len(i))
+    return _in_chunks(lambda part: shapely.distance(geoms[i[part]], targets[j[part]]), len(i))
+
+
+def pairs_within(
+    geoms: np.ndarray, targets: np.ndarray, distance: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Pairs (i, j) with geoms[i] at most `distance` from targets[j] (inclusive), in no order.
+
+    Examples
+    --------
+    >>> from shapely import Point, box
+    >>> pts = np.array([Point(410, 5), Point(411, 5), Point(5, 5)])
+    >>> i, j = pairs_within(np.array([box(0, 0, 10, 10)]), pts, 400)
+    >>> sorted(zip(i.tolist(), j.tolist()))
+    [(0, 0), (0, 2)]
+    """
+    if not len(targets) or not len(geoms):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    tree = shapely.STRtree(targets)
+    ring = rings(geoms)
+    if ring is None:
+        return tree.query(geoms, predicate="dwithin", distance=distance)
+    i, j = tree.query(_grown(ring.bounds, distance))  # bounds only; exact distance below
+    i, j = i.astype(np.int64), j.astype(np.int64)
+    keep = _distances(geoms, targets, i, j, ring) <= distance
+    return i[keep], j[keep]
+
+
+def _vertex_bound(ring: Rings, targets: np.ndarray, tree: shapely.STRtree) -> np.ndarray:
+    """An upper bound of each polygon's distance to `targets`: from its first vertex."""
+    x, y = ring.x[ring.offsets[ring.first[:-1]]], ring.y[ring.offsets[ring.first[:-1]]]
+    if (shapely.get_type_id(targets) == _POINT).all():
+        from scipy.spatial import cKDTree
+
+        kd = cKDTree(shapely.get_coordinates(targets))
+        return kd.query(np.c_[x, y], k=1, workers=max(1, settings.workers))[0]
+    _, bound = tree.query_nearest(shapely.points(x, y), return_distance=True,
+                                  all_matches=False)
+    return bound
+
+
+def nearest(
+    geoms: np.ndarray, targets: np.ndarray, max_distance: float | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """
+    The nearest target of each geometry: exact distance, ties to the lowest target index.
+
+    Returns
+    -------
+    i, j, distance
+        For each geometry ``i`` with a target within `max_distance` (all when None).
+
+    Examples
+    --------
+    >>> from shapely import Point, box
+    >>> sites = np.array([Point(20, 5), Point(-10, 5), Point(5, 5)])
+    >>> i, j, d = nearest(np.array([box(0, 0, 10, 10), box(100, 0, 110, 10)]), sites)
+    >>> i.tolist(), j.tolist(), d.tolist()
+    ([0, 1], [2, 0], [0.0, 80.0])
+    """
+    from locscan.measures import kernels
+
+    empty = np.empty(0, dtype=np.int64)
+    if not len(targets) or not len(geoms):
+        return empty, empty, np.empty(0)
+    tree = shapely.STRtree(targets)
+    ring = rings(geoms)
+    if ring is None:
+        (i, j), d = tree.query_nearest(geoms, max_distance=max_distance, return_distance=True,
+                                       all_matches=True)
+    else:
+        bound = _vertex_bound(ring, targets, tree)
+        if max_distance is not None:
+            bound = np.minimum(bound, max_distance)
+        i, j = tree.query(_grown(ring.bounds, bound))  # every target that can be nearer
+        i, j = i.astype(np.int64), j.astype(np.int64)
+        d = _distances(geoms, targets, i, j, ring)
+    if (np.diff(i) < 0).any():  # STRtree gives pairs by input; GEOS's nearest need not
+        order = np.argsort(i, kind="stable")
+        i, j, d = i[order], j[order], d[order]
+    best = kernels.segment_argmin(i, d, j)
+    i, j, d = i[best], j[best], d[best]
+    if max_distance is not None:
+        keep = d <= max_distance
+        i, j, d = i[keep], j[keep], d[keep]
+    return i, j, d

@@ -1,0 +1,48 @@
+"""The compiled loops on hand-checkable shapes."""
+
+from __future__ import annotations
+
+import numpy as np
+from shapely import Polygon, box
+
+from locscan.measures import kernels, planar
+
+
+def _one(geom):
+    return planar.rings(np.array([geom]))
+
+
+def test_square_inside_a_triangle_is_clipped_to_the_triangle():
+    ring = _one(box(0, 0, 2, 2))
+    tri_x, tri_y = np.array([[0.0, 2.0, 0.0]]), np.array([[0.0, 0.0, 2.0]])  # half the square
+    area = kernels.polygon_triangle_areas(np.array([0]), np.array([0]), ring.first,
+                                          ring.offsets, ring.sign, ring.x, ring.y, tri_x, tri_y)
+    assert area.tolist() == [2.0]
+
+
+def test_a_hole_is_subtracted_and_a_non_convex_ring_clipped_exactly():
+    u_shape = Polygon([(0, 0), (3, 0), (3, 3), (2, 3), (2, 1), (1, 1), (1, 3), (0, 3)])
+    ring = _one(u_shape)
+    big = (np.array([[-10.0, 20.0, -10.0]]), np.array([[-10.0, -10.0, 20.0]]))  # holds it
+    area = kernels.polygon_triangle_areas(np.array([0]), np.array([0]), ring.first,
+                                          ring.offsets, ring.sign, ring.x, ring.y, *big)
+    assert area.tolist() == [7.0]
+    holed = _one(Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], [[(1, 1), (2, 1), (2, 2), (1, 2)]]))
+    area = kernels.polygon_triangle_areas(np.array([0]), np.array([0]), holed.first,
+                                          holed.offsets, holed.sign, holed.x, holed.y, *big)
+    assert area.tolist() == [15.0]
+
+
+def test_point_distance_is_zero_inside_and_on_the_edge_else_to_the_nearest_edge():
+    ring = _one(box(0, 0, 10, 10))
+    px, py = np.array([5.0, 10.0, 13.0, 13.0]), np.array([5.0, 5.0, 5.0, 14.0])
+    d = kernels.polygon_point_distances(np.zeros(4, dtype=np.int64), px, py, ring.first,
+                                        ring.offsets, ring.x, ring.y)
+    assert d.tolist() == [0.0, 0.0, 3.0, 5.0]
+
+
+def test_segment_argmin_per_group_with_ties_to_the_lowest_tiebreak():
+    group = np.array([0, 0, 0, 2, 2, 5])
+    value = np.array([3.0, 1.0, 1.0, 7.0, 6.0, 0.0])
+    tiebreak = np.array([9, 4, 2, 0, 1, 0])
+    assert kernels.segment_argmin(group, value, tiebreak).tolist() == [2, 4, 5]
