@@ -302,3 +302,140 @@ def compare(a: pd.DataFrame, b: pd.DataFrame, tolerance: dict[str, float]) -> li
             problems.append(f"{col}: {int(bad.sum())} differ, e.g. {first}: {x[first]!r} vs "
                             f"{y[first]!r}")
     return problems
+
+
+# --- DuckDB spatial ---------------------------------------------------------------------------
+
+
+def duckdb_connect():
+    """An in-memory DuckDB with the spatial extension loaded from its pip package (no download)."""
+    import duckdb
+    import duckdb_extension_spatial
+
+    extension = next(Path(duckdb_extension_spatial.__file__).parent.glob(
+        "extensions/*/spatial.duckdb_extension"))
+    conn = duckdb.connect()
+    conn.execute(f"LOAD '{extension}'")
+    return conn
+
+
+def duckdb_load(conn, folder: Path) -> float:
+    """Read every layer with ST_Read into a table, source fields under their catalogue names."""
+    start = time.perf_counter()
+    for name, entry in _catalogue(folder).items():
+        if name not in _DUCKDB_TABLES:
+            continue
+        fields = "".join(f'"{src}" AS "{ours}", ' for ours, src in entry.get("fields", {}).items())
+        keep_id = "id, " if name in ("parcels", "business_parks", "work_sites") else ""
+        conn.execute(f"""
+            CREATE OR REPLACE TABLE {_DUCKDB_TABLES[name]} AS
+            SELECT {keep_id}{fields}geom
+            FROM ST_Read('{folder / entry["source"]}', layer := '{entry["layer"]}')""")
+    return time.perf_counter() - start
+
+
+_DUCKDB_TABLES = {
+    "parcels": "parcels", "business_parks": "parks", "municipalities": "muni",
+    "work_sites": "work", "cores": "cores", "zoning": "zoning", "parking": "parking",
+    "exclusions": "nature", "dwellings": "dwellings", "stops": "stops", "shops": "shops",
+}
+
+
+def duckdb_scan(conn, folder: Path) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The measures as DuckDB spatial SQL: spatial joins, nearest by growing radius."""
+    codes = ", ".join(f"'{c}'" for c in _region_codes(folder))
+    timings: dict[str, float] = {}
+
+    def q(name: str, sql: str) -> pd.DataFrame:
+        start = time.perf_counter()
+        frame = conn.execute(sql).df()
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+        return frame
+
+    start = time.perf_counter()
+    conn.execute(f"""
+        CREATE OR REPLACE TABLE cands AS
+        WITH c AS (
+            SELECT 'perceel:' || id AS candidate_id, ownership, geom,
+                   ST_PointOnSurface(geom) AS pt FROM parcels
+            UNION ALL
+            SELECT 'bedrijventerrein:' || id, ownership, geom, ST_PointOnSurface(geom) FROM parks)
+        SELECT c.candidate_id, any_value(c.ownership) AS ownership,
+               min(m.code) AS gemeente_code, any_value(c.geom) AS geom
+        FROM c JOIN muni m ON ST_Intersects(m.geom, c.pt)
+        GROUP BY c.candidate_id
+        HAVING min(m.code) IN ({codes})""")
+    for layer in ("cores", "nature"):
+        conn.execute(f"CREATE OR REPLACE TABLE {layer}_u AS "
+                     f"SELECT unnest(ST_Dump(ST_Union_Agg(geom))).geom AS geom FROM {layer}")
+    timings["candidates"] = time.perf_counter() - start
+
+    def nearest(name: str, layer: str, fields: str = "") -> pd.DataFrame:
+        """Nearest within a radius; candidates left without one try a radius four times larger."""
+        extra = "".join(f", arg_min(l.{f}, ST_Distance(c.geom, l.geom)) AS {f}"
+                        for f in fields.split(", ") if f)
+        n, x0, y0, x1, y1 = conn.execute(
+            f"SELECT count(*), min(ST_XMin(geom)), min(ST_YMin(geom)), max(ST_XMax(geom)), "
+            f"max(ST_YMax(geom)) FROM {layer}").fetchone()
+        radius = max(100.0, 2 * ((x1 - x0) * (y1 - y0) / max(n, 1)) ** 0.5)
+        conn.execute("CREATE OR REPLACE TEMP TABLE todo AS SELECT candidate_id, geom FROM cands")
+        found = []
+        start = time.perf_counter()
+        while conn.execute("SELECT count(*) FROM todo").fetchone()[0]:
+            conn.execute(f"""
+                CREATE OR REPLACE TEMP TABLE hit AS
+                SELECT c.candidate_id, min(ST_Distance(c.geom, l.geom)) AS value{extra}
+                FROM todo c JOIN {layer} l ON ST_DWithin(c.geom, l.geom, {radius})
+                GROUP BY c.candidate_id""")
+            found.append(conn.execute("SELECT * FROM hit").df())
+            conn.execute("DELETE FROM todo WHERE candidate_id IN (SELECT candidate_id FROM hit)")
+            radius *= 4
+        timings[name] = time.perf_counter() - start
+        return pd.concat(found).set_index("candidate_id")
+
+    def overlap(name: str, layer: str) -> pd.Series:
+        frame = q(name, f"""
+            SELECT c.candidate_id,
+                   sum(ST_Area(ST_Intersection(c.geom, u.geom))) / any_value(ST_Area(c.geom))
+                   AS value
+            FROM cands c JOIN {layer}_u u ON ST_Intersects(c.geom, u.geom)
+            GROUP BY c.candidate_id""")
+        return frame.set_index("candidate_id")["value"].clip(0, 1)
+
+    base = q("area_m2", "SELECT candidate_id, ST_Area(geom) AS area, ownership, gemeente_code "
+                        "FROM cands").set_index("candidate_id")
+    work = nearest("dist_work_site_m", "work", "id, gemeente")
+    zoning = q("zoning_class", """
+        SELECT candidate_id, class AS value, a / area AS share
+        FROM (SELECT c.candidate_id, z.class, any_value(ST_Area(c.geom)) AS area,
+                     sum(ST_Area(ST_Intersection(c.geom, z.geom))) AS a
+              FROM cands c JOIN zoning z ON ST_Intersects(c.geom, z.geom)
+              WHERE z.class IS NOT NULL
+              GROUP BY c.candidate_id, z.class)
+        WHERE a > 0
+        QUALIFY row_number() OVER (PARTITION BY candidate_id ORDER BY a DESC, class) = 1
+        """).set_index("candidate_id")
+    parking = q("parking_places_400m", """
+        SELECT c.candidate_id, coalesce(sum(p.capacity), 0) AS value,
+               count(*) - count(p.capacity) AS unknown
+        FROM cands c JOIN parking p ON ST_DWithin(c.geom, p.geom, 400)
+        GROUP BY c.candidate_id""").set_index("candidate_id")
+    index = base.index
+    table = pd.DataFrame({
+        "dist_work_site_m": work["value"],
+        "dist_work_site_m__id": work["id"],
+        "core_share": overlap("core_share", "cores").reindex(index).fillna(0.0),
+        "zoning_class": zoning["value"],
+        "zoning_class__share": zoning["share"],
+        "parking_places_400m": parking["value"].reindex(index).fillna(0).astype(float),
+        "parking_places_400m__unknown": parking["unknown"].reindex(index).fillna(0)
+        .astype(float),
+        "area_m2": base["area"],
+        "nature_share": overlap("nature_share", "nature").reindex(index).fillna(0.0),
+        "dist_dwelling_m": nearest("dist_dwelling_m", "dwellings")["value"],
+        "dist_stop_m": nearest("dist_stop_m", "stops")["value"],
+        "dist_shop_m": nearest("dist_shop_m", "shops")["value"],
+        "ownership_class": base["ownership"],
+    }, index=index)
+    table["gemeente_code"] = base["gemeente_code"]
+    return table, timings

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from collections import defaultdict
 from functools import cached_property
 from pathlib import Path
 
@@ -202,6 +204,8 @@ class Region:
         self.catalogue = layers.load_catalogue(self.folder / settings.catalogue_file)
         self._check_sources_inside()
         self._layers: dict[str, gpd.GeoDataFrame] = {}
+        self._loading: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._loading_lock = threading.Lock()
         self.reports: dict[str, layers.LoadReport] = {}
 
     def __repr__(self) -> str:
@@ -265,12 +269,17 @@ class Region:
             )
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
-        """Return layer `name`, loading and checking it on first use."""
-        if name not in self._layers:
-            gdf, report = layers.load_layer(name, self._entry(name), self.folder)
-            self._check_inside_region(name, gdf)
-            self._layers[name] = gdf
-            self.reports[name] = report
+        """Return layer `name`, loading and checking it on first use (once, also in threads)."""
+        if name in self._layers:
+            return self._layers[name]
+        with self._loading_lock:
+            lock = self._loading[name]
+        with lock:
+            if name not in self._layers:
+                gdf, report = layers.load_layer(name, self._entry(name), self.folder)
+                self._check_inside_region(name, gdf)
+                self.reports[name] = report
+                self._layers[name] = gdf
         return self._layers[name]
 
     def _check_inside_region(self, name: str, gdf: gpd.GeoDataFrame) -> None:

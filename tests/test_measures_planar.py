@@ -136,3 +136,13 @@ def test_rijksdriehoek_coordinates_keep_their_digits():
     i, j, area = planar.intersection_areas(cands, layer)
     exact = shapely.area(shapely.intersection(cands[i], layer[j]))
     np.testing.assert_allclose(area, exact, rtol=1e-9, atol=1e-9)
+
+
+def test_empty_points_are_never_nearest_nor_within():
+    cands = np.array([box(0, 0, 10, 10)])
+    sites = np.array([Point(), Point(30, 5), Point()])
+    i, j, d = planar.nearest(cands, sites)
+    assert (i.tolist(), j.tolist(), d.tolist()) == ([0], [1], [20.0])
+    i, j = planar.pairs_within(cands, sites, 20.0)
+    assert (i.tolist(), j.tolist()) == ([0], [1])
+    assert planar.nearest(cands, np.array([Point()]))[0].tolist() == []

@@ -16,6 +16,7 @@ import shapely
 from pyproj import CRS
 
 from locscan import rdnap, settings
+from locscan.chunks import in_chunks
 from locscan.errors import LayerError
 from locscan.layers.catalogue import (
     IMRO_CLASSES,
@@ -109,7 +110,7 @@ def _check_geometry(
         )
         gdf = gdf.loc[~empty]
         geoms = geoms[~empty]
-    invalid = ~shapely.is_valid(geoms)
+    invalid = ~in_chunks(lambda part: shapely.is_valid(geoms[part]), len(geoms))
     if invalid.any():
         fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
         geoms = geoms.copy()

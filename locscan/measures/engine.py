@@ -201,17 +201,16 @@ def compute_for_region(
     specs = list(specs)
     check_specs(specs, region)
     cache = settings.use_cache if cache is None else cache
-    cands = candidates_for_region(region, cache=cache)
     cand_key = candidates_key(region)
     paths = [
         region.cache_dir / f"measure-{s.name}-{_spec_key(region, s, cand_key)}.parquet"
         for s in specs
     ]
-    frames: list[pd.DataFrame | None] = []
-    for path in paths:
-        hit = _cache.read(path) if cache else None
-        frames.append(hit if hit is not None and hit.index.equals(cands.index) else None)
+    frames: list[pd.DataFrame | None] = [_cache.read(p) if cache else None for p in paths]
+    cands = candidates_for_region(region, cache=cache)
+    frames = [f if f is not None and f.index.equals(cands.index) else None for f in frames]
     todo = [i for i, frame in enumerate(frames) if frame is None]
+    # read here, not in the threads: reading warns, and Python's warning filters are global
     layers = {specs[i].layer: region.layer(specs[i].layer) for i in todo
               if specs[i].layer and region.has_layer(specs[i].layer)}
     unknown = set()
@@ -223,7 +222,7 @@ def compute_for_region(
             todo.remove(i)
             unknown.add(i)
     networks = {n: region.network(n) for i in todo if (n := specs[i].params.get("network"))}
-    # shapely releases the GIL in its vectorised operations: measures run side by side
+    # shapely and the compiled loops release the GIL: measures run side by side
     with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
         computed = pool.map(
             lambda i: compute_one(cands, specs[i], layers.get(specs[i].layer), networks), todo

@@ -18,7 +18,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["polygon_point_distances", "polygon_triangle_areas", "segment_argmin"]
+__all__ = [
+    "nearest_points", "point_grid", "points_within", "polygon_point_distances",
+    "polygon_triangle_areas", "segment_argmin",
+]
 
 
 @njit(nogil=True, cache=True, inline="always")
@@ -88,30 +91,35 @@ def polygon_triangle_areas(
     return out
 
 
+@njit(nogil=True, cache=True, inline="always")
+def _point_distance(g, qx, qy, first, offsets, x, y):  # pragma: no cover - compiled
+    """Distance from polygon `g` to point (qx, qy): 0 inside or on it, else to the nearest edge."""
+    best = np.inf
+    inside = False
+    for r in range(first[g], first[g + 1]):
+        start, stop = offsets[r], offsets[r + 1]
+        ax, ay = x[stop - 1], y[stop - 1]
+        for i in range(start, stop):
+            bx, by = x[i], y[i]
+            if (by > qy) != (ay > qy) and qx < ax + (qy - ay) * (bx - ax) / (by - ay):
+                inside = not inside
+            dx, dy = bx - ax, by - ay
+            length2 = dx * dx + dy * dy
+            t = 0.0
+            if length2 > 0.0:
+                t = min(1.0, max(0.0, ((qx - ax) * dx + (qy - ay) * dy) / length2))
+            ex, ey = ax + t * dx - qx, ay + t * dy - qy
+            best = min(best, ex * ex + ey * ey)
+            ax, ay = bx, by
+    return 0.0 if inside else np.sqrt(best)
+
+
 @njit(nogil=True, cache=True)
 def polygon_point_distances(geom, px, py, first, offsets, x, y):  # pragma: no cover - compiled
     """Distance from polygon ``geom[k]`` to point (``px[k]``, ``py[k]``): 0 inside or on it."""
     out = np.empty(len(geom))
     for k in range(len(geom)):
-        g, qx, qy = geom[k], px[k], py[k]
-        best = np.inf
-        inside = False
-        for r in range(first[g], first[g + 1]):
-            start, stop = offsets[r], offsets[r + 1]
-            ax, ay = x[stop - 1], y[stop - 1]
-            for i in range(start, stop):
-                bx, by = x[i], y[i]
-                if (by > qy) != (ay > qy) and qx < ax + (qy - ay) * (bx - ax) / (by - ay):
-                    inside = not inside
-                dx, dy = bx - ax, by - ay
-                length2 = dx * dx + dy * dy
-                t = 0.0
-                if length2 > 0.0:
-                    t = min(1.0, max(0.0, ((qx - ax) * dx + (qy - ay) * dy) / length2))
-                ex, ey = ax + t * dx - qx, ay + t * dy - qy
-                best = min(best, ex * ex + ey * ey)
-                ax, ay = bx, by
-        out[k] = 0.0 if inside else np.sqrt(best)
+        out[k] = _point_distance(geom[k], px[k], py[k], first, offsets, x, y)
     return out
 
 
@@ -132,3 +140,84 @@ def segment_argmin(group, value, tiebreak):  # pragma: no cover - compiled
         out.append(best)
         start = stop
     return np.array(out, dtype=np.int64)
+
+
+@njit(nogil=True, cache=True)
+def point_grid(px, py, x0, y0, cell, nx, ny):  # pragma: no cover - compiled
+    """Bucket points in a grid: the order of points by cell, and each cell's range in it."""
+    cx = np.minimum(((px - x0) / cell).astype(np.int64), nx - 1)
+    cy = np.minimum(((py - y0) / cell).astype(np.int64), ny - 1)
+    key = cy * nx + cx
+    order = np.argsort(key, kind="mergesort")
+    start = np.zeros(nx * ny + 1, dtype=np.int64)
+    for k in key:
+        start[k + 1] += 1
+    for k in range(nx * ny):
+        start[k + 1] += start[k]
+    return order, start
+
+
+@njit(nogil=True, cache=True)
+def _cell_range(lo, hi, origin, cell, n):  # pragma: no cover - compiled
+    a = int(max(0.0, (lo - origin) / cell))
+    b = int(min(n - 1.0, max(0.0, (hi - origin) / cell)))
+    return min(a, n - 1), b
+
+
+@njit(nogil=True, cache=True)
+def nearest_points(
+    geoms, reach, bounds, first, offsets, x, y, px, py, order, start, x0, y0, cell, nx, ny
+):  # pragma: no cover - compiled
+    """
+    Nearest point to polygon ``geoms[k]`` among those within ``reach[k]`` of its bounds.
+
+    Returns the point's index (-1 when none) and its exact distance; ties go to the lowest
+    index.
+    """
+    best_j = np.full(len(geoms), -1, dtype=np.int64)
+    best_d = np.full(len(geoms), np.inf)
+    for k in range(len(geoms)):
+        g = geoms[k]
+        r = reach[k]
+        ax, bx = _cell_range(bounds[g, 0] - r, bounds[g, 2] + r, x0, cell, nx)
+        ay, by = _cell_range(bounds[g, 1] - r, bounds[g, 3] + r, y0, cell, ny)
+        for cy in range(ay, by + 1):
+            for cx in range(ax, bx + 1):
+                c = cy * nx + cx
+                for s in range(start[c], start[c + 1]):
+                    j = order[s]
+                    gx = max(bounds[g, 0] - px[j], 0.0, px[j] - bounds[g, 2])
+                    gy = max(bounds[g, 1] - py[j], 0.0, py[j] - bounds[g, 3])
+                    if gx * gx + gy * gy > best_d[k] * best_d[k]:
+                        continue  # farther from the box than the best so far
+                    d = _point_distance(g, px[j], py[j], first, offsets, x, y)
+                    if d < best_d[k] or (d == best_d[k] and j < best_j[k]):
+                        best_d[k] = d
+                        best_j[k] = j
+    return best_j, best_d
+
+
+@njit(nogil=True, cache=True)
+def points_within(
+    geoms, distance, bounds, first, offsets, x, y, px, py, order, start, x0, y0, cell, nx, ny
+):  # pragma: no cover - compiled
+    """Pairs (k, j): point j at most `distance` from polygon ``geoms[k]``; k is the position."""
+    out_k = []
+    out_j = []
+    for k in range(len(geoms)):
+        g = geoms[k]
+        ax, bx = _cell_range(bounds[g, 0] - distance, bounds[g, 2] + distance, x0, cell, nx)
+        ay, by = _cell_range(bounds[g, 1] - distance, bounds[g, 3] + distance, y0, cell, ny)
+        for cy in range(ay, by + 1):
+            for cx in range(ax, bx + 1):
+                c = cy * nx + cx
+                for s in range(start[c], start[c + 1]):
+                    j = order[s]
+                    if (px[j] < bounds[g, 0] - distance or px[j] > bounds[g, 2] + distance
+                            or py[j] < bounds[g, 1] - distance
+                            or py[j] > bounds[g, 3] + distance):
+                        continue
+                    if _point_distance(g, px[j], py[j], first, offsets, x, y) <= distance:
+                        out_k.append(k)
+                        out_j.append(j)
+    return np.array(out_k, dtype=np.int64), np.array(out_j, dtype=np.int64)

@@ -16,17 +16,15 @@ candidates) take GEOS for everything.
 
 from __future__ import annotations
 
-import itertools
 import threading
 import weakref
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 
 from locscan import settings
+from locscan.chunks import in_chunks
 
 __all__ = [
     "Rings", "Triangles", "intersection_areas", "nearest", "pairs_within", "rings", "triangles",
@@ -115,16 +113,12 @@ def rings(geoms: np.ndarray) -> Rings | None:
     True
     """
     key = id(geoms)
-    with _memo_lock:
+    with _memo_lock:  # one conversion, also when two measures ask at once
         hit = _memo.get(key)
-    if hit is not None:
-        return hit
-    built = _build_rings(geoms)
-    if built is not None:
-        with _memo_lock:
-            _memo[key] = built
-        weakref.finalize(geoms, _memo.pop, key, None)
-    return built
+        if hit is None and (hit := _build_rings(geoms)) is not None:
+            _memo[key] = hit
+            weakref.finalize(geoms, _memo.pop, key, None)
+    return hit
 
 
 def triangles(polygons: np.ndarray) -> Triangles:
@@ -151,21 +145,50 @@ def triangles(polygons: np.ndarray) -> Triangles:
     return Triangles(x=x, y=y, owner=keep[part_of], geoms=tris)
 
 
-def _in_chunks(func: Callable[[slice], np.ndarray], n: int) -> np.ndarray:
-    """``func`` over ``slice``s of ``range(n)`` side by side in threads; results concatenated."""
-    workers = max(1, min(settings.workers, n // 50_000))
-    if workers == 1:
-        return func(slice(0, n))
-    edges = np.linspace(0, n, workers + 1).astype(int)
-    with ThreadPoolExecutor(workers) as pool:
-        parts = list(pool.map(func, [slice(a, b) for a, b in itertools.pairwise(edges)]))
-    return np.concatenate(parts)
+@dataclass(frozen=True)
+class _Grid:
+    """Point features bucketed in a square grid; ``index`` maps back to the layer's rows."""
+
+    x: np.ndarray
+    y: np.ndarray
+    index: np.ndarray
+    order: np.ndarray
+    start: np.ndarray
+    x0: float
+    y0: float
+    cell: float
+    nx: int
+    ny: int
+
+    def args(self) -> tuple:
+        return (self.x, self.y, self.order, self.start, self.x0, self.y0, self.cell, self.nx,
+                self.ny)
+
+
+def _grid(targets: np.ndarray) -> _Grid | None:
+    """A grid over the targets when all are points (empty ones left out), else None."""
+    from locscan.measures import kernels
+
+    if not (shapely.get_type_id(targets) == _POINT).all():
+        return None
+    index = np.flatnonzero(~shapely.is_empty(targets))
+    if not len(index):
+        return None
+    xy = shapely.get_coordinates(targets[index])
+    x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
+    width, height = np.ptp(x), np.ptp(y)
+    # about two points per cell on average, at most 2**22 cells
+    cell = max(np.sqrt(max(width * height, width + height, 1.0) * 2.0 / len(x)), 1e-3,
+               np.sqrt((width + 1.0) * (height + 1.0) / 2**22))
+    nx, ny = int(width // cell) + 1, int(height // cell) + 1
+    order, start = kernels.point_grid(x, y, x.min(), y.min(), cell, nx, ny)
+    return _Grid(x, y, index, order, start, float(x.min()), float(y.min()), cell, nx, ny)
 
 
 def _grown(bounds: np.ndarray, by: float | np.ndarray) -> np.ndarray:
     """Boxes around `bounds`, grown by `by` on every side."""
     by = np.broadcast_to(np.asarray(by, dtype=float), len(bounds))
-    return _in_chunks(lambda p: shapely.box(bounds[p, 0] - by[p], bounds[p, 1] - by[p],
+    return in_chunks(lambda p: shapely.box(bounds[p, 0] - by[p], bounds[p, 1] - by[p],
                                             bounds[p, 2] + by[p], bounds[p, 3] + by[p]),
                       len(bounds))
 
@@ -205,7 +228,7 @@ def intersection_areas(
         return kernels.polygon_triangle_areas(i_g[part], i_t[part], ring.first, ring.offsets,
                                               ring.sign, ring.x, ring.y, tri.x, tri.y)
 
-    area = _in_chunks(chunk, len(i_g))
+    area = in_chunks(chunk, len(i_g))
     pair = i_g.astype(np.int64) * len(polygons) + tri.owner[i_t]
     keys, inverse = np.unique(pair, return_inverse=True)
     total = np.bincount(inverse, weights=area, minlength=len(keys))
@@ -226,8 +249,8 @@ def _distances(geoms: np.ndarray, targets: np.ndarray, i: np.ndarray, j: np.ndar
             return kernels.polygon_point_distances(i[part], tx[jj], ty[jj], ring.first,
                                                    ring.offsets, ring.x, ring.y)
 
-        return _in_chunks(chunk, len(i))
-    return _in_chunks(lambda part: shapely.distance(geoms[i[part]], targets[j[part]]), len(i))
+        return in_chunks(chunk, len(i))
+    return in_chunks(lambda part: shapely.distance(geoms[i[part]], targets[j[part]]), len(i))
 
 
 def pairs_within(
@@ -244,10 +267,21 @@ def pairs_within(
     >>> sorted(zip(i.tolist(), j.tolist()))
     [(0, 0), (0, 2)]
     """
-    if not len(targets) or not len(geoms):
+    if not len(geoms) or shapely.is_empty(targets).all():
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    tree = shapely.STRtree(targets)
+    from locscan.measures import kernels
+
     ring = rings(geoms)
+    if ring is not None and (grid := _grid(targets)) is not None:
+
+        def chunk(part: slice) -> tuple[np.ndarray, np.ndarray]:
+            k, j = kernels.points_within(np.arange(part.start, part.stop), float(distance),
+                                         ring.bounds, ring.first, ring.offsets, ring.x, ring.y,
+                                         *grid.args())
+            return k + part.start, grid.index[j]
+
+        return in_chunks(chunk, len(geoms))
+    tree = shapely.STRtree(targets)
     if ring is None:
         return tree.query(geoms, predicate="dwithin", distance=distance)
     i, j = tree.query(_grown(ring.bounds, distance))  # bounds only; exact distance below
@@ -256,16 +290,38 @@ def pairs_within(
     return i[keep], j[keep]
 
 
-def _vertex_bound(ring: Rings, targets: np.ndarray, tree: shapely.STRtree) -> np.ndarray:
-    """An upper bound of each polygon's distance to `targets`: from its first vertex."""
-    x, y = ring.x[ring.offsets[ring.first[:-1]]], ring.y[ring.offsets[ring.first[:-1]]]
-    if (shapely.get_type_id(targets) == _POINT).all():
-        from scipy.spatial import cKDTree
+def _first_vertices(ring: Rings) -> tuple[np.ndarray, np.ndarray]:
+    at = ring.offsets[ring.first[:-1]]
+    return ring.x[at], ring.y[at]
 
-        kd = cKDTree(shapely.get_coordinates(targets))
-        return kd.query(np.c_[x, y], k=1, workers=max(1, settings.workers))[0]
-    _, bound = tree.query_nearest(shapely.points(x, y), return_distance=True,
-                                  all_matches=False)
+
+def _nearest_point(ring: Rings, grid: _Grid, max_distance: float | None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nearest point feature per polygon, searched in the grid around the polygon's box."""
+    from scipy.spatial import cKDTree
+
+    from locscan.measures import kernels
+
+    # an upper bound: the distance from one vertex of each polygon to its nearest point
+    bound = cKDTree(np.c_[grid.x, grid.y]).query(np.c_[_first_vertices(ring)], k=1,
+                                                 workers=max(1, settings.workers))[0]
+    if max_distance is not None:
+        bound = np.minimum(bound, max_distance)
+
+    def chunk(part: slice) -> tuple[np.ndarray, np.ndarray]:
+        return kernels.nearest_points(np.arange(part.start, part.stop), bound[part],
+                                      ring.bounds, ring.first, ring.offsets, ring.x, ring.y,
+                                      *grid.args())
+
+    j, d = in_chunks(chunk, len(bound))
+    found = np.flatnonzero((j >= 0) & (d <= (np.inf if max_distance is None else max_distance)))
+    return found, grid.index[j[found]], d[found]
+
+
+def _vertex_bound(ring: Rings, tree: shapely.STRtree) -> np.ndarray:
+    """An upper bound of each polygon's distance to the tree's geometries: from a vertex."""
+    _, bound = tree.query_nearest(shapely.points(*_first_vertices(ring)),
+                                  return_distance=True, all_matches=False)
     return bound
 
 
@@ -291,15 +347,17 @@ def nearest(
     from locscan.measures import kernels
 
     empty = np.empty(0, dtype=np.int64)
-    if not len(targets) or not len(geoms):
+    if not len(geoms) or shapely.is_empty(targets).all():
         return empty, empty, np.empty(0)
-    tree = shapely.STRtree(targets)
     ring = rings(geoms)
+    if ring is not None and (grid := _grid(targets)) is not None:
+        return _nearest_point(ring, grid, max_distance)
+    tree = shapely.STRtree(targets)
     if ring is None:
         (i, j), d = tree.query_nearest(geoms, max_distance=max_distance, return_distance=True,
                                        all_matches=True)
     else:
-        bound = _vertex_bound(ring, targets, tree)
+        bound = _vertex_bound(ring, tree)
         if max_distance is not None:
             bound = np.minimum(bound, max_distance)
         i, j = tree.query(_grown(ring.bounds, bound))  # every target that can be nearer
