@@ -279,29 +279,64 @@ def postgis_memory(port: int) -> int:
     return total
 
 
-def compare(a: pd.DataFrame, b: pd.DataFrame, tolerance: dict[str, float]) -> list[str]:
-    """Differences between two measures tables beyond `tolerance` (absolute, per column)."""
-    problems = []
-    if not a.index.sort_values().equals(b.index.sort_values()):
-        only_a = a.index.difference(b.index)
-        only_b = b.index.difference(a.index)
-        problems.append(f"candidates differ: {len(only_a)} only left ({list(only_a[:3])}), "
-                        f"{len(only_b)} only right ({list(only_b[:3])})")
-        return problems
+def differences(a: pd.DataFrame, b: pd.DataFrame, tolerance: dict[str, float]
+                ) -> dict[str, pd.Index]:
+    """Per column the candidates where `a` and `b` differ beyond `tolerance` (same index)."""
     b = b.loc[a.index]
+    out = {}
     for col, tol in tolerance.items():
         x, y = a[col], b[col]
         if tol is None:  # categorical: equal or both missing
-            bad = ~((x == y) | (x.isna() & y.isna()))
+            bad = ~((x == y) | (x.isna() & y.isna())).to_numpy()
         else:
             xv, yv = x.to_numpy(float), y.to_numpy(float)
-            bad = pd.Series(~((np.abs(xv - yv) <= tol) | (np.isnan(xv) & np.isnan(yv))),
-                            index=a.index)
+            bad = ~((np.abs(xv - yv) <= tol) | (np.isnan(xv) & np.isnan(yv)))
         if bad.any():
-            first = bad[bad].index[0]
-            problems.append(f"{col}: {int(bad.sum())} differ, e.g. {first}: {x[first]!r} vs "
-                            f"{y[first]!r}")
-    return problems
+            out[col] = a.index[bad]
+    return out
+
+
+def compare(a: pd.DataFrame, b: pd.DataFrame, tolerance: dict[str, float]) -> list[str]:
+    """Differences between two measures tables beyond `tolerance` (absolute, per column)."""
+    if not a.index.sort_values().equals(b.index.sort_values()):
+        only_a = a.index.difference(b.index)
+        only_b = b.index.difference(a.index)
+        return [f"candidates differ: {len(only_a)} only left ({list(only_a[:3])}), "
+                f"{len(only_b)} only right ({list(only_b[:3])})"]
+    b = b.loc[a.index]
+    return [f"{col}: {len(ids)} differ, e.g. {ids[0]}: {a.at[ids[0], col]!r} vs "
+            f"{b.at[ids[0], col]!r}" for col, ids in differences(a, b, tolerance).items()]
+
+
+def referee_overlay(folder: Path, ids: pd.Index) -> pd.DataFrame:
+    """
+    The overlay measures of candidates `ids` computed a third way: the area of a candidate
+    inside a polygon as its area minus the area of its difference with the polygon.
+
+    Used where the engines disagree on an overlay: GEOS's intersection (which geopandas,
+    PostGIS and DuckDB all call) can return an area larger than the candidate itself.
+    """
+    from locscan.candidates import candidates_for_region
+    from locscan.region import Region
+
+    region = Region(folder)
+    cands = candidates_for_region(region).loc[ids]
+    geoms = cands.geometry.to_numpy()
+    area = shapely.area(geoms)
+    out = pd.DataFrame(index=ids)
+    for column, layer in (("core_share", "cores"), ("nature_share", "exclusions")):
+        union = shapely.union_all(region.layer(layer).geometry.to_numpy())
+        out[column] = 1.0 - shapely.area(shapely.difference(geoms, union)) / area
+    zoning = region.layer("zoning")
+    i, j = shapely.STRtree(zoning.geometry.to_numpy()).query(geoms, predicate="intersects")
+    inside = area[i] - shapely.area(shapely.difference(geoms[i], zoning.geometry.to_numpy()[j]))
+    pairs = pd.DataFrame({"c": ids[i], "cls": zoning["class"].to_numpy()[j], "a": inside})
+    per_class = pairs[pairs["a"] > 1e-6].groupby(["c", "cls"])["a"].sum().reset_index()
+    best = per_class.sort_values(["c", "a", "cls"], ascending=[True, False, True]
+                                 ).drop_duplicates("c").set_index("c")
+    out["zoning_class"] = best["cls"]
+    out["zoning_class__share"] = best["a"] / pd.Series(area, index=ids)
+    return out
 
 
 # --- DuckDB spatial ---------------------------------------------------------------------------

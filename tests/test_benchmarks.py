@@ -1,4 +1,4 @@
-"""Smoke test of the benchmark: at the smallest size the three engines must agree."""
+"""Smoke test of the benchmark: at the smallest size the four engines must agree."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from _toy import ROOT
 HAS_POSTGIS = bool(glob.glob("/usr/share/postgresql/*/extension/postgis.control"))
 
 
-def test_locscan_geopandas_and_postgis_agree_at_the_smallest_size():
-    engines = ["geopandas"]
+def test_locscan_geopandas_postgis_and_duckdb_agree_at_the_smallest_size():
+    engines = ["geopandas", "duckdb"]
     if HAS_POSTGIS:
         engines.append("postgis")
     elif os.environ.get("CI"):

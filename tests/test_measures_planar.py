@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import shapely
 from shapely import MultiPolygon, Point, Polygon, box
 
 from locscan.measures import planar
+
+DATA = Path(__file__).parent / "data"
 
 
 def _star(x: float, y: float, r: float, n: int, rng: np.random.Generator) -> Polygon:
@@ -146,3 +150,27 @@ def test_empty_points_are_never_nearest_nor_within():
     i, j = planar.pairs_within(cands, sites, 20.0)
     assert (i.tolist(), j.tolist()) == ([0], [1])
     assert planar.nearest(cands, np.array([Point()]))[0].tolist() == []
+
+
+def test_rings_from_coordinates_equal_rings_from_geos_parts(shapes):
+    cands, layer = shapes
+    geoms = np.concatenate([cands, layer, [MultiPolygon([  # two parts, the second with a hole
+        box(0, 0, 1, 1), Polygon([(5, 5), (9, 5), (9, 9), (5, 9)], [[(6, 6), (7, 6), (7, 7)]])
+    ])]])
+    types = shapely.get_type_id(geoms)
+    fast = planar._rings_from_coordinates(geoms, types)
+    slow = planar._rings_from_parts(geoms, types)
+    assert fast is not None
+    for name in ("first", "offsets", "sign", "x", "y"):
+        assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
+
+
+def test_a_thin_spike_does_not_add_area_where_geos_overlay_does():
+    # a demo parcel and a zoning area with a long thin spike that passes it by; GEOS 3.14's
+    # intersection (and PostGIS's, and DuckDB's) gives 70,999 m² for a 66,207 m² parcel
+    parcel, zone = (shapely.from_wkt(line) for line in
+                    (DATA / "geos-overlay-spike.wkt").read_text().splitlines())
+    *_, area = planar.intersection_areas(np.array([parcel]), np.array([zone]))
+    outside = shapely.area(shapely.difference(parcel, zone))
+    assert float(area.sum()) == pytest.approx(parcel.area - outside, abs=1e-6)
+    assert float(area.sum()) < 1e-6

@@ -20,7 +20,7 @@ from numba import njit
 
 __all__ = [
     "nearest_points", "point_grid", "points_within", "polygon_point_distances",
-    "polygon_triangle_areas", "segment_argmin",
+    "polygon_triangle_areas", "segment_argmin", "split_rings",
 ]
 
 
@@ -221,3 +221,30 @@ def points_within(
                         out_k.append(k)
                         out_j.append(j)
     return np.array(out_k, dtype=np.int64), np.array(out_j, dtype=np.int64)
+
+
+@njit(nogil=True, cache=True)
+def split_rings(x, y, geom_offsets):  # pragma: no cover - compiled
+    """
+    Split each geometry's coordinates into closed rings, in order.
+
+    A ring ends where its first point comes back, four points on at the earliest. The rings of
+    a valid polygon are simple (no point twice but the closing one), so this split is exact.
+
+    Returns the ring offsets, the number of rings per geometry, and False when a geometry's
+    coordinates do not split into closed rings (the caller then asks GEOS).
+    """
+    offsets = [0]
+    counts = np.zeros(len(geom_offsets) - 1, dtype=np.int64)
+    for g in range(len(geom_offsets) - 1):
+        s, end = geom_offsets[g], geom_offsets[g + 1]
+        while s < end:
+            e = s + 3
+            while e < end and (x[e] != x[s] or y[e] != y[s]):
+                e += 1
+            if e >= end:
+                return np.array(offsets, dtype=np.int64), counts, False
+            offsets.append(e + 1)
+            counts[g] += 1
+            s = e + 1
+    return np.array(offsets, dtype=np.int64), counts, True

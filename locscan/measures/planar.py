@@ -69,6 +69,45 @@ def _build_rings(geoms: np.ndarray) -> Rings | None:
     types = shapely.get_type_id(geoms)
     if not len(geoms) or not np.isin(types, _POLYGONAL).all() or shapely.is_empty(geoms).any():
         return None
+    return _rings_from_coordinates(geoms, types) or _rings_from_parts(geoms, types)
+
+
+def _rings_from_coordinates(geoms: np.ndarray, types: np.ndarray) -> Rings | None:
+    """
+    Rings found in the flat coordinates, with no Python object per part.
+
+    None when they do not agree with GEOS's count of rings and parts.
+    """
+    from locscan.measures import kernels
+
+    coords = shapely.get_coordinates(geoms)
+    x, y = np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1])
+    geom_offsets = np.r_[0, np.cumsum(shapely.get_num_coordinates(geoms))].astype(np.int64)
+    offsets, counts, ok = kernels.split_rings(x, y, geom_offsets)
+    if not ok:
+        return None
+    first = np.r_[0, np.cumsum(counts)].astype(np.int64)
+    sign = -np.ones(len(offsets) - 1)
+    sign[first[:-1]] = 1.0  # a polygon's first ring is its exterior
+    polygon = types == 3
+    if not np.array_equal(counts[polygon], 1 + shapely.get_num_interior_rings(geoms[polygon])):
+        return None
+    parts = shapely.get_num_geometries(geoms)
+    multi = np.flatnonzero(~polygon & (parts > 1) & (counts > 1))
+    if len(multi):  # several polygons, some with holes or not: each part's exterior
+        pieces, owner = shapely.get_parts(geoms[multi], return_index=True)
+        per_part = 1 + shapely.get_num_interior_rings(pieces)
+        if not np.array_equal(np.bincount(owner, weights=per_part, minlength=len(multi)),
+                              counts[multi]):
+            return None
+        before = np.cumsum(per_part) - per_part  # rings of the pieces before, over all
+        within = before - before[np.searchsorted(owner, owner)]  # ... of the same geometry
+        sign[first[multi][owner] + within] = 1.0
+    return Rings(first=first, offsets=offsets, sign=sign, x=x, y=y, bounds=shapely.bounds(geoms))
+
+
+def _rings_from_parts(geoms: np.ndarray, types: np.ndarray) -> Rings:
+    """Rings through GEOS: every polygon part, then its rings."""
     parts, part_of = geoms, np.arange(len(geoms))
     if (types == 6).any():  # multipolygons: one row per polygon
         parts, part_of = shapely.get_parts(geoms, return_index=True)
