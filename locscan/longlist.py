@@ -23,6 +23,7 @@ from locscan.criteria import (
     evaluate,
     resolve_overrides,
 )
+from locscan.memo import Memo
 from locscan.nl import text
 from locscan.region import RegionMeta
 
@@ -37,9 +38,14 @@ def build(
     candidates: gpd.GeoDataFrame,
     measures: pd.DataFrame,
     meta: RegionMeta | None = None,
+    *,
+    parts: Memo | None = None,
 ) -> Result:
     """
     Evaluate `criteria` and rank the candidates that pass.
+
+    `parts` remembers each criterion's outcome over these measures (see
+    :func:`locscan.criteria.evaluate`).
 
     Ties in score keep the order of the candidate table, so the ranking is reproducible.
 
@@ -60,7 +66,7 @@ def build(
     >>> res.status.tolist(), res.rank.tolist()
     (['voldoet', 'valt af', 'voldoet'], [2, 0, 1])
     """
-    ev = evaluate(criteria, measures, candidates["gemeente_code"], meta)
+    ev = evaluate(criteria, measures, candidates["gemeente_code"], meta, parts=parts)
     passes = ev["passes"].to_numpy()
     codes = np.where(passes, np.where(ev["check"].to_numpy(), 1, 0), 2)
     status = pd.Categorical.from_codes(codes, categories=list(STATUS.values()))

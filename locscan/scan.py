@@ -85,6 +85,7 @@ class Scan:
             region, criteria.used_measures(), cache=cache, on_measure=on_measure
         )
         self._results = Memo(16)
+        self._parts = Memo(64)  # each criterion's outcome: a threshold change judges one
         self._tables = Memo(8)
         self._analyses = Memo(8)
         self._plans = Memo(8)
@@ -191,7 +192,8 @@ class Scan:
         self._ensure_measures(crit)
         return self._results.get(
             crit.digest(),
-            lambda: longlist.build(crit, self.candidates, self.measures, self.meta),
+            lambda: longlist.build(crit, self.candidates, self.measures, self.meta,
+                                   parts=self._parts),
         )
 
     def reach_m(self, crit: Criteria | None = None) -> float | None:

@@ -7,6 +7,8 @@ passes or fails silently: the criterion's ``on_unknown`` says whether unknown ex
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,7 @@ import pandas as pd
 from locscan.criteria.schema import _NUMERIC_OPS, Criteria, HardCriterion, Override, SoftCriterion
 from locscan.errors import CriteriaError
 from locscan.measures import MeasureSpec
+from locscan.memo import Memo
 from locscan.region import RegionMeta
 from locscan.units import to_native
 
@@ -99,21 +102,59 @@ def resolve_overrides(criteria: Criteria, meta: RegionMeta | None) -> dict[str, 
     return out
 
 
-def _compare(values: pd.Series, op: str, threshold: Any) -> np.ndarray:
-    v = values
-    if op in _NUMERIC_OPS:  # plain numpy: NaN compares False and is marked unknown after
-        v = (values.to_numpy(dtype=float, na_value=np.nan)
-             if pd.api.types.is_numeric_dtype(values)
-             else pd.to_numeric(values, errors="coerce").to_numpy(dtype=float))
+@dataclass(frozen=True)
+class _Column:
+    """A measure's values as numpy arrays, converted once per evaluation."""
+
+    values: pd.Series
+    number: np.ndarray | None  # floats (NaN unknown), for numeric comparisons
+    codes: np.ndarray | None  # category codes (-1 unknown), for class comparisons
+    unknown: np.ndarray
+
+    @classmethod
+    def of(cls, values: pd.Series, numeric: bool) -> _Column:
+        number = codes = None
+        if numeric:
+            number = (values.to_numpy(dtype=float, na_value=np.nan)
+                      if pd.api.types.is_numeric_dtype(values)
+                      else pd.to_numeric(values, errors="coerce").to_numpy(dtype=float))
+            unknown = np.isnan(number) | values.isna().to_numpy()
+        elif isinstance(values.dtype, pd.CategoricalDtype):
+            codes = values.cat.codes.to_numpy()
+            unknown = codes < 0
+        else:
+            unknown = values.isna().to_numpy()
+        return cls(values, number, codes, unknown)
+
+
+def _compare(col: _Column, op: str, threshold: Any, rows: np.ndarray | None = None
+             ) -> np.ndarray:
+    """``value op threshold`` per candidate (of `rows` when given); unknown compares False."""
+    if col.number is not None:
+        v = col.number if rows is None else col.number[rows]
+        match op:
+            case "<":
+                return v < threshold
+            case "<=":
+                return v <= threshold
+            case ">":
+                return v > threshold
+            case ">=":
+                return v >= threshold
+            case "between":
+                return (v >= threshold[0]) & (v <= threshold[1])
+    if col.codes is not None and op in ("in", "not_in", "==", "!="):
+        wanted = [threshold] if op in ("==", "!=") else list(threshold)
+        positions = col.values.cat.categories.get_indexer(pd.Index(wanted, dtype=object))
+        lookup = np.zeros(len(col.values.cat.categories) + 1, dtype=bool)  # last: code -1
+        lookup[positions[positions >= 0]] = True
+        codes = col.codes if rows is None else col.codes[rows]
+        inside = lookup[codes]
+        if op in ("in", "=="):
+            return inside
+        return ~inside if op == "not_in" else ~inside & (codes >= 0)
+    v = col.values if rows is None else col.values[rows]
     match op:
-        case "<":
-            out = v < threshold
-        case "<=":
-            out = v <= threshold
-        case ">":
-            out = v > threshold
-        case ">=":
-            out = v >= threshold
         case "==":
             out = v == threshold
         case "!=":
@@ -122,8 +163,6 @@ def _compare(values: pd.Series, op: str, threshold: Any) -> np.ndarray:
             out = v.isin(threshold)
         case "not_in":
             out = ~v.isin(threshold)
-        case "between":
-            out = (v >= threshold[0]) & (v <= threshold[1])
     return np.array(out, dtype=bool)
 
 
@@ -149,16 +188,16 @@ def hard_status(
     judged against its value. Where the measure has a companion ``<measure>__unknown`` count
     (a sum that is a lower bound), an outcome that the unknown part could change is unknown.
     """
-    values = table[crit.measure]
+    col = _Column.of(table[crit.measure], crit.op in _NUMERIC_OPS)
     default = _native(crit.value, crit.unit, spec.value_unit)
-    ok = _compare(values, crit.op, default)
+    ok = _compare(col, crit.op, default)
     for code, mask in groups.items():
         change = overrides.get(code, {}).get(crit.id)
         if change is not None and change.value is not None:
             native = _native(change.value, crit.unit, spec.value_unit)
-            ok[mask] = _compare(values[mask], crit.op, native)
+            ok[mask] = _compare(col, crit.op, native, mask)
     status = np.where(ok, np.int8(PASS), np.int8(FAIL))
-    status[values.isna().to_numpy()] = UNKNOWN
+    status[col.unknown] = UNKNOWN
     partial = f"{crit.measure}__unknown"
     if partial in table:
         open_ = table[partial].to_numpy() > 0
@@ -246,11 +285,21 @@ def gemeente_groups(codes: pd.Series, keys: list[str]) -> dict[str, np.ndarray]:
     return {k: values == k for k in keys}
 
 
+def _frozen(*arrays: Any) -> tuple:
+    """The arrays made read-only: a memo shares them between results."""
+    for a in arrays:
+        if isinstance(a, np.ndarray):
+            a.flags.writeable = False
+    return arrays
+
+
 def evaluate(
     criteria: Criteria,
     table: pd.DataFrame,
     gemeente_codes: pd.Series,
     meta: RegionMeta | None = None,
+    *,
+    parts: Memo | None = None,
 ) -> pd.DataFrame:
     """
     Evaluate every criterion over the measures table.
@@ -265,6 +314,9 @@ def evaluate(
         CBS code of each candidate's gemeente, indexed like `table`.
     meta
         Region metadata, to resolve gemeente names in overrides; ``None`` to match codes only.
+    parts
+        A memo for the outcome of each criterion over this table (and its candidates' gemeenten):
+        after one threshold changes, only that criterion is judged again.
 
     Returns
     -------
@@ -289,16 +341,30 @@ def evaluate(
     out: dict[str, np.ndarray] = {}
     excluded = np.zeros(len(table), dtype=bool)
     check = np.zeros(len(table), dtype=bool)
-    for crit in criteria.hard:
+
+    def part(crit: HardCriterion | SoftCriterion, make: Callable[[], Any]) -> Any:
+        if parts is None:
+            return make()
+        own = {code: o[crit.id].model_dump_json() for code, o in overrides.items()
+               if crit.id in o}
+        key = (type(crit).__name__, crit.model_dump_json(),
+               criteria.measures[crit.measure].model_dump_json(), json.dumps(own, sort_keys=True))
+        return parts.get(key, make)
+
+    def judged(crit: HardCriterion) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         status = hard_status(crit, criteria.measures[crit.measure], table, groups, overrides)
+        return _frozen(status, ~kept(crit, status), status == UNKNOWN)
+
+    for crit in criteria.hard:
+        status, out_, unknown = part(crit, lambda crit=crit: judged(crit))
         out[crit.id] = status
-        excluded |= ~kept(crit, status)
-        check |= status == UNKNOWN
+        excluded |= out_
+        check |= unknown
     total = np.zeros(len(table))
     weights: float | np.ndarray = 0.0
     for crit in criteria.soft:
-        score, weight = soft_score(crit, criteria.measures[crit.measure], table, groups,
-                                   overrides)
+        score, weight = part(crit, lambda crit=crit: _frozen(*soft_score(
+            crit, criteria.measures[crit.measure], table, groups, overrides)))
         out[crit.id] = score
         total += np.fmax(score, 0.0) * weight  # fmax: an unknown score (NaN) counts as 0
         weights = weights + weight
