@@ -27,12 +27,17 @@ def key(*parts: Any) -> str:
 
 
 def read(path: Path) -> pd.DataFrame | None:
-    """Return the cached frame at `path`, or ``None`` when it is absent or unreadable."""
+    """
+    Return the cached frame at `path`, or ``None`` when it is absent or unreadable.
+
+    ``.geo.arrow`` files are GeoDataFrames in uncompressed Arrow IPC (read without
+    decompressing); ``.parquet`` files are plain frames.
+    """
     if not path.is_file():
         return None
     try:
-        if path.name.endswith(".geo.parquet"):
-            return gpd.read_parquet(path)
+        if path.name.endswith(".geo.arrow"):
+            return gpd.read_feather(path)
         return pd.read_parquet(path)
     except (OSError, ValueError):  # a truncated or foreign file is recomputed, not trusted
         return None
@@ -42,4 +47,7 @@ def write(path: Path, frame: pd.DataFrame) -> None:
     """Write `frame` to `path` atomically (a reader never sees a half-written file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic.replacing(path) as tmp:
-        frame.to_parquet(tmp)
+        if path.name.endswith(".geo.arrow"):
+            frame.to_feather(tmp, compression="uncompressed")
+        else:
+            frame.to_parquet(tmp)

@@ -173,7 +173,7 @@ def candidates_for_region(region: Region, *, cache: bool | None = None) -> gpd.G
         Read and write the cache; defaults to :data:`locscan.settings.use_cache`.
     """
     cache = settings.use_cache if cache is None else cache
-    path = region.cache_dir / f"candidates-{candidates_key(region)}.geo.parquet"
+    path = region.cache_dir / f"candidates-{candidates_key(region)}.geo.arrow"
     if cache and (hit := _cache.read(path)) is not None:
         return hit.astype(dict.fromkeys(["gemeente_code", "gemeente", "subregio"], "category"))
     muni = region.layers_with_role("municipalities")

@@ -58,7 +58,7 @@ def test_colliding_ids_and_foreign_codes_are_errors():
 
 def test_candidates_for_region_are_cached(toy_region):
     first = candidates_for_region(Region(toy_region))
-    cached = list((toy_region / ".locscan-cache").glob("candidates-*.geo.parquet"))
+    cached = list((toy_region / ".locscan-cache").glob("candidates-*.geo.arrow"))
     assert len(cached) == 1
     again = candidates_for_region(Region(toy_region))
     assert again.index.equals(first.index)

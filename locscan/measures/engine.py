@@ -7,6 +7,7 @@ against the region's catalogue before anything is computed.
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from locscan import _cache, settings
 from locscan.candidates import candidates_for_region, candidates_key
@@ -29,7 +31,29 @@ __all__ = [
 
 
 #: bump when a kind's results change, so old caches are not used
-MEASURES_VERSION = 1
+MEASURES_VERSION = 2
+
+
+def _ids_digest(ids: pd.Index) -> str:
+    """
+    A digest of the candidate ids in their order (a measure file's rows follow them).
+
+    Examples
+    --------
+    >>> a = _ids_digest(pd.Index(["perceel:1", "perceel:2"]))
+    >>> a == _ids_digest(pd.Index(["x", "perceel:1", "perceel:2"])[1:])
+    True
+    >>> a == _ids_digest(pd.Index(["perceel:2", "perceel:1"]))
+    False
+    """
+    arr = pa.array(ids.astype(str), type=pa.large_string())  # the text, not Python objects
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
+    digest = hashlib.sha256((offsets - offsets[0]).tobytes())
+    if arr.buffers()[2] is not None:
+        digest.update(memoryview(arr.buffers()[2])[offsets[0]:offsets[-1]])
+    return digest.hexdigest()[:20]
 
 
 def _missing(candidates: gpd.GeoDataFrame, spec: MeasureSpec, layer: Any) -> str | None:
@@ -201,14 +225,16 @@ def compute_for_region(
     specs = list(specs)
     check_specs(specs, region)
     cache = settings.use_cache if cache is None else cache
-    cand_key = candidates_key(region)
+    cands = candidates_for_region(region, cache=cache)
+    cand_key = _cache.key(candidates_key(region), _ids_digest(cands.index))
     paths = [
         region.cache_dir / f"measure-{s.name}-{_spec_key(region, s, cand_key)}.parquet"
         for s in specs
     ]
-    frames: list[pd.DataFrame | None] = [_cache.read(p) if cache else None for p in paths]
-    cands = candidates_for_region(region, cache=cache)
-    frames = [f if f is not None and f.index.equals(cands.index) else None for f in frames]
+    # cached without the candidate ids: the key holds their digest, the rows their order
+    frames = [_cache.read(p) if cache else None for p in paths]
+    frames = [f.set_axis(cands.index) if f is not None and len(f) == len(cands) else None
+              for f in frames]
     todo = [i for i, frame in enumerate(frames) if frame is None]
     # read here, not in the threads: reading warns, and Python's warning filters are global
     layers = {specs[i].layer: region.layer(specs[i].layer) for i in todo
@@ -230,7 +256,7 @@ def compute_for_region(
         for i, frame in zip(todo, computed, strict=True):
             frames[i] = frame
             if cache:
-                _cache.write(paths[i], frame)
+                _cache.write(paths[i], frame.reset_index(drop=True))
     for i, spec in enumerate(specs):  # outside what a layer covers its measures are unknown
         if (outside := _outside_coverage(region, cands, spec.layer)) is not None:
             frames[i] = frames[i].mask(np.repeat(outside[:, None], frames[i].shape[1], axis=1))
