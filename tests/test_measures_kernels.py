@@ -46,3 +46,10 @@ def test_segment_argmin_per_group_with_ties_to_the_lowest_tiebreak():
     value = np.array([3.0, 1.0, 1.0, 7.0, 6.0, 0.0])
     tiebreak = np.array([9, 4, 2, 0, 1, 0])
     assert kernels.segment_argmin(group, value, tiebreak).tolist() == [2, 4, 5]
+
+
+def test_sum_by_pair_adds_up_each_key_within_its_group():
+    group = np.array([0, 0, 0, 3, 3])
+    key = np.array([7, 5, 7, 7, 7])
+    g, k, v = kernels.sum_by_pair(group, key, np.array([1.0, 2.0, 4.0, 8.0, 16.0]))
+    assert (g.tolist(), k.tolist(), v.tolist()) == ([0, 0, 3], [7, 5, 7], [5.0, 2.0, 24.0])

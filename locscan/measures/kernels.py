@@ -20,7 +20,7 @@ from numba import njit
 
 __all__ = [
     "nearest_points", "point_grid", "points_within", "polygon_point_distances",
-    "polygon_triangle_areas", "segment_argmin", "split_rings",
+    "polygon_triangle_areas", "segment_argmin", "split_rings", "sum_by_pair",
 ]
 
 
@@ -248,3 +248,30 @@ def split_rings(x, y, geom_offsets):  # pragma: no cover - compiled
             counts[g] += 1
             s = e + 1
     return np.array(offsets, dtype=np.int64), counts, True
+
+
+@njit(nogil=True, cache=True)
+def sum_by_pair(group, key, value):  # pragma: no cover - compiled
+    """
+    Sum `value` per (group, key) where `group` comes in runs (sorted); keys in first-seen order.
+
+    Returns the groups, keys and sums of the distinct pairs.
+    """
+    out_g = np.empty(len(group), dtype=np.int64)
+    out_k = np.empty(len(group), dtype=np.int64)
+    out_v = np.empty(len(group))
+    m = 0
+    start = 0
+    for i in range(len(group)):
+        if i > 0 and group[i] != group[i - 1]:
+            start = m  # a new run: its pairs begin here
+        j = start
+        while j < m and out_k[j] != key[i]:
+            j += 1
+        if j == m:
+            out_g[m] = group[i]
+            out_k[m] = key[i]
+            out_v[m] = 0.0
+            m += 1
+        out_v[j] += value[i]
+    return out_g[:m], out_k[:m], out_v[:m]

@@ -64,13 +64,12 @@ def dominant_attribute(
     value = np.full(len(candidates), None, dtype=object)
     share = np.full(len(candidates), np.nan)
     if len(layer):
-        with_class = np.flatnonzero(pd.notna(classes))
+        from locscan.measures import kernels  # compiled: loaded when first needed
+
+        codes, names = pd.factorize(classes, sort=True)  # missing: -1
+        with_class = np.flatnonzero(codes >= 0)
         i_c, i_l, area = intersection_areas(geoms, layer.geometry.to_numpy()[with_class])
-        codes, names = pd.factorize(classes[with_class][i_l], sort=True)
-        key = i_c * len(names) + codes  # candidate and class, in the order of both
-        keys, inverse = np.unique(key, return_inverse=True)
-        total = np.bincount(inverse, weights=area)
-        c, cls = keys // len(names), keys % len(names)
+        c, cls, total = kernels.sum_by_pair(i_c, codes[with_class][i_l].astype(np.int64), area)
         order = np.lexsort((cls, -total, c))  # per candidate: largest area, then first class
         first = order[np.r_[True, c[order][1:] != c[order][:-1]]]
         value[c[first]] = np.asarray(names)[cls[first]]

@@ -173,9 +173,9 @@ def triangles(polygons: np.ndarray) -> Triangles:
     """
     keep = np.flatnonzero(np.isin(shapely.get_type_id(polygons), _POLYGONAL)
                           & ~shapely.is_empty(polygons))
-    tris, part_of = shapely.get_parts(shapely.constrained_delaunay_triangles(polygons[keep]),
-                                      return_index=True)
-    corners = shapely.get_coordinates(shapely.get_exterior_ring(tris)).reshape(-1, 4, 2)[:, :3]
+    collections = shapely.constrained_delaunay_triangles(polygons[keep])
+    tris, part_of = shapely.get_parts(collections, return_index=True)
+    corners = shapely.get_coordinates(collections).reshape(-1, 4, 2)[:, :3]  # closed triangles
     x, y = corners[..., 0].copy(), corners[..., 1].copy()
     clockwise = ((x[:, 1] - x[:, 0]) * (y[:, 2] - y[:, 0])
                  - (y[:, 1] - y[:, 0]) * (x[:, 2] - x[:, 0])) < 0
@@ -241,7 +241,7 @@ def intersection_areas(
     Returns
     -------
     i, j, area
-        One row per overlapping pair, sorted by ``i`` then ``j``; ``area > 0``.
+        One row per overlapping pair, by ``i`` (ascending); ``area > 0``.
 
     Examples
     --------
@@ -261,18 +261,18 @@ def intersection_areas(
         keep = area > 0
         return i[keep], j[keep], area[keep]
     tri = triangles(polygons)
-    i_g, i_t = shapely.STRtree(tri.geoms).query(geoms)
+    tree = shapely.STRtree(tri.geoms)
 
-    def chunk(part: slice) -> np.ndarray:
-        return kernels.polygon_triangle_areas(i_g[part], i_t[part], ring.first, ring.offsets,
-                                              ring.sign, ring.x, ring.y, tri.x, tri.y)
+    def chunk(part: slice) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        i_g, i_t = tree.query(geoms[part])
+        i_g = i_g.astype(np.int64) + part.start
+        area = kernels.polygon_triangle_areas(i_g, i_t, ring.first, ring.offsets, ring.sign,
+                                              ring.x, ring.y, tri.x, tri.y)
+        return kernels.sum_by_pair(i_g, tri.owner[i_t].astype(np.int64), area)
 
-    area = in_chunks(chunk, len(i_g))
-    pair = i_g.astype(np.int64) * len(polygons) + tri.owner[i_t]
-    keys, inverse = np.unique(pair, return_inverse=True)
-    total = np.bincount(inverse, weights=area, minlength=len(keys))
-    keep = total > 0
-    return keys[keep] // len(polygons), keys[keep] % len(polygons), total[keep]
+    i, j, area = in_chunks(chunk, len(geoms))
+    keep = area > 0
+    return i[keep], j[keep], area[keep]
 
 
 def _distances(geoms: np.ndarray, targets: np.ndarray, i: np.ndarray, j: np.ndarray,
