@@ -30,7 +30,7 @@ lint: $(BIN)/locscan
 test: $(BIN)/locscan lint
 	$(BIN)/pytest
 
-bench: $(BIN)/locscan  ## locscan vs geopandas vs PostGIS; writes benchmarks/RESULTS.md
+bench: $(BIN)/locscan  ## locscan vs geopandas, PostGIS and DuckDB spatial; writes benchmarks/RESULTS.md
 	@ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgis)
 	$(BIN)/python benchmarks/run.py

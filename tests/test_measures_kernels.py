@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from shapely import Polygon, box
 
-from locscan.measures import kernels, planar
+from locscan.measures import kernels, rings
 
 
 def _one(geom):
-    return planar.rings(np.array([geom]))
+    return rings.rings(np.array([geom]))
 
 
 def test_square_inside_a_triangle_is_clipped_to_the_triangle():

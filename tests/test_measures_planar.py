@@ -10,6 +10,7 @@ import shapely
 from shapely import MultiPolygon, Point, Polygon, box
 
 from locscan.measures import planar
+from locscan.measures.rings import rings
 
 DATA = Path(__file__).parent / "data"
 
@@ -119,17 +120,11 @@ def test_pairs_within_equals_geos_dwithin(shapes):
 
 def test_non_polygon_candidates_take_geos():
     cands = np.array([Point(0, 0), box(10, 0, 20, 10)])
-    assert planar.rings(cands) is None
+    assert rings(cands) is None
     *_, d = planar.nearest(cands, np.array([Point(3, 4)]))
     assert d.tolist() == [5.0, 7.0]
     i, _, a = planar.intersection_areas(cands, np.array([box(15, 0, 30, 10)]))
     assert (i.tolist(), a.tolist()) == ([1], [50.0])
-
-
-def test_rings_are_remembered_per_array():
-    geoms = np.array([box(0, 0, 1, 1)])
-    assert planar.rings(geoms) is planar.rings(geoms)
-    assert planar.rings(geoms.copy()) is not planar.rings(geoms)
 
 
 def test_rijksdriehoek_coordinates_keep_their_digits():
@@ -150,19 +145,6 @@ def test_empty_points_are_never_nearest_nor_within():
     i, j = planar.pairs_within(cands, sites, 20.0)
     assert (i.tolist(), j.tolist()) == ([0], [1])
     assert planar.nearest(cands, np.array([Point()]))[0].tolist() == []
-
-
-def test_rings_from_coordinates_equal_rings_from_geos_parts(shapes):
-    cands, layer = shapes
-    geoms = np.concatenate([cands, layer, [MultiPolygon([  # two parts, the second with a hole
-        box(0, 0, 1, 1), Polygon([(5, 5), (9, 5), (9, 9), (5, 9)], [[(6, 6), (7, 6), (7, 7)]])
-    ])]])
-    types = shapely.get_type_id(geoms)
-    fast = planar._rings_from_coordinates(geoms, types)
-    slow = planar._rings_from_parts(geoms, types)
-    assert fast is not None
-    for name in ("first", "offsets", "sign", "x", "y"):
-        assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
 
 
 def test_a_thin_spike_does_not_add_area_where_geos_overlay_does():

@@ -1,7 +1,7 @@
 """Compiled loops over flat coordinate arrays: polygon ∩ triangle areas, polygon–point distances.
 
 Each function works on polygons given as rings in flat arrays (see :class:`~locscan.measures.
-planar.Rings`): ring ``r`` of geometry ``g`` runs over ``x[offsets[r]:offsets[r + 1]]`` for
+rings.Rings`): ring ``r`` of geometry ``g`` runs over ``x[offsets[r]:offsets[r + 1]]`` for
 ``r`` in ``first[g]:first[g + 1]``; ``sign[r]`` is +1 for an exterior ring and -1 for a hole.
 They are compiled once by numba (cached on disk) and release the GIL, so callers run chunks of
 pairs side by side in threads. Both are exact up to floating-point rounding for every polygon:
