@@ -285,20 +285,21 @@ def postgis_scan(conn, folder: Path) -> tuple[pd.DataFrame, dict[str, float]]:
 
 #: what a PostGIS user writes when GEOS throws a TopologyException on a valid polygon (seen on
 #: the irregular demo with PostGIS 3.3 / GEOS 3.11): the test and the area per pair, with the
-#: area as the polygon minus its difference when the intersection fails
+#: area as the polygon minus its difference when the intersection fails. An exception block is
+#: a subtransaction, which parallel workers may not start: PARALLEL UNSAFE
 _SAFE_OVERLAP = """
 CREATE OR REPLACE FUNCTION safe_intersects(a geometry, b geometry) RETURNS boolean AS $$
 BEGIN
   RETURN ST_Intersects(a, b);
 EXCEPTION WHEN OTHERS THEN
   RETURN a && b;
-END $$ LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE;
+END $$ LANGUAGE plpgsql IMMUTABLE PARALLEL UNSAFE;
 CREATE OR REPLACE FUNCTION safe_overlap(a geometry, b geometry) RETURNS geometry AS $$
 BEGIN
   RETURN ST_Intersection(a, b);
 EXCEPTION WHEN OTHERS THEN
   RETURN ST_Difference(a, ST_Difference(a, b));
-END $$ LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE;
+END $$ LANGUAGE plpgsql IMMUTABLE PARALLEL UNSAFE;
 """
 
 
