@@ -156,3 +156,27 @@ def test_a_thin_spike_does_not_add_area_where_geos_overlay_does():
     outside = shapely.area(shapely.difference(parcel, zone))
     assert float(area.sum()) == pytest.approx(parcel.area - outside, abs=1e-6)
     assert float(area.sum()) < 1e-6
+
+
+def test_a_point_at_exactly_the_distance_is_within_it_on_an_edge_and_at_a_corner():
+    square = np.array([box(0, 0, 10, 10)])
+    on_edge, at_corner = Point(410, 5), Point(10 + 240, 10 + 320)  # 400 m: 240² + 320² = 400²
+    _, j = planar.pairs_within(square, np.array([on_edge, at_corner, Point(411, 5)]), 400.0)
+    assert sorted(j.tolist()) == [0, 1]
+    for site in (on_edge, at_corner):
+        assert planar.nearest(square, np.array([site]), max_distance=400.0)[2].tolist() == [400.0]
+
+
+def test_sums_within_equal_geos_pairs_summed(shapes):
+    cands, layer = shapes
+    rng = np.random.default_rng(9)
+    points = shapely.points(rng.uniform(0, 1000, (2000, 2)))
+    weights = rng.integers(1, 50, 2000).astype(float)
+    weights[::7] = np.nan
+    for targets, w in ((points, weights), (layer, weights[: len(layer)])):
+        total, missing = planar.sums_within(cands, targets, 60.0, w)
+        gi, gj = shapely.STRtree(targets).query(cands, predicate="dwithin", distance=60.0)
+        known = ~np.isnan(w[gj])
+        np.testing.assert_array_equal(
+            total, np.bincount(gi[known], weights=w[gj][known], minlength=len(cands)))
+        np.testing.assert_array_equal(missing, np.bincount(gi[~known], minlength=len(cands)))

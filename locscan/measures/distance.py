@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from locscan.measures._common import _field, _frame, _geoms
-from locscan.measures.planar import nearest, pairs_within
+from locscan.measures.planar import nearest, sums_within
 
 __all__ = ["count_within", "distance_to", "network_distance_to", "sum_within"]
 
@@ -81,14 +81,9 @@ def count_within(
     >>> count_within(cands, pts, distance=400)["value"].tolist()
     [1.0]
     """
-    i_c, _ = _pairs_within(candidates, layer, distance)
-    return _frame(candidates, value=np.bincount(i_c, minlength=len(candidates)).astype(float))
-
-
-def _pairs_within(
-    candidates: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, distance: float
-) -> tuple[np.ndarray, np.ndarray]:
-    return pairs_within(_geoms(candidates), layer.geometry.to_numpy(), distance)
+    ones = np.ones(len(layer))
+    total, _ = sums_within(_geoms(candidates), layer.geometry.to_numpy(), distance, ones)
+    return _frame(candidates, value=total)
 
 
 def sum_within(
@@ -111,11 +106,7 @@ def sum_within(
     [[20.0, 1.0]]
     """
     values = pd.to_numeric(pd.Series(_field(layer, field)), errors="coerce").to_numpy(float)
-    i_c, i_l = _pairs_within(candidates, layer, distance)
-    known = ~np.isnan(values[i_l])
-    n = len(candidates)
-    total = np.bincount(i_c, weights=np.where(known, values[i_l], 0.0), minlength=n)
-    unknown = np.bincount(i_c, weights=(~known).astype(float), minlength=n)
+    total, unknown = sums_within(_geoms(candidates), layer.geometry.to_numpy(), distance, values)
     return _frame(candidates, value=total, unknown=unknown)
 
 

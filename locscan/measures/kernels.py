@@ -19,7 +19,8 @@ import numpy as np
 from numba import njit
 
 __all__ = [
-    "nearest_points", "point_grid", "points_within", "polygon_point_distances",
+    "NEAREST", "PAIRS", "SUMS",
+    "point_grid", "points_near", "polygon_point_distances",
     "polygon_triangle_areas", "segment_argmin", "split_rings", "sum_by_pair",
 ]
 
@@ -164,21 +165,36 @@ def _cell_range(lo, hi, origin, cell, n):  # pragma: no cover - compiled
     return min(a, n - 1), b
 
 
+#: what :func:`points_near` gives: every pair, the nearest point, or sums of point weights
+PAIRS, NEAREST, SUMS = 0, 1, 2
+
+
 @njit(nogil=True, cache=True)
-def nearest_points(
-    geoms, reach, bounds, first, offsets, x, y, px, py, order, start, x0, y0, cell, nx, ny
+def points_near(
+    geoms, reach, mode, weights, bounds, first, offsets, x, y, px, py, order, start, x0, y0,
+    cell, nx, ny,
 ):  # pragma: no cover - compiled
     """
-    Nearest point to polygon ``geoms[k]`` among those within ``reach[k]`` of its bounds.
+    The points within ``reach[k]`` of polygon ``geoms[k]``: as pairs, the nearest, or summed.
 
-    Returns the point's index (-1 when none) and its exact distance; ties go to the lowest
-    index.
+    Walks the grid cells around the polygon's box grown by the reach; a point farther from the
+    box than the reach (or than the nearest so far) is passed over before its exact distance.
+
+    Returns
+    -------
+    k, j, d, total, missing
+        ``PAIRS``: position in `geoms`, point index and exact distance of each pair.
+        ``NEAREST``: one such pair per polygon with a point in reach, ties to the lowest index.
+        ``SUMS``: per polygon the sum of the known `weights` in reach and the number of points
+        in reach whose weight is NaN (k, j, d empty).
     """
-    best_j = np.full(len(geoms), -1, dtype=np.int64)
-    best_d = np.full(len(geoms), np.inf)
+    out_k, out_j, out_d = [0], [0], [0.0]  # typed by their first element, dropped below
+    sums = mode == SUMS
+    total = np.zeros(len(geoms) if sums else 0)
+    missing = np.zeros(len(geoms) if sums else 0)
     for k in range(len(geoms)):
-        g = geoms[k]
-        r = reach[k]
+        g, r = geoms[k], reach[k]
+        best_j, best_d = -1, np.inf
         ax, bx = _cell_range(bounds[g, 0] - r, bounds[g, 2] + r, x0, cell, nx)
         ay, by = _cell_range(bounds[g, 1] - r, bounds[g, 3] + r, y0, cell, ny)
         for cy in range(ay, by + 1):
@@ -188,39 +204,29 @@ def nearest_points(
                     j = order[s]
                     gx = max(bounds[g, 0] - px[j], 0.0, px[j] - bounds[g, 2])
                     gy = max(bounds[g, 1] - py[j], 0.0, py[j] - bounds[g, 3])
-                    if gx * gx + gy * gy > best_d[k] * best_d[k]:
-                        continue  # farther from the box than the best so far
+                    limit = (min(r, best_d) if mode == NEAREST else r) * (1 + 1e-9) + 1e-9
+                    if gx * gx + gy * gy > limit * limit:
+                        continue  # a prefilter, with slack: the exact test is below
                     d = _point_distance(g, px[j], py[j], first, offsets, x, y)
-                    if d < best_d[k] or (d == best_d[k] and j < best_j[k]):
-                        best_d[k] = d
-                        best_j[k] = j
-    return best_j, best_d
-
-
-@njit(nogil=True, cache=True)
-def points_within(
-    geoms, distance, bounds, first, offsets, x, y, px, py, order, start, x0, y0, cell, nx, ny
-):  # pragma: no cover - compiled
-    """Pairs (k, j): point j at most `distance` from polygon ``geoms[k]``; k is the position."""
-    out_k = []
-    out_j = []
-    for k in range(len(geoms)):
-        g = geoms[k]
-        ax, bx = _cell_range(bounds[g, 0] - distance, bounds[g, 2] + distance, x0, cell, nx)
-        ay, by = _cell_range(bounds[g, 1] - distance, bounds[g, 3] + distance, y0, cell, ny)
-        for cy in range(ay, by + 1):
-            for cx in range(ax, bx + 1):
-                c = cy * nx + cx
-                for s in range(start[c], start[c + 1]):
-                    j = order[s]
-                    if (px[j] < bounds[g, 0] - distance or px[j] > bounds[g, 2] + distance
-                            or py[j] < bounds[g, 1] - distance
-                            or py[j] > bounds[g, 3] + distance):
+                    if d > r:
                         continue
-                    if _point_distance(g, px[j], py[j], first, offsets, x, y) <= distance:
+                    if mode == PAIRS:
                         out_k.append(k)
                         out_j.append(j)
-    return np.array(out_k, dtype=np.int64), np.array(out_j, dtype=np.int64)
+                        out_d.append(d)
+                    elif sums:
+                        if np.isnan(weights[j]):
+                            missing[k] += 1.0
+                        else:
+                            total[k] += weights[j]
+                    elif d < best_d or (d == best_d and j < best_j):
+                        best_d, best_j = d, j
+        if mode == NEAREST and best_j >= 0:
+            out_k.append(k)
+            out_j.append(best_j)
+            out_d.append(best_d)
+    return (np.array(out_k[1:], dtype=np.int64), np.array(out_j[1:], dtype=np.int64),
+            np.array(out_d[1:], dtype=np.float64), total, missing)
 
 
 @njit(nogil=True, cache=True)

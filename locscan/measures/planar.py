@@ -25,7 +25,9 @@ from locscan import settings
 from locscan.chunks import in_chunks
 from locscan.measures.rings import POLYGONAL, Rings, rings
 
-__all__ = ["Triangles", "intersection_areas", "nearest", "pairs_within", "triangles"]
+__all__ = [
+    "Triangles", "intersection_areas", "nearest", "pairs_within", "sums_within", "triangles",
+]
 
 _POINT = 0
 
@@ -193,13 +195,8 @@ def pairs_within(
     ring = rings(geoms)
     if ring is not None and (grid := _grid(targets)) is not None:
 
-        def chunk(part: slice) -> tuple[np.ndarray, np.ndarray]:
-            k, j = kernels.points_within(np.arange(part.start, part.stop), float(distance),
-                                         ring.bounds, ring.first, ring.offsets, ring.x, ring.y,
-                                         *grid.args())
-            return k + part.start, grid.index[j]
-
-        return in_chunks(chunk, len(geoms))
+        k, j, *_ = _walk(ring, grid, np.full(len(geoms), float(distance)), kernels.PAIRS)
+        return k, j
     tree = shapely.STRtree(targets)
     if ring is None:
         return tree.query(geoms, predicate="dwithin", distance=distance)
@@ -207,6 +204,53 @@ def pairs_within(
     i, j = i.astype(np.int64), j.astype(np.int64)
     keep = _distances(geoms, targets, i, j, ring) <= distance
     return i[keep], j[keep]
+
+
+def _walk(ring: Rings, grid: _Grid, reach: np.ndarray, mode: int,
+          weights: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """:func:`kernels.points_near` over chunks of the polygons, with the points' own indices."""
+    from locscan.measures import kernels
+
+    weights = np.zeros(0) if weights is None else weights[grid.index].astype(float)
+
+    def chunk(part: slice) -> tuple[np.ndarray, ...]:
+        k, j, d, total, missing = kernels.points_near(
+            np.arange(part.start, part.stop), reach[part], mode, weights, ring.bounds,
+            ring.first, ring.offsets, ring.x, ring.y, *grid.args())
+        return k + part.start, grid.index[j], d, total, missing
+
+    return in_chunks(chunk, len(reach))
+
+
+def sums_within(geoms: np.ndarray, targets: np.ndarray, distance: float, weights: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Per geometry the sum of the `weights` of the targets within `distance` (inclusive).
+
+    Also how many targets in reach have no weight (NaN). Point targets are summed as they are
+    found, without listing the pairs (26 million for parking at 1M parcels).
+
+    Examples
+    --------
+    >>> from shapely import Point, box
+    >>> pts = np.array([Point(410, 5), Point(5, 20), Point(900, 0)])
+    >>> total, missing = sums_within(np.array([box(0, 0, 10, 10)]), pts, 400,
+    ...                              np.array([20.0, np.nan, 50.0]))
+    >>> total.tolist(), missing.tolist()
+    ([20.0], [1.0])
+    """
+    from locscan.measures import kernels
+
+    weights = np.asarray(weights, dtype=float)
+    ring = rings(geoms)
+    if ring is not None and len(geoms) and (grid := _grid(targets)) is not None:
+        *_, total, missing = _walk(ring, grid, np.full(len(geoms), float(distance)),
+                                   kernels.SUMS, weights)
+        return total, missing
+    i, j = pairs_within(geoms, targets, distance)
+    known = ~np.isnan(weights[j])
+    return (np.bincount(i, weights=np.where(known, weights[j], 0.0), minlength=len(geoms)),
+            np.bincount(i, weights=(~known).astype(float), minlength=len(geoms)))
 
 
 def _first_vertices(ring: Rings) -> tuple[np.ndarray, np.ndarray]:
@@ -226,15 +270,11 @@ def _nearest_point(ring: Rings, grid: _Grid, max_distance: float | None
                                                  workers=max(1, settings.workers))[0]
     if max_distance is not None:
         bound = np.minimum(bound, max_distance)
+    reach = bound * (1 + 1e-9) + 1e-9  # the vertex's distance, rounded another way, may be less
 
-    def chunk(part: slice) -> tuple[np.ndarray, np.ndarray]:
-        return kernels.nearest_points(np.arange(part.start, part.stop), bound[part],
-                                      ring.bounds, ring.first, ring.offsets, ring.x, ring.y,
-                                      *grid.args())
-
-    j, d = in_chunks(chunk, len(bound))
-    found = np.flatnonzero((j >= 0) & (d <= (np.inf if max_distance is None else max_distance)))
-    return found, grid.index[j[found]], d[found]
+    i, j, d, *_ = _walk(ring, grid, reach, kernels.NEAREST)
+    keep = d <= (np.inf if max_distance is None else max_distance)
+    return i[keep], j[keep], d[keep]
 
 
 def _vertex_bound(ring: Rings, tree: shapely.STRtree) -> np.ndarray:
