@@ -79,8 +79,8 @@ def build(
         candidates=candidates,
         measures=measures,
         evaluation=ev,
-        status=pd.Series(status, index=ev.index, name="status"),
-        rank=pd.Series(rank, index=ev.index, name="rank"),
+        status=pd.Series(status, index=ev.index, name="status", copy=False),
+        rank=pd.Series(rank, index=ev.index, name="rank", copy=False),
         overrides=resolve_overrides(criteria, meta),
     )
 

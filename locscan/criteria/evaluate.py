@@ -184,12 +184,14 @@ def evaluate(
         excluded |= out_
         check |= unknown
     total = np.zeros(len(table))
+    scratch = np.empty(len(table))  # one buffer for every soft criterion's weighted score
     weights: float | np.ndarray = 0.0
     for crit in criteria.soft:
         score, weight = part(crit, lambda crit=crit: _frozen(*soft_score(
             crit, criteria.measures[crit.measure], table, groups, overrides)))
         out[crit.id] = score
-        total += np.fmax(score, 0.0) * weight  # fmax: an unknown score (NaN) counts as 0
+        part_score = np.fmax(score, 0.0, out=scratch)  # fmax: an unknown score counts as 0
+        total += np.multiply(part_score, weight, out=part_score)
         weights = weights + weight
     weights = np.broadcast_to(np.asarray(weights, dtype=float), total.shape)
     out["passes"] = ~excluded
