@@ -36,9 +36,12 @@ def test_a_hole_is_subtracted_and_a_non_convex_ring_clipped_exactly():
 def test_point_distance_is_zero_inside_and_on_the_edge_else_to_the_nearest_edge():
     ring = _one(box(0, 0, 10, 10))
     px, py = np.array([5.0, 10.0, 13.0, 13.0]), np.array([5.0, 5.0, 5.0, 14.0])
-    d = kernels.polygon_point_distances(np.zeros(4, dtype=np.int64), px, py, ring.first,
-                                        ring.offsets, ring.x, ring.y)
-    assert d.tolist() == [0.0, 0.0, 3.0, 5.0]
+    order, start = kernels.point_grid(px, py, 5.0, 5.0, 100.0, 1, 1)  # one cell holds all
+    k, j, d, _, _ = kernels.points_near(
+        np.array([0]), np.array([100.0]), kernels.PAIRS, np.zeros(0), ring.bounds, ring.first,
+        ring.offsets, ring.x, ring.y, px, py, order, start, 5.0, 5.0, 100.0, 1, 1)
+    assert k.tolist() == [0] * 4
+    assert d[np.argsort(j)].tolist() == [0.0, 0.0, 3.0, 5.0]
 
 
 def test_segment_argmin_per_group_with_ties_to_the_lowest_tiebreak():

@@ -20,7 +20,7 @@ from numba import njit
 
 __all__ = [
     "NEAREST", "PAIRS", "SUMS",
-    "point_grid", "points_near", "polygon_point_distances",
+    "point_grid", "points_near",
     "polygon_triangle_areas", "segment_argmin", "split_rings", "sum_by_pair",
 ]
 
@@ -113,15 +113,6 @@ def _point_distance(g, qx, qy, first, offsets, x, y):  # pragma: no cover - comp
             best = min(best, ex * ex + ey * ey)
             ax, ay = bx, by
     return 0.0 if inside else np.sqrt(best)
-
-
-@njit(nogil=True, cache=True)
-def polygon_point_distances(geom, px, py, first, offsets, x, y):  # pragma: no cover - compiled
-    """Distance from polygon ``geom[k]`` to point (``px[k]``, ``py[k]``): 0 inside or on it."""
-    out = np.empty(len(geom))
-    for k in range(len(geom)):
-        out[k] = _point_distance(geom[k], px[k], py[k], first, offsets, x, y)
-    return out
 
 
 @njit(nogil=True, cache=True)

@@ -157,20 +157,9 @@ def intersection_areas(
     return i[keep], j[keep], area[keep]
 
 
-def _distances(geoms: np.ndarray, targets: np.ndarray, i: np.ndarray, j: np.ndarray,
-               ring: Rings | None) -> np.ndarray:
-    """Exact distance of each pair, the compiled way for polygons to points."""
-    if ring is not None and (shapely.get_type_id(targets[j]) == _POINT).all():
-        from locscan.measures import kernels
-
-        tx, ty = shapely.get_x(targets), shapely.get_y(targets)
-
-        def chunk(part: slice) -> np.ndarray:
-            jj = j[part]
-            return kernels.polygon_point_distances(i[part], tx[jj], ty[jj], ring.first,
-                                                   ring.offsets, ring.x, ring.y)
-
-        return in_chunks(chunk, len(i))
+def _distances(geoms: np.ndarray, targets: np.ndarray, i: np.ndarray, j: np.ndarray
+               ) -> np.ndarray:
+    """GEOS's exact distance of each pair (point layers take the grid walk instead)."""
     return in_chunks(lambda part: shapely.distance(geoms[i[part]], targets[j[part]]), len(i))
 
 
@@ -194,7 +183,6 @@ def pairs_within(
 
     ring = rings(geoms)
     if ring is not None and (grid := _grid(targets)) is not None:
-
         k, j, *_ = _walk(ring, grid, np.full(len(geoms), float(distance)), kernels.PAIRS)
         return k, j
     tree = shapely.STRtree(targets)
@@ -202,7 +190,7 @@ def pairs_within(
         return tree.query(geoms, predicate="dwithin", distance=distance)
     i, j = tree.query(_grown(ring.bounds, distance))  # bounds only; exact distance below
     i, j = i.astype(np.int64), j.astype(np.int64)
-    keep = _distances(geoms, targets, i, j, ring) <= distance
+    keep = _distances(geoms, targets, i, j) <= distance
     return i[keep], j[keep]
 
 
@@ -243,7 +231,7 @@ def sums_within(geoms: np.ndarray, targets: np.ndarray, distance: float, weights
 
     weights = np.asarray(weights, dtype=float)
     ring = rings(geoms)
-    if ring is not None and len(geoms) and (grid := _grid(targets)) is not None:
+    if ring is not None and (grid := _grid(targets)) is not None:
         *_, total, missing = _walk(ring, grid, np.full(len(geoms), float(distance)),
                                    kernels.SUMS, weights)
         return total, missing
@@ -321,7 +309,7 @@ def nearest(
             bound = np.minimum(bound, max_distance)
         i, j = tree.query(_grown(ring.bounds, bound))  # every target that can be nearer
         i, j = i.astype(np.int64), j.astype(np.int64)
-        d = _distances(geoms, targets, i, j, ring)
+        d = _distances(geoms, targets, i, j)
     if (np.diff(i) < 0).any():  # STRtree gives pairs by input; GEOS's nearest need not
         order = np.argsort(i, kind="stable")
         i, j, d = i[order], j[order], d[order]
