@@ -23,7 +23,7 @@ import shapely
 from locscan import __version__, atomic, nl, rdnap, settings
 from locscan.criteria import Criteria
 from locscan.errors import ExportError
-from locscan.layers import LayerEntry, is_local, resolve_source
+from locscan.layers import LayerEntry, is_local, resolve_sources
 from locscan.pull.sources import PROVENANCE_FILE
 from locscan.region import Region
 
@@ -339,10 +339,10 @@ def _layer_date(region: Region, name: str, pulled: dict) -> str:
         return entry.date
     if name in pulled and pulled[name].get("retrieved"):
         return str(pulled[name]["retrieved"])[:10]
-    source = Path(resolve_source(entry, region.folder))
-    if is_local(entry.source) and source.exists():
-        return datetime.fromtimestamp(source.stat().st_mtime, UTC).date().isoformat() + \
-            " (bestandsdatum)"
+    files = [Path(f) for f in resolve_sources(entry, region.folder) if Path(f).exists()]
+    if is_local(entry.source) and files:
+        newest = max(f.stat().st_mtime for f in files)
+        return datetime.fromtimestamp(newest, UTC).date().isoformat() + " (bestandsdatum)"
     return "onbekend"
 
 

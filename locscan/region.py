@@ -15,6 +15,8 @@ from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import shapely
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from locscan import config, layers, settings
@@ -236,7 +238,7 @@ class Region:
         files = [self.folder / settings.region_file, self.folder / settings.catalogue_file]
         for entry in self.catalogue.layers.values():
             if layers.is_local(entry.source):
-                files.append(Path(layers.resolve_source(entry, self.folder)))
+                files += [Path(f) for f in layers.resolve_sources(entry, self.folder)]
         return files
 
     def has_layer(self, name: str) -> bool:
@@ -259,7 +261,9 @@ class Region:
         outside = [
             f"{name} ({entry.source})" for name, entry in self.catalogue.layers.items()
             if layers.is_local(entry.source)
-            and not Path(layers.resolve_source(entry, self.folder)).resolve().is_relative_to(home)
+            and not all(Path(f).resolve().is_relative_to(home) for f in [
+                layers.resolve_source(entry, self.folder),
+                *layers.resolve_sources(entry, self.folder)])
         ]
         if outside:
             raise LayerError(
@@ -278,9 +282,30 @@ class Region:
             if name not in self._layers:
                 gdf, report = layers.load_layer(name, self._entry(name), self.folder)
                 self._check_inside_region(name, gdf)
+                if self.catalogue.role_of(name) == "work_sites" and "gemeente" not in gdf:
+                    gdf["gemeente"] = self._gemeente_codes(name, gdf)
                 self.reports[name] = report
                 self._layers[name] = gdf
         return self._layers[name]
+
+    def _gemeente_codes(self, name: str, gdf: gpd.GeoDataFrame) -> np.ndarray:
+        """
+        The CBS code of the gemeente each feature lies in, from the municipalities layer.
+
+        For a work-sites file without a gemeente field: the plan's 80/10/10 rule needs where
+        each site is. A point on each feature's surface decides; None outside every gemeente.
+        """
+        out = np.full(len(gdf), None, dtype=object)
+        munis = [n for n in self.layers_with_role("municipalities") if n != name]
+        if not munis or gdf.empty:
+            return out
+        region = self.layer(munis[0])
+        points = shapely.point_on_surface(gdf.geometry.to_numpy())
+        at, which = shapely.STRtree(region.geometry.to_numpy()).query(
+            points, predicate="intersects")
+        first = np.unique(at, return_index=True)[1]
+        out[at[first]] = region["code"].to_numpy()[which[first]]
+        return out
 
     def _check_inside_region(self, name: str, gdf: gpd.GeoDataFrame) -> None:
         """A layer with features, none of them near the region's municipalities, is an error."""

@@ -172,6 +172,32 @@ def test_fingerprint_changes_when_the_file_changes(tmp_path):
     assert fingerprint("cores", LayerEntry(source="c.gpkg", where="1=1"), tmp_path) != before
 
 
+def test_a_pattern_joins_every_file_it_matches(tmp_path):
+    plans = tmp_path / "imro"
+    plans.mkdir()
+    gdf([box(0, 0, 1, 1)], bestemming=["Wonen"]).to_file(plans / "plan-1.gpkg")
+    gdf([box(5, 5, 6, 6), box(7, 7, 8, 8)], bestemming=["Groen", "Wonen"]).to_file(
+        plans / "plan-2.gpkg")
+    entry = LayerEntry(source="imro/plan-*.gpkg", fields={"class": "bestemming"})
+    layer, report = load_layer("zoning", entry, tmp_path)
+    assert layer["class"].tolist() == ["Wonen", "Groen", "Wonen"]  # in the files' order
+    assert report.features == 3
+    assert report.source.endswith("imro/plan-*.gpkg")
+    before = fingerprint("zoning", entry, tmp_path)
+    gdf([box(9, 9, 10, 10)], bestemming=["Water"]).to_file(plans / "plan-3.gpkg")
+    assert fingerprint("zoning", entry, tmp_path) != before  # a plan added: measured again
+    assert len(load_layer("zoning", entry, tmp_path)[0]) == 4
+
+
+def test_a_pattern_that_matches_nothing_or_repeats_an_id_is_an_error(tmp_path):
+    with pytest.raises(LayerError, match=r"nope/\*\.gpkg\): no file matches this pattern"):
+        load_layer("zoning", LayerEntry(source="nope/*.gpkg"), tmp_path)
+    gdf([box(0, 0, 1, 1)], id=["a"]).to_file(tmp_path / "p1.gpkg")
+    gdf([box(2, 0, 3, 1)], id=["a"]).to_file(tmp_path / "p2.gpkg")
+    with pytest.raises(LayerError, match=r"p\*\.gpkg\): 1 duplicate values of 'id' \(a\)"):
+        load_layer("parcels", LayerEntry(source="p*.gpkg"), tmp_path)
+
+
 @pytest.mark.realdata
 def test_real_cbs_municipalities_cover_the_known_area(realdata):
     entry = LayerEntry(source="cbs/gmr_gemeenten_2025_rd.geojson",
@@ -389,7 +415,7 @@ def test_the_documented_real_data_example_is_a_valid_catalogue():
 @pytest.mark.parametrize(("role", "source", "count"), [
     ("municipalities", "cbs/gmr_gemeenten_2025_rd.geojson", 18),
     ("parcels", "brk-otterlo/brk_v5_perceel_otterlo_rd.geojson", 11),
-    ("zoning", "imro-arnhem/NL.IMRO.0202.957-0301.gml", 5),
+    ("zoning", "imro-arnhem/NL.IMRO.*.gml", 5 + 16),  # both plans
     ("cores", "bag-doesburg/bag_woonplaats_doesburg_0221_20200915_rd.geojson", 1),
     ("dwellings", "bag-doesburg/bag_pand_doesburg_0221_20200915_rd.geojson", 7204 + 3 + 14),
     ("parking", "parking-arnhem/arnhem_e6a_parking_rd.geojson", 10),

@@ -12,7 +12,8 @@ def test_reasons_give_numbers_in_dutch(result):
     why = text.reasons(result)
     assert why["perceel:p2"] == "Binnen 15 km van werk: 15,1 km (max. 15 km)"
     assert why["perceel:p3"] == "Buiten de kern: 50% (moet minder dan 50%)"
-    assert why["perceel:p5"] == "Passende bestemming: onbekend: geen waarde voor bestemming"
+    assert why["perceel:p5"] == ("Passende bestemming: onbekend: geen waarde voor bestemming "
+                                 "(te controleren)")
     assert why["perceel:p1"] == ""
 
 

@@ -30,8 +30,10 @@ from locscan.layers.catalogue import (
     Role,
     fingerprint,
     is_local,
+    is_pattern,
     load_catalogue,
     resolve_source,
+    resolve_sources,
 )
 from locscan.layers.load import LoadReport, classify, load_layer
 
@@ -44,7 +46,9 @@ __all__ = [
     "classify",
     "fingerprint",
     "is_local",
+    "is_pattern",
     "load_catalogue",
     "load_layer",
     "resolve_source",
+    "resolve_sources",
 ]

@@ -7,6 +7,7 @@ which attributes it needs; an entry maps a layer name to its source, role and fi
 from __future__ import annotations
 
 import difflib
+import glob
 import hashlib
 import json
 import os
@@ -22,7 +23,7 @@ from locscan import config
 from locscan.errors import LayerError
 
 __all__ = ["IMRO_CLASSES", "ROLES", "Catalogue", "LayerEntry", "Role", "fingerprint",
-           "is_local", "load_catalogue", "resolve_source"]
+           "is_local", "is_pattern", "load_catalogue", "resolve_source", "resolve_sources"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ class LayerEntry(BaseModel):
     ----------
     source
         Path relative to the catalogue's folder, an absolute path, or a GDAL connection string.
+        A path may be a pattern (``imro/*.gml``: every zoning plan in a folder): the files it
+        matches are read alike and joined into one layer.
     layer
         Layer inside the source; required when the source holds several.
     role
@@ -296,24 +299,51 @@ def resolve_source(entry: LayerEntry, base_dir: str | os.PathLike) -> str:
     return str(path if path.is_absolute() else Path(base_dir) / path)
 
 
+def is_pattern(entry: LayerEntry) -> bool:
+    """Whether a local source is a pattern for several files (``imro/*.gml``)."""
+    return is_local(entry.source) and glob.has_magic(entry.source)
+
+
+def resolve_sources(entry: LayerEntry, base_dir: str | os.PathLike) -> list[str]:
+    """
+    The files of `entry`: its source, or the files its pattern matches.
+
+    Sorted; empty when nothing matches.
+
+    Examples
+    --------
+    >>> resolve_sources(LayerEntry(source="a.gpkg"), "/data/r")
+    ['/data/r/a.gpkg']
+    >>> resolve_sources(LayerEntry(source="no-such-folder/*.gml"), "/data/r")
+    []
+    """
+    source = resolve_source(entry, base_dir)
+    if not is_pattern(entry) or os.path.exists(source):  # a file may have [ ] in its name
+        return [source]
+    return sorted(p for p in glob.glob(source) if os.path.isfile(p))
+
+
 def fingerprint(name: str, entry: LayerEntry, base_dir: str | os.PathLike) -> str:
     """
     Return a short key that changes when the layer's catalogue entry or file changes.
 
-    For local files the key includes the file's size and modification time, so the cache is
-    invalidated whenever the file is written, without reading it. Remote sources are keyed on
-    the entry alone.
+    For local files the key includes each file's size and modification time (every file a
+    pattern matches), so the cache is invalidated whenever a file is written, added or removed,
+    without reading it. Remote sources are keyed on the entry alone.
 
     Examples
     --------
     >>> len(fingerprint("cores", LayerEntry(source="missing.gpkg"), "."))
     16
     """
-    source = resolve_source(entry, base_dir)
-    stat: tuple[int, int] | None = None
-    if is_local(entry.source) and os.path.exists(source):
-        st = os.stat(source)
-        stat = (st.st_size, st.st_mtime_ns)
+    stats: list[tuple[str, int, int]] = []
+    if is_local(entry.source):
+        for path in resolve_sources(entry, base_dir):
+            if os.path.exists(path):
+                st = os.stat(path)
+                stats.append((os.path.realpath(path), st.st_size, st.st_mtime_ns))
     # the real path: a region folder reached through a link keeps its cached measures
-    payload = json.dumps([name, entry.model_dump(), os.path.realpath(source), stat], default=str)
+    source = resolve_source(entry, base_dir)
+    payload = json.dumps([name, entry.model_dump(), os.path.realpath(source), stats],
+                         default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]

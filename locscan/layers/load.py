@@ -25,6 +25,7 @@ from locscan.layers.catalogue import (
     Role,
     is_local,
     resolve_source,
+    resolve_sources,
 )
 from locscan.layers.crs import flatten, layer_crs
 from locscan.layers.read import (
@@ -163,6 +164,12 @@ def _check_attributes(
             )
             numbers = numbers.mask(negative)
         gdf[attr] = numbers
+    return _check_unique(name, gdf, role, source)
+
+
+def _check_unique(name: str, gdf: gpd.GeoDataFrame, role: Role,
+                  source: str) -> gpd.GeoDataFrame:
+    """The role's identifying attribute without nulls or duplicates, as text."""
     if role.unique and role.unique in gdf:
         key = gdf[role.unique]
         problems = []
@@ -281,12 +288,34 @@ def history_warning(gdf: pd.DataFrame) -> str | None:
             "\"eindGeldigheid IS NULL AND status = 'Pand in gebruik'\"")
 
 
-def _label_points_of_gml(gdf: gpd.GeoDataFrame, spec: Role, source: str) -> bool:
-    """Whether a GML layer that must hold polygons came out as points only (BRK's labels)."""
-    if spec.geometry != ("polygon",) or Path(source).suffix.lower() not in (".gml", ".xml"):
-        return False
-    geoms = gdf.geometry.to_numpy()
-    return bool(len(geoms)) and bool(np.all(shapely.get_type_id(geoms) == 0))
+def _label_points_of_gml(gdf: gpd.GeoDataFrame, spec: Role, source: str) -> int:
+    """
+    How many features of a GML layer whose role takes polygons came out as points.
+
+    BRK shows each object's label point first; 0 for other sources.
+    """
+    if "polygon" not in spec.geometry or Path(source).suffix.lower() not in (".gml", ".xml"):
+        return 0
+    return int(np.count_nonzero(shapely.get_type_id(gdf.geometry.to_numpy()) == 0))
+
+
+def _with_polygons_behind(gdf: gpd.GeoDataFrame, spec: Role, source: str,
+                          entry: LayerEntry) -> tuple[gpd.GeoDataFrame, int]:
+    """
+    Each feature's polygon where GDAL showed its label point, and how many were replaced.
+
+    A role that takes points keeps a point that has no polygon behind it; a polygon role
+    gets the polygons only (all of them: the file is read again).
+    """
+    polygons = read_gml_polygons(source, entry)
+    behind = shapely.is_geometry(polygons.geometry.to_numpy())
+    if spec.geometry == ("polygon",) or len(polygons) != len(gdf):
+        return polygons, int(behind.sum())
+    points = shapely.get_type_id(gdf.geometry.to_numpy()) == 0
+    swap = behind & points
+    geoms = gdf.geometry.to_numpy().copy()
+    geoms[swap] = polygons.geometry.to_numpy()[swap]
+    return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)), int(swap.sum())
 
 
 def load_layer(
@@ -318,6 +347,9 @@ def load_layer(
         wrong type or duplicate ids. Every message names the layer and the file.
     """
     source = resolve_source(entry, base_dir)
+    files = resolve_sources(entry, base_dir)
+    if files != [source]:
+        return _load_files(name, entry, base_dir, files, role=role)
     role_name = role or entry.role or (name if name in ROLES else "other")
     spec = ROLES[role_name]
     parquet = is_local(entry.source) and Path(source).suffix.lower() in PARQUET
@@ -338,10 +370,11 @@ def load_layer(
         else:
             gdf = read_gdal(source, entry)
             if _label_points_of_gml(gdf, spec, source):
-                gdf = read_gml_polygons(source, entry)
-                warnings.warn(f"{where(name, source)}: GDAL shows this GML's first geometry, "
-                              "a point (a label, as in BRK); its polygons are used instead",
-                              stacklevel=2)
+                gdf, swapped = _with_polygons_behind(gdf, spec, source, entry)
+                if swapped:
+                    warnings.warn(f"{where(name, source)}: GDAL shows this GML's first "
+                                  f"geometry, a point (a label, as in BRK), for {swapped} "
+                                  "features; their polygons are used instead", stacklevel=2)
     except LayerError:
         raise
     except Exception as exc:  # GDAL raises a range of errors for broken files and bad SQL
@@ -377,4 +410,38 @@ def load_layer(
                           f"pattern are kept as they are: {shown}", stacklevel=2)
     gdf = gdf.reset_index(drop=True)
     gdf.attrs["locscan_layer"] = name
+    return gdf, report
+
+
+def _load_files(name: str, entry: LayerEntry, base_dir: str | os.PathLike, files: list[str],
+                *, role: str | None) -> tuple[gpd.GeoDataFrame, LoadReport]:
+    """
+    One layer from every file a pattern matches (``imro/*.gml``).
+
+    Each file is read and checked as a layer of its own, then they are joined; ids must be
+    unique across the files too.
+    """
+    pattern = resolve_source(entry, base_dir)
+    if not files:
+        raise LayerError(f"{where(name, pattern)}: no file matches this pattern")
+    loaded = [load_layer(name, entry.model_copy(update={"source": f}), base_dir, role=role)
+              for f in files]
+    spec = ROLES[role or entry.role or (name if name in ROLES else "other")]
+    gdf = gpd.GeoDataFrame(pd.concat([g for g, _ in loaded], ignore_index=True),
+                           geometry="geometry", crs=settings.crs)
+    gdf = _check_unique(name, gdf, spec, pattern)
+    gdf.attrs["locscan_layer"] = name
+    reports = [r for _, r in loaded]
+    report = LoadReport(
+        layer=name, source=pattern, features=sum(r.features for r in reports),
+        dropped_empty=sum(r.dropped_empty for r in reports),
+        repaired=[x for r in reports for x in r.repaired],
+        reprojected_from=next((r.reprojected_from for r in reports if r.reprojected_from), None))
+    for r in reports:
+        for total, part in ((report.non_numeric, r.non_numeric), (report.negative, r.negative)):
+            for attr, n in part.items():
+                total[attr] = total.get(attr, 0) + n
+        for attr, values in r.unclassified.items():
+            report.unclassified[attr] = list(dict.fromkeys(
+                [*report.unclassified.get(attr, []), *values]))
     return gdf, report

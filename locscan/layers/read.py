@@ -19,8 +19,8 @@ import shapely
 from locscan.errors import LayerError
 from locscan.layers.catalogue import LayerEntry, is_local
 
-__all__ = ["PARQUET", "parquet_geometry", "parquet_info", "polygonal_parts", "read_gdal",
-           "read_gml_polygons", "read_info", "read_table", "where"]
+__all__ = ["PARQUET", "gml_has_polygons", "parquet_geometry", "parquet_info", "polygonal_parts",
+           "read_gdal", "read_gml_polygons", "read_info", "read_table", "where"]
 
 
 def where(name: str, source: str) -> str:
@@ -129,25 +129,47 @@ def polygonal_parts(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
-def read_gml_polygons(source: str, entry: LayerEntry) -> gpd.GeoDataFrame:
-    """
-    A GML layer's polygons where GDAL shows only its first geometry, a label point (BRK).
+def _read_all_geometries(source: str, layer: str | None, where: str | None,
+                         max_features: int | None = None) -> gpd.GeoDataFrame:
+    """Every geometry of each feature of a GML layer (GDAL's ``GML_FETCH_ALL_GEOMETRIES``).
 
-    Reads every geometry of each feature (GDAL's ``GML_FETCH_ALL_GEOMETRIES``) through a link
-    in a temporary folder, so a ``.gfs`` file that GDAL wrote next to the source earlier (which
-    declares the point) is not used and none is written; keeps the polygonal parts.
+    Through a link in a temporary folder, so a ``.gfs`` file that GDAL wrote next to the source
+    earlier (which declares the first geometry only) is not used and none is written.
     """
     with tempfile.TemporaryDirectory() as tmp, _GDAL_CONFIG:
         link = Path(tmp) / Path(source).name
         link.symlink_to(Path(source).resolve())
         pyogrio.set_gdal_config_options({"GML_FETCH_ALL_GEOMETRIES": "YES"})
         try:
-            gdf = pyogrio.read_dataframe(str(link), layer=entry.layer, where=entry.where,
-                                         WRITE_GFS="NO")
+            return pyogrio.read_dataframe(str(link), layer=layer, where=where, WRITE_GFS="NO",
+                                          max_features=max_features)
         finally:
             pyogrio.set_gdal_config_options({"GML_FETCH_ALL_GEOMETRIES": None})
+
+
+def read_gml_polygons(source: str, entry: LayerEntry) -> gpd.GeoDataFrame:
+    """
+    A GML layer's polygons where GDAL shows only its first geometry, a label point (BRK).
+
+    Reads every geometry of each feature and keeps the polygonal parts.
+    """
+    gdf = _read_all_geometries(source, entry.layer, entry.where)
     geoms = polygonal_parts(gdf.geometry.to_numpy())
     return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
+
+
+def gml_has_polygons(source: str, layer: str | None, sample: int = 20) -> bool:
+    """
+    Whether the first `sample` features of a GML layer hold a polygon.
+
+    Next to the geometry GDAL shows (a BRK parcel behind its label point), so that the layer
+    can be read as polygons.
+    """
+    try:
+        gdf = _read_all_geometries(source, layer, None, max_features=sample)
+    except Exception:  # GDAL raises a range of errors for broken files
+        return False
+    return bool(np.any(shapely.is_geometry(polygonal_parts(gdf.geometry.to_numpy()))))
 
 
 def read_table(name: str, entry: LayerEntry, source: str) -> gpd.GeoDataFrame:

@@ -58,6 +58,8 @@ def dominant_attribute(
     ...     geometry=[box(0, 0, 6, 10), box(6, 0, 10, 10)], crs=28992)
     >>> dominant_attribute(cands, zoning, field="class").values.tolist()
     [['Wonen', 0.6], [nan, nan]]
+    >>> dominant_attribute(cands.iloc[1:], zoning, field="class").values.tolist()
+    [[None, nan]]
     """
     classes = _field(layer, field)
     geoms = _geoms(candidates)
@@ -71,7 +73,8 @@ def dominant_attribute(
         i_c, i_l, area = intersection_areas(geoms, layer.geometry.to_numpy()[with_class])
         c, cls, total = kernels.sum_by_pair(i_c, codes[with_class][i_l].astype(np.int64), area)
         order = np.lexsort((cls, -total, c))  # per candidate: largest area, then first class
-        first = order[np.r_[True, c[order][1:] != c[order][:-1]]]
+        # no pair at all when the layer covers another part of the map
+        first = order[np.r_[np.ones(min(len(c), 1), bool), c[order][1:] != c[order][:-1]]]
         value[c[first]] = np.asarray(names)[cls[first]]
         share[c[first]] = total[first] / shapely.area(geoms[c[first]])
     return _frame(candidates, value=value, share=np.clip(share, 0.0, 1.0))

@@ -107,7 +107,9 @@ def _hard_text(result: Result, crit: HardCriterion, ids: pd.Index) -> pd.Series:
             text[lower] = ("onbekend: " + what + shown[lower] + " bekend, " + missing
                            + " zonder opgave (" + phrase[lower] + ")")
             unknown &= ~lower
-    text[unknown] = "onbekend: geen waarde voor " + (spec.label or crit.measure).lower()
+    then = "telt als niet voldaan" if crit.on_unknown == "fail" else "te controleren"
+    text[unknown] = ("onbekend: geen waarde voor " + (spec.label or crit.measure).lower()
+                     + f" ({then})")
     return text
 
 
