@@ -161,11 +161,16 @@ def test_status_says_what_is_missing_and_what_to_do_next(tmp_path):
             "work_sites": {"kind": "manual", "description": "Werklocaties van de regio"}}}))
     from _toy import gdf
     gdf([box(0, 0, 10, 10)], id=["a"]).to_file(tmp_path / "kernen.gpkg")
+    (tmp_path / "plannen").mkdir()
+    for i in (1, 2):
+        gdf([box(0, 0, 10, 10)] * i, c=["x"] * i).to_file(tmp_path / "plannen" / f"p{i}.gpkg")
     (tmp_path / "layers.yaml").write_text(yaml.safe_dump({"layers": {
-        "cores": {"source": "kernen.gpkg"}, "parking": {"source": "parkeren.gpkg"}}}))
+        "cores": {"source": "kernen.gpkg"}, "parking": {"source": "parkeren.gpkg"},
+        "zoning": {"source": "plannen/*.gpkg"}}}))
     result = CliRunner().invoke(main, ["data", "status", "--region", str(tmp_path)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
+    assert "zoning: aanwezig (eigen laag), 3 objecten" in lines  # a pattern: both files
     assert max(len(line) for line in lines) <= 100 + len(str(tmp_path))
     assert "cores: aanwezig (eigen laag), 1 objecten" in lines
     assert "stops: ontbreekt" in lines

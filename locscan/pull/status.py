@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import textwrap
@@ -36,6 +37,16 @@ def feature_count(path: Path, layer: str | None) -> int | None:
     return count if count >= 0 else None  # -1: the format does not know without reading all
 
 
+def _files(folder: Path, source: str | None) -> list[Path]:
+    """The local files of a catalogue source: the file, or those its pattern matches."""
+    if not source or "://" in source or ":" in source.split("/")[0][1:]:
+        return []  # none, a URL or a GDAL connection string (WFS:…, OAPIF:…)
+    path = folder / source
+    if path.exists() or not glob.has_magic(source):
+        return [path] if path.exists() else []
+    return sorted(Path(p) for p in glob.glob(str(path)) if os.path.isfile(p))
+
+
 def status(folder: str | os.PathLike) -> pd.DataFrame:
     """
     What is cached in a region folder, from where, when, under which licence.
@@ -63,16 +74,17 @@ def status(folder: str | os.PathLike) -> pd.DataFrame:
         entry = (catalogue or {}).get("layers", {}).get(name, {})
         src = sources.sources.get(name) if sources else None
         rec = provenance.get(name, {})
-        file = folder / entry["source"] if entry.get("source") else None
+        files = _files(folder, entry.get("source"))
         waiting = len(list(staging_dir(folder, name).glob("tile-*.parquet")))
-        state = "aanwezig" if file is not None and file.exists() else "ontbreekt"
+        state = "aanwezig" if files else "ontbreekt"
         if state == "ontbreekt" and src is not None and src.kind == "manual":
             state = "ontbreekt (geen open bron: lever een eigen laag aan)"
         if waiting:
             state = f"onderbroken ({waiting} tegels klaar)"
         features = rec.get("features")
         if features is None and state == "aanwezig":
-            features = feature_count(file, entry.get("layer"))
+            counts = [feature_count(f, entry.get("layer")) for f in files]
+            features = None if None in counts else sum(counts)
         rows.append({
             "layer": name,
             "source": origin(src) if src else entry.get("source", ""),
