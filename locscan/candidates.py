@@ -12,12 +12,12 @@ from __future__ import annotations
 import warnings
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
 from locscan import _cache, settings
 from locscan.errors import RegionError
+from locscan.layers.places import municipality_of
 from locscan.region import Region, RegionMeta
 
 __all__ = ["SOURCES", "candidates_for_region", "candidates_from_frames", "municipality_of"]
@@ -26,41 +26,6 @@ __all__ = ["SOURCES", "candidates_for_region", "candidates_from_frames", "munici
 SOURCES = {"parcels": "perceel", "business_parks": "bedrijventerrein"}
 
 _BASE_COLUMNS = ["source", "layer", "source_id", "gemeente_code", "gemeente", "subregio", "area_m2"]
-
-
-def municipality_of(geoms: gpd.GeoSeries, municipalities: gpd.GeoDataFrame) -> pd.Series:
-    """
-    Code of the municipality that holds each geometry's representative point.
-
-    Parameters
-    ----------
-    geoms
-        Geometries in EPSG:28992.
-    municipalities
-        Municipality polygons with a ``code`` column, same CRS.
-
-    Returns
-    -------
-    Series
-        Code per geometry, indexed like `geoms`; missing where no municipality holds it.
-
-    Examples
-    --------
-    >>> from shapely import box
-    >>> gm = gpd.GeoDataFrame({"code": ["GM1", "GM2"]},
-    ...                       geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)], crs=28992)
-    >>> parcels = gpd.GeoSeries([box(1, 1, 3, 3), box(12, 1, 19, 9), box(30, 0, 31, 1)],
-    ...                         crs=28992)
-    >>> municipality_of(parcels, gm).tolist()
-    ['GM1', 'GM2', nan]
-    """
-    points = shapely.point_on_surface(geoms.to_numpy())
-    tree = shapely.STRtree(municipalities.geometry.to_numpy())
-    i_geom, i_mun = tree.query(points, predicate="intersects")
-    first = np.unique(i_geom, return_index=True)[1]
-    out = np.full(len(geoms), None, dtype=object)
-    out[i_geom[first]] = municipalities["code"].to_numpy()[i_mun[first]]
-    return pd.Series(out, index=geoms.index, name="gemeente_code")
 
 
 def _as_candidates(gdf: gpd.GeoDataFrame, source: str, layer: str) -> gpd.GeoDataFrame:

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import shapely
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from locscan import config, layers, settings
 from locscan.errors import LayerError, RegionError
+from locscan.layers.places import municipality_of
+from locscan.layers.read import within_bbox
 
 __all__ = [
     "Municipality", "Norms", "Region", "RegionMeta", "SubregioTask", "load_meta", "open_region",
@@ -288,24 +289,32 @@ class Region:
                 self._layers[name] = gdf
         return self._layers[name]
 
+    def layer_within(self, name: str, bbox: tuple[float, float, float, float]
+                     ) -> gpd.GeoDataFrame:
+        """
+        The features of layer `name` whose extent meets `bbox`, in the layer's order.
+
+        For one part of a scan: read through the source's spatial index on each call and not
+        kept, unless the whole layer is in memory already (then it is cut from that).
+        """
+        whole = self._layers.get(name)
+        if whole is not None:
+            return whole[within_bbox(whole.geometry.to_numpy(), bbox)]
+        gdf, _ = layers.load_layer(name, self._entry(name), self.folder, bbox=bbox)
+        if self.catalogue.role_of(name) == "work_sites" and "gemeente" not in gdf:
+            gdf["gemeente"] = self._gemeente_codes(name, gdf)
+        return gdf
+
     def _gemeente_codes(self, name: str, gdf: gpd.GeoDataFrame) -> np.ndarray:
         """
-        The CBS code of the gemeente each feature lies in, from the municipalities layer.
+        The CBS code of the gemeente each feature lies in; None outside every one.
 
-        For a work-sites file without a gemeente field: the plan's 80/10/10 rule needs where
-        each site is. A point on each feature's surface decides; None outside every gemeente.
+        For a work-sites file without a gemeente field: the plan's 80/10/10 rule needs it.
         """
-        out = np.full(len(gdf), None, dtype=object)
         munis = [n for n in self.layers_with_role("municipalities") if n != name]
         if not munis or gdf.empty:
-            return out
-        region = self.layer(munis[0])
-        points = shapely.point_on_surface(gdf.geometry.to_numpy())
-        at, which = shapely.STRtree(region.geometry.to_numpy()).query(
-            points, predicate="intersects")
-        first = np.unique(at, return_index=True)[1]
-        out[at[first]] = region["code"].to_numpy()[which[first]]
-        return out
+            return np.full(len(gdf), None, dtype=object)
+        return municipality_of(gdf.geometry, self.layer(munis[0])).to_numpy()
 
     def _check_inside_region(self, name: str, gdf: gpd.GeoDataFrame) -> None:
         """A layer with features, none of them near the region's municipalities, is an error."""

@@ -56,6 +56,9 @@ class Scan:
         Called after each measure with the spec and whether it came from the cache.
     criteria_file
         The file the criteria were read from, so an export never overwrites it.
+    in_parts, scheduler
+        Compute the measures per gemeente (bounded memory), here or on the dask cluster whose
+        scheduler is at `scheduler` (:func:`locscan.measures.compute_measures`).
 
     Attributes
     ----------
@@ -75,15 +78,16 @@ class Scan:
         cache: bool | None = None,
         on_measure: Callable[[MeasureSpec, bool], None] | None = None,
         criteria_file: str | os.PathLike | None = None,
+        in_parts: bool = False,
+        scheduler: str | None = None,
     ) -> None:
         self.region = region
         self.criteria = criteria
         self.criteria_file = Path(criteria_file) if criteria_file else None
-        self._cache = cache
         self._lock = threading.Lock()
-        self.candidates, self.measures = measures.compute_for_region(
-            region, criteria.used_measures(), cache=cache, on_measure=on_measure
-        )
+        self._how = {"cache": cache, "in_parts": in_parts, "scheduler": scheduler}
+        self.candidates, self.measures = measures.compute_measures(
+            region, criteria.used_measures(), on_measure=on_measure, **self._how)
         self._results = Memo(16)
         self._parts = Memo(64)  # each criterion's outcome: a threshold change judges one
         self._tables = Memo(8)
@@ -173,7 +177,7 @@ class Scan:
         with self._lock:
             todo = [s for s in todo if s.name not in self.measures.columns]
             if todo:
-                _, extra = measures.compute_for_region(self.region, todo, cache=self._cache)
+                _, extra = measures.compute_measures(self.region, todo, **self._how)
                 self.measures = pd.concat([self.measures, extra], axis=1)
 
     def evaluate(self, crit: Criteria | None = None) -> longlist.Result:

@@ -494,3 +494,26 @@ def test_fingerprint_is_the_same_through_a_link_to_the_folder(tmp_path):
     (tmp_path / "link").symlink_to(folder)
     entry = LayerEntry(source="c.gpkg")
     assert fingerprint("cores", entry, tmp_path / "link") == fingerprint("cores", entry, folder)
+
+
+@pytest.mark.parametrize("ext", [".gpkg", ".geojson", ".parquet", "covered.parquet", ".csv"])
+def test_a_box_reads_the_features_that_meet_it_in_the_layers_order(tmp_path, ext):
+    points = [Point(100 * i, 0) for i in (5, 1, 9, 3, 7)]  # not in x order: order is the file's
+    layer = gdf(points, id=["e", "a", "i", "c", "g"])
+    path = tmp_path / f"p{ext}"
+    entry = LayerEntry(source=path.name)
+    if ext == ".csv":
+        path.write_text("id;x;y\n" + "".join(f"{i};{p.x};{p.y}\n" for i, p in zip(
+            layer["id"], points, strict=True)))
+        entry = LayerEntry(source=path.name, x_field="x", y_field="y", crs="EPSG:28992")
+    elif ext.endswith("parquet"):
+        layer.to_parquet(path, write_covering_bbox=ext.startswith("covered"))
+    elif ext == ".geojson":
+        layer.to_crs(4326).to_file(path)  # another CRS: the box is turned into it
+    else:
+        layer.to_file(path)
+    got, report = load_layer("stops", entry, tmp_path, bbox=(250, -10, 750, 10))
+    assert got["id"].tolist() == ["e", "c", "g"]
+    assert report.features == 3
+    every, _ = load_layer("stops", entry, tmp_path)
+    assert len(every) == 5

@@ -85,6 +85,20 @@ cache_option = click.option(
 )
 
 
+def parts_options(func: Callable) -> Callable:
+    """``--in-parts`` and ``--scheduler``: measure per gemeente, here or on a dask cluster."""
+    func = click.option(
+        "--scheduler", default=None, metavar="ADDRESS",
+        help="Run the parts on the dask cluster whose scheduler is here (tcp://host:8786); "
+             "the workers must see the region folder at the same path. Implies --in-parts.",
+    )(func)
+    return click.option(
+        "--in-parts", is_flag=True,
+        help="Measure per gemeente, each with the layers within reach: memory bounded by the "
+             "largest gemeente (a province or the whole country).",
+    )(func)
+
+
 
 
 @click.group()
@@ -94,13 +108,15 @@ def main() -> None:
 
 
 
-def _open(region: Path | Region | None, criteria_file: Path, cache: bool) -> Scan:
+def _open(region: Path | Region | None, criteria_file: Path, cache: bool, *,
+          in_parts: bool = False, scheduler: str | None = None) -> Scan:
     """Open the scan (of a folder, or of a region already open) and report the cache hits."""
     start = time.perf_counter()
     done: list[bool] = []
     region = region if isinstance(region, Region) else open_region(region)
     scan = Scan(region, criteria.load(criteria_file), cache=cache, criteria_file=criteria_file,
-                on_measure=lambda _spec, hit: done.append(hit))
+                on_measure=lambda _spec, hit: done.append(hit), in_parts=in_parts,
+                scheduler=scheduler)
     click.echo(
         f"Metingen: {len(done)} ({sum(done)} uit cache) voor {len(scan.candidates)} kandidaten "
         f"in {time.perf_counter() - start:.2f} s.", err=True,

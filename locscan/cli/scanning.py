@@ -26,6 +26,7 @@ from locscan.cli.common import (
     cache_option,
     criteria_option,
     main,
+    parts_options,
     region_option,
 )
 
@@ -56,10 +57,12 @@ def demo_build(out: Path, source_region: Path, parcels: int, seed: int) -> None:
 @region_option
 @criteria_option
 @cache_option
+@parts_options
 @_friendly
-def measure_cmd(region_dir: Path | None, criteria_file: Path, cache: bool) -> None:
+def measure_cmd(region_dir: Path | None, criteria_file: Path, cache: bool, in_parts: bool,
+                scheduler: str | None) -> None:
     """Compute (and cache) the measures a criteria file uses."""
-    _open(region_dir, criteria_file, cache)
+    _open(region_dir, criteria_file, cache, in_parts=in_parts, scheduler=scheduler)
 
 
 def _print_summary(scan: Scan, subregio: str | None, gemeente: str | None) -> None:
@@ -95,15 +98,17 @@ def _print_summary(scan: Scan, subregio: str | None, gemeente: str | None) -> No
 @click.option("--all", "everything", is_flag=True,
               help="Write every candidate with its status and reasons, not only the longlist.")
 @cache_option
+@parts_options
 @_friendly
 def scan_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
-             gemeente: str | None, output: Path | None, everything: bool, cache: bool) -> None:
+             gemeente: str | None, output: Path | None, everything: bool, cache: bool,
+             in_parts: bool, scheduler: str | None) -> None:
     """Evaluate the criteria, print a summary and write the longlist."""
     region = open_region(region_dir)  # a wrong subregio or gemeente fails before measuring
     _check_output(output, region, criteria_file)
     subregio = region.meta.subregio(subregio) if subregio else None
     gemeente = region.meta.municipality(gemeente).code if gemeente else None
-    scan = _open(region, criteria_file, cache)
+    scan = _open(region, criteria_file, cache, in_parts=in_parts, scheduler=scheduler)
     _print_summary(scan, subregio, gemeente)
     if output is None:
         return

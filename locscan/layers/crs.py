@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import geopandas as gpd
@@ -28,6 +29,16 @@ def _inside(bounds: tuple, box: tuple) -> bool:
     return box[0] <= x0 and box[1] <= y0 and x1 <= box[2] and y1 <= box[3]
 
 
+@functools.lru_cache(maxsize=32)
+def _to_degrees(wkt: str) -> Transformer:
+    """
+    The transformation to longitude/latitude, made once per CRS.
+
+    Making one takes ~20 ms, which a scan in parts would pay for every layer of every part.
+    """
+    return Transformer.from_crs(CRS.from_wkt(wkt), "EPSG:4326", always_xy=True)
+
+
 def misfit(bounds: tuple, crs: CRS) -> str | None:
     """Why coordinates with these `bounds` cannot be in `crs`, or ``None`` when they can."""
     area = crs.area_of_use
@@ -40,8 +51,7 @@ def misfit(bounds: tuple, crs: CRS) -> str | None:
                 f"{crs.to_string()}. State the right CRS with 'crs:' in the catalogue, or fix "
                 "the source")
     try:
-        to_degrees = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-        lon0, lat0, lon1, lat1 = to_degrees.transform_bounds(*bounds)
+        lon0, lat0, lon1, lat1 = _to_degrees(crs.to_wkt()).transform_bounds(*bounds)
     except ProjError:
         lon0 = lat0 = lon1 = lat1 = float("inf")
     # generous: this catches metres read as degrees (and the reverse) and labels that are far

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 from locscan import rdnap, settings
 from locscan.chunks import in_chunks
@@ -34,8 +35,10 @@ from locscan.layers.read import (
     read_gdal,
     read_gml_polygons,
     read_info,
+    read_parquet,
     read_table,
     where,
+    within_bbox,
 )
 
 __all__ = ["LoadReport", "classify", "load_layer"]
@@ -319,7 +322,8 @@ def _with_polygons_behind(gdf: gpd.GeoDataFrame, spec: Role, source: str,
 
 
 def load_layer(
-    name: str, entry: LayerEntry, base_dir: str | os.PathLike, *, role: str | None = None
+    name: str, entry: LayerEntry, base_dir: str | os.PathLike, *, role: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
 ) -> tuple[gpd.GeoDataFrame, LoadReport]:
     """
     Load one layer: read, map fields, reproject to EPSG:28992, repair and check.
@@ -334,6 +338,10 @@ def load_layer(
         Folder that relative sources are resolved against.
     role
         Role to check against; defaults to the entry's role or the layer name.
+    bbox
+        Only the features whose extent meets this box (EPSG:28992), in the layer's order: the
+        part of a layer that one part of a scan needs. Through the source's spatial index
+        where it has one.
 
     Returns
     -------
@@ -349,7 +357,7 @@ def load_layer(
     source = resolve_source(entry, base_dir)
     files = resolve_sources(entry, base_dir)
     if files != [source]:
-        return _load_files(name, entry, base_dir, files, role=role)
+        return _load_files(name, entry, base_dir, files, role=role, bbox=bbox)
     role_name = role or entry.role or (name if name in ROLES else "other")
     spec = ROLES[role_name]
     parquet = is_local(entry.source) and Path(source).suffix.lower() in PARQUET
@@ -362,13 +370,15 @@ def load_layer(
         if table:
             source_crs = None  # the table's coordinates are in the catalogue's crs
     mapping = _field_map(name, entry, spec, [*found, *entry.values], source)
+    box = _source_bbox(bbox, source_crs or entry.crs)
+    gml = Path(source).suffix.lower() in (".gml", ".xml")  # no spatial index: filtered after
     try:
         if parquet:
-            gdf = gpd.read_parquet(source)
+            gdf = read_parquet(source, box)
         elif table:
             gdf = read_table(name, entry, source)
         else:
-            gdf = read_gdal(source, entry)
+            gdf = read_gdal(source, entry, bbox=None if gml else box)
             if _label_points_of_gml(gdf, spec, source):
                 gdf, swapped = _with_polygons_behind(gdf, spec, source, entry)
                 if swapped:
@@ -379,6 +389,8 @@ def load_layer(
         raise
     except Exception as exc:  # GDAL raises a range of errors for broken files and bad SQL
         raise LayerError(f"{where(name, source)}: reading failed: {exc}") from exc
+    if box is not None and (table or gml):
+        gdf = gdf[within_bbox(gdf.geometry.to_numpy(), box)]
     gdf = _kept(gdf, mapping)
     for attr, value in entry.values.items():
         gdf[attr] = value
@@ -413,8 +425,42 @@ def load_layer(
     return gdf, report
 
 
+def _source_bbox(bbox: tuple[float, float, float, float] | None, crs: object
+                 ) -> tuple[float, float, float, float] | None:
+    """
+    A box in EPSG:28992 as a box in the source's CRS that holds it.
+
+    Edges densified, and 100 m wider first: locscan's own RD transformation
+    (:mod:`locscan.rdnap`) and PROJ's may differ by a metre or two.
+
+    Examples
+    --------
+    >>> _source_bbox((0, 0, 1, 1), "EPSG:28992")
+    (0, 0, 1, 1)
+    >>> x0, y0, x1, y1 = _source_bbox((155000, 463000, 156000, 464000), "EPSG:4326")
+    >>> round(x0, 3), round(y1, 3)
+    (5.386, 52.165)
+    """
+    if bbox is None or crs is None:
+        return bbox
+    source = CRS.from_user_input(crs)
+    if source.equals(CRS.from_user_input(settings.crs)):
+        return bbox
+    x0, y0, x1, y1 = bbox
+    return _from_rd(source.to_wkt()).transform_bounds(x0 - 100, y0 - 100, x1 + 100, y1 + 100,
+                                                      densify_pts=21)
+
+
+@functools.lru_cache(maxsize=32)
+def _from_rd(wkt: str) -> Transformer:
+    """The transformation from RD New into a source's CRS, made once per CRS."""
+    return Transformer.from_crs(CRS.from_user_input(settings.crs), CRS.from_wkt(wkt),
+                                always_xy=True)
+
+
 def _load_files(name: str, entry: LayerEntry, base_dir: str | os.PathLike, files: list[str],
-                *, role: str | None) -> tuple[gpd.GeoDataFrame, LoadReport]:
+                *, role: str | None, bbox: tuple[float, float, float, float] | None = None,
+                ) -> tuple[gpd.GeoDataFrame, LoadReport]:
     """
     One layer from every file a pattern matches (``imro/*.gml``).
 
@@ -424,8 +470,8 @@ def _load_files(name: str, entry: LayerEntry, base_dir: str | os.PathLike, files
     pattern = resolve_source(entry, base_dir)
     if not files:
         raise LayerError(f"{where(name, pattern)}: no file matches this pattern")
-    loaded = [load_layer(name, entry.model_copy(update={"source": f}), base_dir, role=role)
-              for f in files]
+    loaded = [load_layer(name, entry.model_copy(update={"source": f}), base_dir, role=role,
+                         bbox=bbox) for f in files]
     spec = ROLES[role or entry.role or (name if name in ROLES else "other")]
     gdf = gpd.GeoDataFrame(pd.concat([g for g, _ in loaded], ignore_index=True),
                            geometry="geometry", crs=settings.crs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -19,8 +20,20 @@ import shapely
 from locscan.errors import LayerError
 from locscan.layers.catalogue import LayerEntry, is_local
 
-__all__ = ["PARQUET", "gml_has_polygons", "parquet_geometry", "parquet_info", "polygonal_parts",
-           "read_gdal", "read_gml_polygons", "read_info", "read_table", "where"]
+__all__ = [
+    "PARQUET",
+    "gml_has_polygons",
+    "parquet_geometry",
+    "parquet_info",
+    "polygonal_parts",
+    "read_gdal",
+    "read_gml_polygons",
+    "read_info",
+    "read_parquet",
+    "read_table",
+    "where",
+    "within_bbox",
+]
 
 
 def where(name: str, source: str) -> str:
@@ -28,15 +41,42 @@ def where(name: str, source: str) -> str:
     return f"layer {name!r} ({source})"
 
 
+def _stamp(source: str) -> tuple[int, int] | None:
+    """A local file's size and modification time (None for other sources)."""
+    try:
+        st = os.stat(source)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+@functools.lru_cache(maxsize=256)
+def _gdal_info(source: str, layer: str | None, stamp: tuple[int, int]) -> tuple[list, dict]:
+    """
+    GDAL's layers and description of a local file, asked once per version of the file.
+
+    A scan in parts reads each layer once per part.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ([str(n) for n in pyogrio.list_layers(source)[:, 0]],
+                pyogrio.read_info(source, layer=layer))
+
+
 def read_info(name: str, entry: LayerEntry, source: str) -> dict:
     """GDAL's description of the layer (fields, CRS), after checking the file and its layer."""
     if is_local(entry.source) and not os.path.exists(source):
         raise LayerError(f"{where(name, source)}: file not found")
+    stamp = _stamp(source) if is_local(entry.source) else None
     try:
-        layers = pyogrio.list_layers(source)
+        if stamp is not None:
+            available, info = _gdal_info(source, entry.layer, stamp)
+        else:
+            available, info = [str(n) for n in pyogrio.list_layers(source)[:, 0]], None
     except pyogrio.errors.DataSourceError as exc:
         raise LayerError(f"{where(name, source)}: GDAL cannot open it: {exc}") from exc
-    available = [str(n) for n in layers[:, 0]]
+    except pyogrio.errors.DataLayerError:  # the layer named is not there: said below
+        available, info = [str(n) for n in pyogrio.list_layers(source)[:, 0]], None
     if entry.layer is None and len(available) > 1:
         raise LayerError(
             f"{where(name, source)}: the source holds {len(available)} layers "
@@ -47,6 +87,8 @@ def read_info(name: str, entry: LayerEntry, source: str) -> dict:
             f"{where(name, source)}: no layer {entry.layer!r} in the source; "
             f"found: {', '.join(available)}"
         )
+    if info is not None:
+        return info
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return pyogrio.read_info(source, layer=entry.layer)
@@ -82,14 +124,53 @@ def parquet_info(name: str, entry: LayerEntry, source: str) -> tuple[list[str], 
     return [f for f in schema.names if f != column], crs
 
 
-def read_gdal(source: str, entry: LayerEntry, columns: list[str] | None = None
-              ) -> gpd.GeoDataFrame:
-    """Read through GDAL with Arrow; curved geometries (GML arcs) are linearised by GDAL."""
-    kwargs = {"layer": entry.layer, "columns": columns, "where": entry.where}
+def read_gdal(source: str, entry: LayerEntry, columns: list[str] | None = None,
+              bbox: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame:
+    """
+    Read through GDAL with Arrow; curved geometries (GML arcs) are linearised by GDAL.
+
+    With `bbox` (in the source's CRS), only the features whose extent meets it, in the order
+    of the whole layer (a spatial index need not give them in that order).
+    """
+    kwargs = {"layer": entry.layer, "columns": columns, "where": entry.where, "bbox": bbox,
+              "fid_as_index": bbox is not None}
     try:
-        return pyogrio.read_dataframe(source, use_arrow=True, **kwargs)
+        gdf = pyogrio.read_dataframe(source, use_arrow=True, **kwargs)
     except NotImplementedError:  # Arrow reading refuses curves; the classic path linearises
-        return pyogrio.read_dataframe(source, use_arrow=False, **kwargs)
+        gdf = pyogrio.read_dataframe(source, use_arrow=False, **kwargs)
+    return gdf.sort_index(kind="stable").reset_index(drop=True) if bbox is not None else gdf
+
+
+def read_parquet(source: str, bbox: tuple[float, float, float, float] | None = None
+                 ) -> gpd.GeoDataFrame:
+    """
+    A GeoParquet file; with `bbox`, the features whose extent meets it, in file order.
+
+    Through the file's bounding-box column when it has one (row groups outside are skipped),
+    else the whole file is read and filtered.
+    """
+    if bbox is None:
+        return gpd.read_parquet(source)
+    try:
+        return gpd.read_parquet(source, bbox=bbox)
+    except ValueError:  # no bounding-box column to filter on
+        gdf = gpd.read_parquet(source)
+        return gdf[within_bbox(gdf.geometry.to_numpy(), bbox)].reset_index(drop=True)
+
+
+def within_bbox(geoms: np.ndarray, bbox: tuple[float, float, float, float]) -> np.ndarray:
+    """
+    Whether each geometry's extent meets `bbox` (the filter a spatial index applies).
+
+    Examples
+    --------
+    >>> from shapely import Point, box
+    >>> within_bbox(np.array([Point(0, 0), box(5, 5, 9, 9), None]), (1, 1, 6, 6)).tolist()
+    [False, True, False]
+    """
+    b = shapely.bounds(geoms)
+    return ((b[:, 0] <= bbox[2]) & (b[:, 2] >= bbox[0]) & (b[:, 1] <= bbox[3])
+            & (b[:, 3] >= bbox[1]))
 
 
 

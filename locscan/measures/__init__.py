@@ -19,6 +19,7 @@ from locscan.measures.engine import (
     compute_one,
 )
 from locscan.measures.overlap import dominant_attribute, overlap_fraction
+from locscan.measures.parts import Part, compute_in_parts, compute_measures
 from locscan.measures.spec import KINDS, Kind, MeasureSpec
 
 __all__ = [
@@ -26,12 +27,15 @@ __all__ = [
     "MEASURES_VERSION",
     "Kind",
     "MeasureSpec",
+    "Part",
     "area",
     "as_categories",
     "attribute",
     "check_specs",
     "compute",
     "compute_for_region",
+    "compute_in_parts",
+    "compute_measures",
     "compute_one",
     "count_within",
     "distance_to",

@@ -1,0 +1,372 @@
+"""A scan in parts: candidates and measures per gemeente, each part with the layers in reach.
+
+A scan of a province or of the whole country does not fit in memory at once. Each part (one
+gemeente) reads its candidates through the sources' spatial index and, per measure, only the
+features of the layer within the measure's reach of them: nothing beyond the candidates for an
+overlap, the distance for a count or sum within a distance, and for the distance to the
+nearest feature a reach that grows (fourfold) until every candidate's nearest feature lies
+inside it. A feature outside the reach is farther than every feature inside it, so each part's
+answers equal those of the whole layer; the parts together equal the unpartitioned scan.
+
+Measures are cached per part, keyed by the part's candidates (ids, shapes and attributes) and
+the layers: when one gemeente's parcels change, only that part is measured again. Parts run one
+after the other here (each on every core: the measures run in threads), or as tasks on a dask
+cluster (:func:`compute_in_parts` with a ``client``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from locscan import _cache, settings
+from locscan.candidates import SOURCES, candidates_from_frames, candidates_key
+from locscan.errors import LocscanError
+from locscan.layers.places import municipality_of
+from locscan.measures.engine import (
+    MEASURES_VERSION,
+    _ids_digest,
+    _missing,
+    _outside_coverage,
+    as_categories,
+    check_specs,
+    compute_for_region,
+    compute_one,
+)
+from locscan.measures.spec import KINDS, MeasureSpec
+from locscan.region import Region, open_region
+
+__all__ = ["FIRST_REACH_M", "Part", "compute_in_parts", "compute_measures", "measure_part",
+           "part_candidates", "reach_m"]
+
+#: the first reach (m) of a nearest-distance measure without a maximum; it grows fourfold
+FIRST_REACH_M = 2_000.0
+#: a reach that holds the Netherlands from any point in it: the whole layer
+_WHOLE_M = 400_000.0
+
+
+@dataclass
+class Part:
+    """One part of a scan: a gemeente's candidates and their measures.
+
+    Attributes
+    ----------
+    code
+        The gemeente's CBS code.
+    candidates
+        The candidates whose representative point lies in the gemeente.
+    measures
+        One row per candidate, a column per measure (and its extra columns).
+    from_cache
+        Names of the measures read from the cache.
+    messages
+        Warnings raised while reading the part's layers, to be shown once by the caller.
+    """
+
+    code: str
+    candidates: gpd.GeoDataFrame
+    measures: pd.DataFrame
+    from_cache: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+def reach_m(spec: MeasureSpec) -> float | None:
+    """
+    How far beyond a candidate a measure looks, in metres; None when it has no bound.
+
+    Examples
+    --------
+    >>> reach_m(MeasureSpec(name="z", kind="overlap_fraction", layer="cores"))
+    0.0
+    >>> reach_m(MeasureSpec(name="p", kind="sum_within", layer="parking",
+    ...                     params={"distance": 400, "field": "capacity"}))
+    400.0
+    >>> reach_m(MeasureSpec(name="d", kind="distance_to", layer="stops")) is None
+    True
+    """
+    if spec.kind in ("overlap_fraction", "dominant_attribute"):
+        return 0.0
+    if spec.kind in ("count_within", "sum_within"):
+        return float(spec.params["distance"])
+    if spec.kind == "distance_to" and spec.params.get("max_distance") is not None:
+        return float(spec.params["max_distance"])
+    return None
+
+
+def _grown(bounds: np.ndarray, by: float) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in bounds)
+    return x0 - by, y0 - by, x1 + by, y1 + by
+
+
+def part_candidates(region: Region, code: str) -> gpd.GeoDataFrame:
+    """
+    The candidates of gemeente `code`: those whose representative point lies in it.
+
+    Read through the sources' spatial index within the gemeente's extent, so a parcel that
+    crosses a border belongs to one part only, as in the unpartitioned scan.
+    """
+    muni = region.layer(region.layers_with_role("municipalities")[0])
+    shape = muni.geometry.to_numpy()[(muni["code"] == code).to_numpy()]
+    frames = {}
+    for role, source in SOURCES.items():
+        for name in region.layers_with_role(role):
+            if not len(shape):
+                continue
+            gdf = region.layer_within(name, tuple(shapely.bounds(shapely.union_all(shape))))
+            mine = (municipality_of(gdf.geometry, muni) == code).to_numpy()
+            frames[name] = (source, gdf[mine])
+    if not frames or not any(len(gdf) for _, gdf in frames.values()):
+        empty = {name: (source, gdf.iloc[:0]) for name, (source, gdf) in frames.items()}
+        return _empty_candidates(empty, region)
+    frames = {name: f for name, f in frames.items() if len(f[1])}
+    return candidates_from_frames(frames, muni, region.meta)
+
+
+def _empty_candidates(frames: dict, region: Region) -> gpd.GeoDataFrame:
+    """A candidate table without rows, with the columns of a full one."""
+    columns = ["source", "layer", "source_id", "gemeente_code", "gemeente", "subregio",
+               "area_m2"]
+    extra = list(dict.fromkeys(c for _, gdf in frames.values() for c in gdf.columns
+                               if c not in ("id", gdf.geometry.name)))
+    return gpd.GeoDataFrame({c: [] for c in [*columns, *extra]}, geometry=[],
+                            crs=settings.crs, index=pd.Index([], name="candidate_id"))
+
+
+def _content_key(cands: gpd.GeoDataFrame) -> str:
+    """A digest of a part's candidates: ids, shapes and attributes, in their order."""
+    digest = hashlib.sha256(_ids_digest(cands.index).encode())
+    digest.update(b"".join(shapely.to_wkb(cands.geometry.to_numpy())))
+    attrs = cands.drop(columns=cands.geometry.name)
+    digest.update(pd.util.hash_pandas_object(attrs.astype(str), index=False).to_numpy())
+    return digest.hexdigest()[:20]
+
+
+def _within_reach(region: Region, spec: MeasureSpec, cands: gpd.GeoDataFrame,
+                  networks: dict) -> pd.DataFrame:
+    """One measure for one part's candidates, from the layer's features within reach."""
+    if not KINDS[spec.kind].needs_layer:  # the candidate's own area or attribute
+        return compute_one(cands, spec, None, networks)
+    reach = reach_m(spec)
+    if spec.kind == "network_distance_to" or not len(cands):
+        whole = region.layer(spec.layer) if spec.layer else None
+        return compute_one(cands, spec, whole, networks)
+    if reach is not None:
+        bbox = _grown(cands.total_bounds, reach)
+        return compute_one(cands, spec, region.layer_within(spec.layer, bbox), networks)
+    out, todo, reach = [], np.arange(len(cands)), FIRST_REACH_M
+    while len(todo):
+        some = cands.iloc[todo]
+        layer = region.layer_within(spec.layer, _grown(some.total_bounds, reach))
+        frame = compute_one(some, spec, layer, networks)
+        found = (frame[spec.name] <= reach).to_numpy()
+        if reach >= _WHOLE_M:
+            found[:] = True  # the whole layer was read: nothing nearer exists
+        out.append(frame[found])
+        todo, reach = todo[~found], reach * 4
+    return pd.concat(out).reindex(cands.index)
+
+
+def measure_part(region: Region, specs: Iterable[MeasureSpec], code: str, *,
+                 cache: bool | None = None) -> Part:
+    """
+    The candidates of gemeente `code` and their measures, each from the cache when possible.
+
+    Warnings raised while reading are returned in the part (``messages``), not shown.
+    """
+    specs = list(specs)
+    cache = settings.use_cache if cache is None else cache
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        part = _measure_part(region, specs, code, cache)
+    part.messages = list(dict.fromkeys(str(w.message) for w in caught))
+    return part
+
+
+def _measure_part(region: Region, specs: list[MeasureSpec], code: str, cache: bool) -> Part:
+    folder = region.cache_dir / "parts" / code
+    cands_path = folder / f"candidates-{_cache.key(candidates_key(region), code)}.geo.arrow"
+    cands = _cache.read(cands_path) if cache else None
+    if cands is None:
+        cands = part_candidates(region, code)
+        if cache:
+            _cache.write(cands_path, cands)
+    content = _content_key(cands)
+    frames, from_cache = [], []
+    networks = {n: region.network(n) for s in specs if (n := s.params.get("network"))}
+    for spec in specs:
+        layer_key = region.fingerprint(spec.layer) if spec.layer and region.has_layer(
+            spec.layer) else None
+        net = spec.params.get("network")
+        key = _cache.key(MEASURES_VERSION, spec.model_dump(exclude={"label"}), content,
+                         layer_key, region.fingerprint(net) if net else None)
+        path = folder / f"measure-{spec.name}-{key}.parquet"
+        frame = _cache.read(path) if cache else None
+        if frame is not None and len(frame) == len(cands):
+            frame = frame.set_axis(cands.index)
+            from_cache.append(spec.name)
+        else:
+            layer = spec.layer if spec.layer and region.has_layer(spec.layer) else None
+            if (_missing(cands, spec, layer) is not None
+                    or (KINDS[spec.kind].needs_layer and layer is None)):
+                frame = compute_one(cands, spec, None, networks)  # unknown, with its warning
+            else:
+                frame = _within_reach(region, spec, cands, networks)
+            if cache:
+                _cache.write(path, frame.reset_index(drop=True))
+        if (outside := _outside_coverage(region, cands, spec.layer)) is not None:
+            frame = frame.mask(np.repeat(outside[:, None], frame.shape[1], axis=1))
+        frames.append(frame)
+    table = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=cands.index)
+    return Part(code, cands, table, from_cache)
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One part as a task a dask worker can run: the region by its folder."""
+
+    folder: str
+    specs: tuple[MeasureSpec, ...]
+    code: str
+    cache: bool
+
+
+_OPEN: dict[str, Region] = {}  # per worker process: each region opened once
+
+
+def _run(task: _Task) -> Part:
+    region = _OPEN.get(task.folder)
+    if region is None:
+        region = _OPEN.setdefault(task.folder, open_region(task.folder))
+    return measure_part(region, task.specs, task.code, cache=task.cache)
+
+
+def compute_in_parts(
+    region: Region,
+    specs: Iterable[MeasureSpec],
+    *,
+    cache: bool | None = None,
+    client: object | None = None,
+    on_part: Callable[[Part], None] | None = None,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """
+    Candidates of `region` and their measures, computed per gemeente.
+
+    Parameters
+    ----------
+    region
+        An open region.
+    specs
+        The measures to compute.
+    cache
+        Read and write the cache (per part); defaults to :data:`locscan.settings.use_cache`.
+    client
+        A ``distributed.Client``: the parts run as tasks on its cluster, each worker opening
+        the region from its folder (which the workers must see at the same path). Without
+        one the parts run here, one after the other.
+    on_part
+        Called with each part as it is done (for progress).
+
+    Returns
+    -------
+    GeoDataFrame, DataFrame
+        The candidates and the measures table, both indexed by candidate id, part by part in
+        the order of the region's gemeenten: the same rows and values as
+        :func:`locscan.measures.compute_for_region`.
+    """
+    specs = list(specs)
+    check_specs(specs, region)
+    cache = settings.use_cache if cache is None else cache
+    codes = [m.code for m in region.meta.municipalities]
+    if client is None:
+        parts = (measure_part(region, specs, code, cache=cache) for code in codes)
+    else:
+        tasks = [_Task(str(Path(region.folder).resolve()), tuple(specs), c, cache)
+                 for c in codes]
+        futures = client.map(_run, tasks, pure=False)
+        parts = (f.result() for f in futures)
+    done, shown = [], set()
+    for part in parts:
+        for message in part.messages:
+            if message not in shown:
+                shown.add(message)
+                warnings.warn(f"{message} (deel {part.code})", stacklevel=2)
+        if on_part:
+            on_part(part)
+        done.append(part)
+    filled = [p for p in done if len(p.candidates)]
+    cands = pd.concat([p.candidates for p in filled]) if filled else done[0].candidates
+    cands = cands.astype(dict.fromkeys(["gemeente_code", "gemeente", "subregio"], "category"))
+    table = pd.concat([p.measures for p in filled]) if filled else done[0].measures
+    return cands, as_categories(table)
+
+
+@contextlib.contextmanager
+def _client(scheduler: str | None) -> Iterator[object | None]:
+    """A dask client of the scheduler at `scheduler` (``tcp://host:8786``), or None."""
+    if scheduler is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise LocscanError("a scan on a dask cluster needs dask's 'distributed' package: "
+                           "pip install 'locscan[cluster]'") from exc
+    try:
+        client = Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise LocscanError(f"no dask scheduler answers at {scheduler}: {exc}") from exc
+    with client:
+        yield client
+
+
+def compute_measures(
+    region: Region,
+    specs: Iterable[MeasureSpec],
+    *,
+    cache: bool | None = None,
+    on_measure: Callable[[MeasureSpec, bool], None] | None = None,
+    in_parts: bool = False,
+    scheduler: str | None = None,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """
+    Candidates and measures of `region`: whole, in parts here, or in parts on a cluster.
+
+    Parameters
+    ----------
+    in_parts
+        Per gemeente (:func:`compute_in_parts`), so that memory is bounded by the largest
+        part; implied by `scheduler`.
+    scheduler
+        Address of a dask scheduler whose workers run the parts.
+    on_measure
+        Called after all measures with each spec and whether it came from the cache (in every
+        part).
+
+    Raises
+    ------
+    LocscanError
+        When `scheduler` is given but cannot be reached, or dask is not installed.
+    """
+    specs = list(specs)
+    if not in_parts and scheduler is None:
+        return compute_for_region(region, specs, cache=cache, on_measure=on_measure)
+    hits = {s.name: True for s in specs}
+
+    def seen(part: Part) -> None:
+        for s in specs:
+            hits[s.name] &= s.name in part.from_cache
+
+    with _client(scheduler) as client:
+        out = compute_in_parts(region, specs, cache=cache, client=client, on_part=seen)
+    for spec in specs if on_measure else ():
+        on_measure(spec, hits[spec.name])
+    return out
