@@ -37,20 +37,33 @@ def demo_group() -> None:
 
 
 @demo_group.command("build")
-@click.option("--out", type=click.Path(path_type=Path), default=Path(settings.default_region),
-              show_default=True, help="Region folder to write.")
-@click.option("--source-region", type=click.Path(path_type=Path), default=Path("data/gmr"),
-              show_default=True, help="Region whose region.yaml gives municipalities and task.")
-@click.option("--parcels", type=click.IntRange(min=100), default=20_000, show_default=True,
-              help="About how many parcels to generate.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help=f"Region folder to write (default: {settings.default_region}; with "
+                   "--national: data/nl-demo).")
+@click.option("--source-region", type=click.Path(path_type=Path), default=None,
+              help="Region whose region.yaml gives municipalities and task (default: data/gmr;"
+                   " with --national: data/nl, all 342 gemeenten).")
+@click.option("--parcels", type=click.IntRange(min=100), default=None,
+              help=f"About how many parcels to generate (default: 20,000; with --national: "
+                   f"{demo.NATIONAL_PARCELS:,}).")
+@click.option("--national", is_flag=True,
+              help="Every gemeente of the source region, generated one at a time into a "
+                   "GeoParquet file per layer (for a scan in parts: locscan scan --in-parts).")
 @click.option("--seed", type=int, default=42, show_default=True)
 @_friendly
-def demo_build(out: Path, source_region: Path, parcels: int, seed: int) -> None:
+def demo_build(out: Path | None, source_region: Path | None, parcels: int | None,
+               national: bool, seed: int) -> None:
     """Write the demo region (deterministic for a given seed and size)."""
     start = time.perf_counter()
-    folder = demo.build(out, source_region=source_region, parcels=parcels, seed=seed)
+    if national:
+        folder = demo.build_national(out or Path("data/nl-demo"),
+                                     source_region=source_region or Path("data/nl"),
+                                     parcels=parcels or demo.NATIONAL_PARCELS, seed=seed)
+    else:
+        folder = demo.build(out or Path(settings.default_region),
+                            source_region=source_region or Path("data/gmr"),
+                            parcels=parcels or 20_000, seed=seed)
     click.echo(f"Demoregio geschreven naar {folder} ({time.perf_counter() - start:.1f} s).")
-
 
 
 @main.command("measure")

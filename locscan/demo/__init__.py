@@ -9,12 +9,14 @@ transport stops and shops. Every layer says it is demo data, in the GeoPackage's
 description and metadata and in the region label.
 
 The same code scales from a quick start (``parcels=20_000``) to millions of parcels for
-benchmarks.
+benchmarks; :func:`build_national` lays it over all 342 gemeenten, one gemeente at a time.
 """
 
 from __future__ import annotations
 
 from locscan.demo.generate import OWNERSHIP, ZONING_CLASSES, generate
+from locscan.demo.national import NATIONAL_PARCELS, build_national
 from locscan.demo.write import CATALOGUE, DEMO_LABEL, build
 
-__all__ = ["CATALOGUE", "DEMO_LABEL", "OWNERSHIP", "ZONING_CLASSES", "build", "generate"]
+__all__ = ["CATALOGUE", "DEMO_LABEL", "NATIONAL_PARCELS", "OWNERSHIP", "ZONING_CLASSES", "build",
+           "build_national", "generate"]

@@ -9,15 +9,21 @@ import shapely
 
 from locscan import settings
 from locscan.errors import RegionError
+from locscan.layers.read import polygonal_parts
 from locscan.region import RegionMeta
 
-__all__ = ["OWNERSHIP", "ZONING_CLASSES", "generate"]
+__all__ = ["OWNERSHIP", "ZONING_CLASSES", "generate", "municipality_cells"]
 
 ZONING_CLASSES = (
     "Wonen", "Bedrijventerrein", "Agrarisch", "Recreatie", "Natuur", "Gemengd", "Maatschappelijk",
 )
 OWNERSHIP = ("particulier", "bedrijf", "gemeente", "woningcorporatie", "provincie", "Rijk")
 _OWNERSHIP_P = (0.52, 0.18, 0.12, 0.08, 0.04, 0.06)
+
+def _some(geoms: np.ndarray) -> np.ndarray:
+    """Whether each geometry is there and not empty."""
+    return shapely.is_geometry(geoms) & ~shapely.is_empty(geoms)
+
 
 def _disc(x: np.ndarray, y: np.ndarray, r: np.ndarray, rng: np.random.Generator,
           quad_segs: int = 6) -> np.ndarray:
@@ -40,6 +46,8 @@ def _points_in(
 ) -> tuple[np.ndarray, np.ndarray]:
     """`n` random points inside `polys` (weighted by area or `weights`), with the polygon index."""
     w = shapely.area(polys) if weights is None else weights
+    if not len(polys) or not w.sum() > 0:  # nothing to put them in (no park in a gemeente)
+        return np.empty(0, dtype=object), np.empty(0, dtype=int)
     which = rng.choice(len(polys), size=n, p=w / w.sum())
     bounds = shapely.bounds(polys)
     out = np.empty(n, dtype=object)
@@ -57,7 +65,8 @@ def _points_in(
     return out, which
 
 
-def _municipalities(meta: RegionMeta) -> gpd.GeoDataFrame:
+def municipality_cells(meta: RegionMeta) -> gpd.GeoDataFrame:
+    """Schematic municipality shapes: Voronoi cells around the centres, within their reach."""
     centres = np.array([m.centre for m in meta.municipalities], dtype=float)
     areas = np.array([m.area_km2 for m in meta.municipalities], dtype=float) * 1e6
     radius = np.sqrt(areas / np.pi) * 1.25
@@ -85,7 +94,7 @@ def _cores(mun: gpd.GeoDataFrame, meta: RegionMeta, rng: np.random.Generator):
     y = np.concatenate([centres[:, 1], vxy[:, 1]])
     r = np.concatenate([main_r, rng.uniform(300, 700, len(vxy))])
     owner = np.concatenate([np.arange(len(cells)), vil_mun])
-    polys = shapely.intersection(_disc(x, y, r, rng), cells[owner])
+    polys = polygonal_parts(shapely.intersection(_disc(x, y, r, rng), cells[owner]))
     names = [m.name for m in meta.municipalities]
     label = [names[o] if i < len(cells) else f"Dorp {i - len(cells) + 1} ({names[o]})"
              for i, o in enumerate(owner)]
@@ -101,13 +110,14 @@ def _business_parks(cx, cy, cr, owner, mun, rng):
     x, y = cx[which] + dist * np.cos(angle), cy[which] + dist * np.sin(angle)
     radius = rng.uniform(230, 560, len(which))
     shapes = _disc(x, y, radius, rng, quad_segs=2)  # stretched octagons, turned at random
-    boxes = shapely.intersection(shapes, shapely.union_all(mun.geometry.to_numpy()))
+    boxes = polygonal_parts(shapely.intersection(shapes,
+                                                 shapely.union_all(mun.geometry.to_numpy())))
+    owner = rng.choice(["gemeente", "bedrijf", "particulier"], len(which), p=[0.4, 0.45, 0.15])
+    kept = np.flatnonzero(_some(boxes))  # a park cut away by the land's edge is none
     return gpd.GeoDataFrame(
-        {"id": [f"BT{i + 1:03d}" for i in range(len(which))],
-         "naam": [f"Bedrijventerrein {i + 1}" for i in range(len(which))],
-         "eigendom": rng.choice(["gemeente", "bedrijf", "particulier"], len(which),
-                                p=[0.4, 0.45, 0.15])},
-        geometry=boxes, crs=settings.crs,
+        {"id": [f"BT{i + 1:03d}" for i in kept],
+         "naam": [f"Bedrijventerrein {i + 1}" for i in kept], "eigendom": owner[kept]},
+        geometry=boxes[kept], crs=settings.crs,
     )
 
 
@@ -179,8 +189,8 @@ def _nature(mun, cores, rng) -> gpd.GeoDataFrame:
     xy = shapely.get_coordinates(pts)
     blobs = _disc(xy[:, 0], xy[:, 1], rng.uniform(700, 2200, n), rng)
     blobs = shapely.difference(blobs, shapely.union_all(cores.geometry.to_numpy()))
-    blobs = shapely.intersection(blobs, shapely.union_all(cells))
-    blobs = blobs[~shapely.is_empty(blobs)]  # a blob that lay inside a core is gone
+    blobs = polygonal_parts(shapely.intersection(blobs, shapely.union_all(cells)))
+    blobs = blobs[_some(blobs)]  # a blob that lay inside a core is gone
     return gpd.GeoDataFrame({"naam": [f"Natuurgebied {i + 1}" for i in range(len(blobs))]},
                             geometry=blobs, crs=settings.crs)
 
@@ -222,7 +232,8 @@ def _scatter(cores, mun, n, core_share, rng) -> np.ndarray:
     return np.concatenate([in_core, rural])
 
 
-def generate(meta: RegionMeta, *, parcels: int = 20_000, seed: int = 42) -> dict:
+def generate(meta: RegionMeta, *, parcels: int = 20_000, seed: int | np.random.SeedSequence = 42,
+             municipalities: gpd.GeoDataFrame | None = None) -> dict:
     """
     Generate every demo layer for the municipalities in `meta`.
 
@@ -234,6 +245,10 @@ def generate(meta: RegionMeta, *, parcels: int = 20_000, seed: int = 42) -> dict
         About how many parcels to make; the other layers scale with it where that makes sense.
     seed
         Seed of the random generator: the same seed gives the same layers.
+    municipalities
+        The municipalities' shapes (``statcode``, ``statnaam``), when they come from a larger
+        whole (the national demo makes one gemeente at a time); else Voronoi cells around the
+        centres of `meta`.
 
     Returns
     -------
@@ -246,7 +261,7 @@ def generate(meta: RegionMeta, *, parcels: int = 20_000, seed: int = 42) -> dict
         raise RegionError(f"region {meta.name!r}: municipalities without centre/area_km2 "
                           f"(the demo places its layers there): {', '.join(missing)}")
     rng = np.random.default_rng(seed)
-    mun = _municipalities(meta)
+    mun = municipality_cells(meta) if municipalities is None else municipalities
     cores, cx, cy, cr, owner = _cores(mun, meta, rng)
     parks = _business_parks(cx, cy, cr, owner, mun, rng)
     nature = _nature(mun, cores, rng)

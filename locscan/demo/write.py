@@ -17,7 +17,7 @@ from locscan.demo.generate import generate
 from locscan.errors import RegionError
 from locscan.region import load_meta
 
-__all__ = ["CATALOGUE", "DEMO_LABEL", "build"]
+__all__ = ["CATALOGUE", "DEMO_LABEL", "build", "refuse_foreign"]
 
 DEMO_LABEL = nl.DEMO_LABEL
 
@@ -44,8 +44,12 @@ CATALOGUE = {
 _DEMO_FILES = {"demo.gpkg", settings.catalogue_file, settings.region_file, settings.cache_dirname}
 
 
-def _refuse_foreign(out: Path) -> None:
-    """Raise unless `out` is absent, empty, or a demo region that :func:`build` wrote."""
+def refuse_foreign(out: Path, allowed: frozenset[str] | set[str] = frozenset()) -> None:
+    """
+    Raise unless `out` is absent, empty, or a demo region that locscan wrote.
+
+    Such a folder holds only the demo's files and the names in `allowed`.
+    """
     if not out.exists():
         return
     if not out.is_dir():
@@ -53,7 +57,7 @@ def _refuse_foreign(out: Path) -> None:
     found = sorted(p.name for p in out.iterdir())
     if not found:
         return
-    foreign = [name for name in found if name not in _DEMO_FILES]
+    foreign = [name for name in found if name not in _DEMO_FILES | allowed]
     is_demo = False
     if not foreign and (out / settings.region_file).is_file():
         try:
@@ -96,7 +100,7 @@ def build(
         The region folder.
     """
     out = Path(out)
-    _refuse_foreign(out)
+    refuse_foreign(out)
     meta = load_meta(Path(source_region) / settings.region_file)
     layers = generate(meta, parcels=parcels, seed=seed)
     tmp = out.with_name(out.name + ".building")

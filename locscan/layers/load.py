@@ -31,6 +31,7 @@ from locscan.layers.catalogue import (
 from locscan.layers.crs import flatten, layer_crs
 from locscan.layers.read import (
     PARQUET,
+    file_extent,
     parquet_info,
     read_gdal,
     read_gml_polygons,
@@ -358,6 +359,26 @@ def load_layer(
     files = resolve_sources(entry, base_dir)
     if files != [source]:
         return _load_files(name, entry, base_dir, files, role=role, bbox=bbox)
+    return _load_one(name, entry, base_dir, role=role, bbox=bbox, whole=bbox is None)
+
+
+def _empty_error(name: str, entry: LayerEntry, spec: Role, source: str) -> LayerError:
+    return LayerError(f"{where(name, source)}: no features"
+                      + (f" (after 'where: {entry.where}')" if entry.where else "")
+                      + f"; a region needs its {spec.description}")
+
+
+def _load_one(
+    name: str, entry: LayerEntry, base_dir: str | os.PathLike, *, role: str | None,
+    bbox: tuple[float, float, float, float] | None, whole: bool,
+) -> tuple[gpd.GeoDataFrame, LoadReport]:
+    """
+    One file's layer (see :func:`load_layer`).
+
+    `whole` when it is all of the layer, so that an empty one is an error for a role that
+    needs features.
+    """
+    source = resolve_source(entry, base_dir)
     role_name = role or entry.role or (name if name in ROLES else "other")
     spec = ROLES[role_name]
     parquet = is_local(entry.source) and Path(source).suffix.lower() in PARQUET
@@ -395,10 +416,8 @@ def load_layer(
     for attr, value in entry.values.items():
         gdf[attr] = value
     report = LoadReport(layer=name, source=source, features=len(gdf))
-    if gdf.empty and not spec.may_be_empty:
-        raise LayerError(f"{where(name, source)}: no features"
-                         + (f" (after 'where: {entry.where}')" if entry.where else "")
-                         + f"; a region needs its {spec.description}")
+    if gdf.empty and not spec.may_be_empty and whole:
+        raise _empty_error(name, entry, spec, source)
     crs = layer_crs(name, entry, source_crs, source, tuple(gdf.total_bounds))
     gdf = flatten(name, gdf.set_crs(crs, allow_override=True), source)
     if not crs.equals(CRS.from_user_input(settings.crs)):
@@ -443,19 +462,34 @@ def _source_bbox(bbox: tuple[float, float, float, float] | None, crs: object
     """
     if bbox is None or crs is None:
         return bbox
-    source = CRS.from_user_input(crs)
-    if source.equals(CRS.from_user_input(settings.crs)):
+    to_source = _from_rd(crs if isinstance(crs, str) else CRS.from_user_input(crs).to_wkt())
+    if to_source is None:
         return bbox
     x0, y0, x1, y1 = bbox
-    return _from_rd(source.to_wkt()).transform_bounds(x0 - 100, y0 - 100, x1 + 100, y1 + 100,
-                                                      densify_pts=21)
+    return to_source.transform_bounds(x0 - 100, y0 - 100, x1 + 100, y1 + 100, densify_pts=21)
 
 
-@functools.lru_cache(maxsize=32)
-def _from_rd(wkt: str) -> Transformer:
-    """The transformation from RD New into a source's CRS, made once per CRS."""
-    return Transformer.from_crs(CRS.from_user_input(settings.crs), CRS.from_wkt(wkt),
-                                always_xy=True)
+@functools.lru_cache(maxsize=64)
+def _from_rd(crs: str) -> Transformer | None:
+    """
+    The transformation from RD New into a source's CRS (None when it is RD New).
+
+    Made once per CRS: parsing a CRS takes a fraction of a millisecond, and a scan in parts
+    asks for every file of every layer of every part.
+    """
+    source = CRS.from_user_input(crs)
+    rd = CRS.from_user_input(settings.crs)
+    return None if source.equals(rd) else Transformer.from_crs(rd, source, always_xy=True)
+
+
+def _may_meet(path: str, entry: LayerEntry, bbox: tuple[float, float, float, float]) -> bool:
+    """Whether a file's extent (from its header) may meet `bbox`; True when it does not say."""
+    bounds, crs = file_extent(path, entry.layer)
+    if bounds is None:
+        return True
+    box = _source_bbox(bbox, crs or entry.crs)
+    return (bounds[0] <= box[2] and bounds[2] >= box[0] and bounds[1] <= box[3]
+            and bounds[3] >= box[1])
 
 
 def _load_files(name: str, entry: LayerEntry, base_dir: str | os.PathLike, files: list[str],
@@ -470,9 +504,13 @@ def _load_files(name: str, entry: LayerEntry, base_dir: str | os.PathLike, files
     pattern = resolve_source(entry, base_dir)
     if not files:
         raise LayerError(f"{where(name, pattern)}: no file matches this pattern")
-    loaded = [load_layer(name, entry.model_copy(update={"source": f}), base_dir, role=role,
-                         bbox=bbox) for f in files]
+    if bbox is not None:  # the files whose header says they lie elsewhere are not opened
+        files = [f for f in files if _may_meet(f, entry, bbox)] or files[:1]
+    loaded = [_load_one(name, entry.model_copy(update={"source": f}), base_dir, role=role,
+                        bbox=bbox, whole=False) for f in files]
     spec = ROLES[role or entry.role or (name if name in ROLES else "other")]
+    if bbox is None and not sum(len(g) for g, _ in loaded) and not spec.may_be_empty:
+        raise _empty_error(name, entry, spec, pattern)
     gdf = gpd.GeoDataFrame(pd.concat([g for g, _ in loaded], ignore_index=True),
                            geometry="geometry", crs=settings.crs)
     gdf = _check_unique(name, gdf, spec, pattern)

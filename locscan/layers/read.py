@@ -13,6 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pyogrio
 import shapely
@@ -63,6 +64,39 @@ def _gdal_info(source: str, layer: str | None, stamp: tuple[int, int]) -> tuple[
                 pyogrio.read_info(source, layer=layer))
 
 
+def file_extent(source: str, layer: str | None) -> tuple[tuple | None, str | None]:
+    """
+    The extent of a local file's layer and the CRS it is in, from its header.
+
+    ``(None, None)`` when the file does not say (then it must be read to know).
+    GeoParquet's ``bbox`` metadata, or what GDAL knows without reading every feature. Asked
+    once per version of the file.
+    """
+    stamp = _stamp(source)
+    if stamp is None:
+        return None, None
+    return _extent(source, layer, stamp)
+
+
+@functools.lru_cache(maxsize=4096)
+def _extent(source: str, layer: str | None, stamp: tuple[int, int]
+            ) -> tuple[tuple | None, str | None]:
+    try:
+        if Path(source).suffix.lower() in PARQUET:
+            geo = json.loads((pq.read_schema(source).metadata or {}).get(b"geo", b"{}"))
+            column = geo.get("columns", {}).get(geo.get("primary_column", "geometry"), {})
+            crs = column.get("crs", "OGC:CRS84")
+            bbox = column.get("bbox")
+            return (tuple(bbox) if bbox else None,
+                    json.dumps(crs) if isinstance(crs, dict) else crs)
+        _, info = _gdal_info(source, layer, stamp)
+    except Exception:  # a file that cannot be read says so when it is read
+        return None, None
+    bounds = info.get("total_bounds")
+    return (tuple(bounds) if bounds is not None and np.all(np.isfinite(bounds)) else None,
+            info.get("crs"))
+
+
 def read_info(name: str, entry: LayerEntry, source: str) -> dict:
     """GDAL's description of the layer (fields, CRS), after checking the file and its layer."""
     if is_local(entry.source) and not os.path.exists(source):
@@ -104,6 +138,11 @@ def parquet_geometry(source: str) -> str:
     return geo.get("primary_column", "geometry")
 
 
+@functools.lru_cache(maxsize=256)
+def _parquet_schema(source: str, stamp: tuple[int, int] | None) -> pa.Schema:
+    return pq.read_schema(source)
+
+
 def parquet_info(name: str, entry: LayerEntry, source: str) -> tuple[list[str], str | None]:
     """Fields and CRS of a GeoParquet file (GDAL here is built without the Parquet driver)."""
     if not os.path.exists(source):
@@ -111,7 +150,7 @@ def parquet_info(name: str, entry: LayerEntry, source: str) -> tuple[list[str], 
     if entry.where:
         raise LayerError(f"{where(name, source)}: 'where' is not supported for GeoParquet")
     try:
-        schema = pq.read_schema(source)
+        schema = _parquet_schema(source, _stamp(source))
     except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for broken files
         raise LayerError(f"{where(name, source)}: not a Parquet file: {exc}") from exc
     geo = json.loads((schema.metadata or {}).get(b"geo", b"null") or "null")
@@ -146,16 +185,64 @@ def read_parquet(source: str, bbox: tuple[float, float, float, float] | None = N
     """
     A GeoParquet file; with `bbox`, the features whose extent meets it, in file order.
 
-    Through the file's bounding-box column when it has one (row groups outside are skipped),
-    else the whole file is read and filtered.
+    Through the file's bounding-box column when it has one: only the row groups whose
+    statistics meet the box are read (a country's file in gemeente-sized row groups); else the
+    whole file is read and filtered.
     """
     if bbox is None:
         return gpd.read_parquet(source)
-    try:
-        return gpd.read_parquet(source, bbox=bbox)
-    except ValueError:  # no bounding-box column to filter on
+    stamp = _stamp(source)
+    groups = _row_group_boxes(source, stamp) if stamp is not None else None
+    if groups is None:  # no bounding-box column to filter on
         gdf = gpd.read_parquet(source)
         return gdf[within_bbox(gdf.geometry.to_numpy(), bbox)].reset_index(drop=True)
+    boxes, column, crs, meta = groups
+    meets = ((boxes[:, 0] <= bbox[2]) & (boxes[:, 2] >= bbox[0]) & (boxes[:, 1] <= bbox[3])
+             & (boxes[:, 3] >= bbox[1]))
+    table = pq.ParquetFile(source, metadata=meta).read_row_groups(
+        np.flatnonzero(meets).tolist() or [0])
+    box = table.column("bbox").combine_chunks()
+    x0, y0, x1, y1 = (box.field(k).to_numpy(zero_copy_only=False)  # no shape: null, NaN
+                      for k in ("xmin", "ymin", "xmax", "ymax"))
+    keep = (x0 <= bbox[2]) & (x1 >= bbox[0]) & (y0 <= bbox[3]) & (y1 >= bbox[1])
+    frame = table.drop_columns(["bbox"]).filter(pa.array(keep)).to_pandas()
+    geoms = shapely.from_wkb(frame.pop(column).to_numpy())
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs=crs)
+
+
+@functools.lru_cache(maxsize=256)
+def _row_group_boxes(source: str, stamp: tuple[int, int]
+                     ) -> tuple[np.ndarray, str, object, pq.FileMetaData] | None:
+    """
+    Per row group of a GeoParquet file its extent, the geometry column and the CRS.
+
+    The extent from the statistics of the bounding-box column, and the file's metadata (so
+    that reading does not parse it again); None without such a column, or for geometry that
+    is not WKB.
+    """
+    try:
+        meta = pq.ParquetFile(source).metadata
+        geo = json.loads((meta.schema.to_arrow_schema().metadata or {}).get(b"geo", b"{}"))
+    except Exception:  # not a file pyarrow reads: the caller's reading says why
+        return None
+    column = geo.get("primary_column", "geometry")
+    spec = geo.get("columns", {}).get(column, {})
+    if spec.get("encoding", "WKB").upper() != "WKB" or "bbox" not in spec.get("covering", {}):
+        return None
+    paths = [meta.schema.column(i).path for i in range(meta.num_columns)]
+    try:
+        at = [paths.index(f"bbox.{k}") for k in ("xmin", "ymin", "xmax", "ymax")]
+    except ValueError:
+        return None
+    boxes = np.full((meta.num_row_groups, 4), np.nan)
+    for g in range(meta.num_row_groups):  # a few hundred row groups, read once per file
+        stats = [meta.row_group(g).column(i).statistics for i in at]
+        if all(st is not None and st.has_min_max for st in stats):
+            boxes[g] = (stats[0].min, stats[1].min, stats[2].max, stats[3].max)
+        else:
+            boxes[g] = (-np.inf, -np.inf, np.inf, np.inf)
+    crs = spec.get("crs", "OGC:CRS84")
+    return boxes, column, json.dumps(crs) if isinstance(crs, dict) else crs, meta
 
 
 def within_bbox(geoms: np.ndarray, bbox: tuple[float, float, float, float]) -> np.ndarray:

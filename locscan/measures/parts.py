@@ -48,6 +48,8 @@ from locscan.region import Region, open_region
 __all__ = ["FIRST_REACH_M", "Part", "compute_in_parts", "compute_measures", "measure_part",
            "part_candidates", "reach_m"]
 
+#: the side (m) of the tiles that group gemeenten into parts (:func:`part_groups`)
+PART_M = 30_000.0
 #: the first reach (m) of a nearest-distance measure without a maximum; it grows fourfold
 FIRST_REACH_M = 2_000.0
 #: a reach that holds the Netherlands from any point in it: the whole layer
@@ -60,10 +62,13 @@ class Part:
 
     Attributes
     ----------
-    code
-        The gemeente's CBS code.
+    name
+        The part's name: a gemeente's CBS code, or ``tegel-<x>-<y>`` for the gemeenten whose
+        centre lies in one tile.
+    codes
+        The CBS codes of its gemeenten.
     candidates
-        The candidates whose representative point lies in the gemeente.
+        The candidates whose representative point lies in one of them.
     measures
         One row per candidate, a column per measure (and its extra columns).
     from_cache
@@ -72,7 +77,8 @@ class Part:
         Warnings raised while reading the part's layers, to be shown once by the caller.
     """
 
-    code: str
+    name: str
+    codes: list[str]
     candidates: gpd.GeoDataFrame
     measures: pd.DataFrame
     from_cache: list[str] = field(default_factory=list)
@@ -107,28 +113,53 @@ def _grown(bounds: np.ndarray, by: float) -> tuple[float, float, float, float]:
     return x0 - by, y0 - by, x1 + by, y1 + by
 
 
-def part_candidates(region: Region, code: str) -> gpd.GeoDataFrame:
+def part_candidates(region: Region, codes: list[str]) -> gpd.GeoDataFrame:
     """
-    The candidates of gemeente `code`: those whose representative point lies in it.
+    The candidates of the gemeenten `codes`: those whose representative point lies in one.
 
-    Read through the sources' spatial index within the gemeente's extent, so a parcel that
+    Read through the sources' spatial index within the gemeenten's extent, so a parcel that
     crosses a border belongs to one part only, as in the unpartitioned scan.
     """
     muni = region.layer(region.layers_with_role("municipalities")[0])
-    shape = muni.geometry.to_numpy()[(muni["code"] == code).to_numpy()]
+    shape = muni.geometry.to_numpy()[muni["code"].isin(codes).to_numpy()]
     frames = {}
     for role, source in SOURCES.items():
         for name in region.layers_with_role(role):
             if not len(shape):
                 continue
-            gdf = region.layer_within(name, tuple(shapely.bounds(shapely.union_all(shape))))
-            mine = (municipality_of(gdf.geometry, muni) == code).to_numpy()
+            gdf = region.layer_within(name, tuple(shapely.total_bounds(shape)))
+            mine = municipality_of(gdf.geometry, muni).isin(codes).to_numpy()
             frames[name] = (source, gdf[mine])
     if not frames or not any(len(gdf) for _, gdf in frames.values()):
         empty = {name: (source, gdf.iloc[:0]) for name, (source, gdf) in frames.items()}
         return _empty_candidates(empty, region)
     frames = {name: f for name, f in frames.items() if len(f[1])}
     return candidates_from_frames(frames, muni, region.meta)
+
+
+def part_groups(region: Region, tile_m: float | None = PART_M) -> dict[str, list[str]]:
+    """
+    The parts of a scan: the gemeenten grouped by square tiles of `tile_m` metres.
+
+    A gemeente belongs to the tile that holds a point on its surface; one part per gemeente
+    when `tile_m` is None or 0.
+
+    Tiles keep the number of parts, and so the cost that each part pays to open the layers,
+    small for a country of 342 gemeenten, while each part stays small enough for memory.
+    """
+    codes = [m.code for m in region.meta.municipalities]
+    if not tile_m:
+        return {code: [code] for code in codes}
+    muni = region.layer(region.layers_with_role("municipalities")[0])
+    points = shapely.point_on_surface(muni.geometry.to_numpy())
+    at = dict(zip(muni["code"], zip(np.floor(shapely.get_x(points) / tile_m).astype(int),
+                                    np.floor(shapely.get_y(points) / tile_m).astype(int),
+                                    strict=True), strict=True))
+    groups: dict[str, list[str]] = {}
+    for code in codes:
+        x, y = at.get(code, (-1, -1))
+        groups.setdefault(f"tegel-{x}-{y}" if code in at else code, []).append(code)
+    return groups
 
 
 def _empty_candidates(frames: dict, region: Region) -> gpd.GeoDataFrame:
@@ -175,39 +206,52 @@ def _within_reach(region: Region, spec: MeasureSpec, cands: gpd.GeoDataFrame,
     return pd.concat(out).reindex(cands.index)
 
 
-def measure_part(region: Region, specs: Iterable[MeasureSpec], code: str, *,
-                 cache: bool | None = None) -> Part:
+def measure_part(region: Region, specs: Iterable[MeasureSpec], name: str, codes: list[str],
+                 *, cache: bool | None = None, keys: dict[str, str] | None = None) -> Part:
     """
-    The candidates of gemeente `code` and their measures, each from the cache when possible.
+    The candidates of the gemeenten `codes` (part `name`) and their measures.
 
-    Warnings raised while reading are returned in the part (``messages``), not shown.
+    Each measure from the cache when possible.
+
+    `keys` are the layers' fingerprints, when the caller has them. Warnings raised while
+    reading are returned in the part (``messages``), not shown.
     """
     specs = list(specs)
     cache = settings.use_cache if cache is None else cache
+    keys = keys if keys is not None else _layer_keys(region, specs)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        part = _measure_part(region, specs, code, cache)
+        part = _measure_part(region, specs, name, codes, cache, keys)
     part.messages = list(dict.fromkeys(str(w.message) for w in caught))
     return part
 
 
-def _measure_part(region: Region, specs: list[MeasureSpec], code: str, cache: bool) -> Part:
-    folder = region.cache_dir / "parts" / code
-    cands_path = folder / f"candidates-{_cache.key(candidates_key(region), code)}.geo.arrow"
+def _layer_keys(region: Region, specs: list[MeasureSpec]) -> dict[str, str]:
+    """
+    The fingerprint of every layer and network the measures read.
+
+    Asked once per scan: for a layer of many files it stats each.
+    """
+    names = {n for s in specs for n in (s.layer, s.params.get("network"))
+             if n and region.has_layer(n)}
+    return {n: region.fingerprint(n) for n in sorted(names)}
+
+
+def _measure_part(region: Region, specs: list[MeasureSpec], name: str, codes: list[str],
+                  cache: bool, keys: dict[str, str]) -> Part:
+    folder = region.cache_dir / "parts" / name
+    cands_path = folder / f"candidates-{_cache.key(candidates_key(region), codes)}.geo.arrow"
     cands = _cache.read(cands_path) if cache else None
     if cands is None:
-        cands = part_candidates(region, code)
+        cands = part_candidates(region, codes)
         if cache:
             _cache.write(cands_path, cands)
     content = _content_key(cands)
     frames, from_cache = [], []
     networks = {n: region.network(n) for s in specs if (n := s.params.get("network"))}
     for spec in specs:
-        layer_key = region.fingerprint(spec.layer) if spec.layer and region.has_layer(
-            spec.layer) else None
-        net = spec.params.get("network")
         key = _cache.key(MEASURES_VERSION, spec.model_dump(exclude={"label"}), content,
-                         layer_key, region.fingerprint(net) if net else None)
+                         keys.get(spec.layer), keys.get(spec.params.get("network")))
         path = folder / f"measure-{spec.name}-{key}.parquet"
         frame = _cache.read(path) if cache else None
         if frame is not None and len(frame) == len(cands):
@@ -226,7 +270,7 @@ def _measure_part(region: Region, specs: list[MeasureSpec], code: str, cache: bo
             frame = frame.mask(np.repeat(outside[:, None], frame.shape[1], axis=1))
         frames.append(frame)
     table = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=cands.index)
-    return Part(code, cands, table, from_cache)
+    return Part(name, codes, cands, table, from_cache)
 
 
 @dataclass(frozen=True)
@@ -235,8 +279,10 @@ class _Task:
 
     folder: str
     specs: tuple[MeasureSpec, ...]
-    code: str
+    name: str
+    codes: list[str]
     cache: bool
+    keys: dict[str, str]
 
 
 _OPEN: dict[str, Region] = {}  # per worker process: each region opened once
@@ -246,7 +292,8 @@ def _run(task: _Task) -> Part:
     region = _OPEN.get(task.folder)
     if region is None:
         region = _OPEN.setdefault(task.folder, open_region(task.folder))
-    return measure_part(region, task.specs, task.code, cache=task.cache)
+    return measure_part(region, task.specs, task.name, task.codes, cache=task.cache,
+                        keys=task.keys)
 
 
 def compute_in_parts(
@@ -256,9 +303,10 @@ def compute_in_parts(
     cache: bool | None = None,
     client: object | None = None,
     on_part: Callable[[Part], None] | None = None,
+    tile_m: float | None = PART_M,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """
-    Candidates of `region` and their measures, computed per gemeente.
+    Candidates of `region` and their measures, computed part by part.
 
     Parameters
     ----------
@@ -274,23 +322,28 @@ def compute_in_parts(
         one the parts run here, one after the other.
     on_part
         Called with each part as it is done (for progress).
+    tile_m
+        The parts: the gemeenten in each tile of this size (:func:`part_groups`); one part
+        per gemeente when None or 0.
 
     Returns
     -------
     GeoDataFrame, DataFrame
         The candidates and the measures table, both indexed by candidate id, part by part in
-        the order of the region's gemeenten: the same rows and values as
+        the order of the parts: the same rows and values as
         :func:`locscan.measures.compute_for_region`.
     """
     specs = list(specs)
     check_specs(specs, region)
     cache = settings.use_cache if cache is None else cache
-    codes = [m.code for m in region.meta.municipalities]
+    groups = part_groups(region, tile_m)
+    keys = _layer_keys(region, specs)
     if client is None:
-        parts = (measure_part(region, specs, code, cache=cache) for code in codes)
+        parts = (measure_part(region, specs, name, codes, cache=cache, keys=keys)
+                 for name, codes in groups.items())
     else:
-        tasks = [_Task(str(Path(region.folder).resolve()), tuple(specs), c, cache)
-                 for c in codes]
+        tasks = [_Task(str(Path(region.folder).resolve()), tuple(specs), name, codes, cache,
+                       keys) for name, codes in groups.items()]
         futures = client.map(_run, tasks, pure=False)
         parts = (f.result() for f in futures)
     done, shown = [], set()
@@ -298,7 +351,7 @@ def compute_in_parts(
         for message in part.messages:
             if message not in shown:
                 shown.add(message)
-                warnings.warn(f"{message} (deel {part.code})", stacklevel=2)
+                warnings.warn(f"{message} (deel {part.name})", stacklevel=2)
         if on_part:
             on_part(part)
         done.append(part)
