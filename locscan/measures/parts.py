@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import multiprocessing
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -283,6 +285,7 @@ class _Task:
     codes: list[str]
     cache: bool
     keys: dict[str, str]
+    geometry: bool = True
 
 
 _OPEN: dict[str, Region] = {}  # per worker process: each region opened once
@@ -292,8 +295,14 @@ def _run(task: _Task) -> Part:
     region = _OPEN.get(task.folder)
     if region is None:
         region = _OPEN.setdefault(task.folder, open_region(task.folder))
-    return measure_part(region, task.specs, task.name, task.codes, cache=task.cache,
-                        keys=task.keys)
+    return _done(measure_part(region, task.specs, task.name, task.codes, cache=task.cache,
+                              keys=task.keys), task)
+
+
+def _without_geometry(part: Part) -> Part:
+    """The part without its candidates' shapes (they stay in the part's cache)."""
+    part.candidates = pd.DataFrame(part.candidates.drop(columns=part.candidates.geometry.name))
+    return part
 
 
 def compute_in_parts(
@@ -304,7 +313,9 @@ def compute_in_parts(
     client: object | None = None,
     on_part: Callable[[Part], None] | None = None,
     tile_m: float | None = PART_M,
-) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    geometry: bool = True,
+    workers: int | None = None,
+) -> tuple[gpd.GeoDataFrame | pd.DataFrame, pd.DataFrame]:
     """
     Candidates of `region` and their measures, computed part by part.
 
@@ -319,12 +330,16 @@ def compute_in_parts(
     client
         A ``distributed.Client``: the parts run as tasks on its cluster, each worker opening
         the region from its folder (which the workers must see at the same path). Without
-        one the parts run here, one after the other.
+        one the parts run here, in `workers` processes side by side (default: one per core):
+        one part reads its layers while another computes.
     on_part
         Called with each part as it is done (for progress).
     tile_m
         The parts: the gemeenten in each tile of this size (:func:`part_groups`); one part
         per gemeente when None or 0.
+    geometry
+        Keep the candidates' shapes; without them (a plain DataFrame) the result of a whole
+        country fits in a few GiB, and each part's shapes stay in its cache.
 
     Returns
     -------
@@ -338,14 +353,30 @@ def compute_in_parts(
     cache = settings.use_cache if cache is None else cache
     groups = part_groups(region, tile_m)
     keys = _layer_keys(region, specs)
-    if client is None:
-        parts = (measure_part(region, specs, name, codes, cache=cache, keys=keys)
-                 for name, codes in groups.items())
-    else:
-        tasks = [_Task(str(Path(region.folder).resolve()), tuple(specs), name, codes, cache,
-                       keys) for name, codes in groups.items()]
-        futures = client.map(_run, tasks, pure=False)
-        parts = (f.result() for f in futures)
+    tasks = [_Task(str(Path(region.folder).resolve()), tuple(specs), name, codes, cache,
+                   keys, geometry) for name, codes in groups.items()]
+    workers = settings.workers if workers is None else workers
+    with contextlib.ExitStack() as stack:
+        if client is not None:
+            parts: Iterable[Part] = (f.result() for f in client.map(_run, tasks, pure=False))
+        elif workers > 1 and len(tasks) > 1:
+            # forked: a worker must not import the caller's __main__ (the app's script)
+            pool = stack.enter_context(ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("fork")))
+            parts = pool.map(_run, tasks)
+        else:
+            parts = (_done(measure_part(region, specs, t.name, t.codes, cache=cache,
+                                        keys=keys), t) for t in tasks)
+        return _joined(parts, geometry, on_part)
+
+
+def _done(part: Part, task: _Task) -> Part:
+    return part if task.geometry else _without_geometry(part)
+
+
+def _joined(parts: Iterable[Part], geometry: bool, on_part: Callable[[Part], None] | None
+            ) -> tuple[gpd.GeoDataFrame | pd.DataFrame, pd.DataFrame]:
+    """The parts' candidates and measures, one table each; their warnings shown once."""
     done, shown = [], set()
     for part in parts:
         for message in part.messages:
@@ -358,6 +389,8 @@ def compute_in_parts(
     filled = [p for p in done if len(p.candidates)]
     cands = pd.concat([p.candidates for p in filled]) if filled else done[0].candidates
     cands = cands.astype(dict.fromkeys(["gemeente_code", "gemeente", "subregio"], "category"))
+    if geometry and not isinstance(cands, gpd.GeoDataFrame):
+        cands = gpd.GeoDataFrame(cands, geometry="geometry", crs=settings.crs)
     table = pd.concat([p.measures for p in filled]) if filled else done[0].measures
     return cands, as_categories(table)
 
