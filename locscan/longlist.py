@@ -68,8 +68,8 @@ def build(
     """
     ev = evaluate(criteria, measures, candidates["gemeente_code"], meta, parts=parts)
     passes = ev["passes"].to_numpy()
-    codes = np.where(passes, np.where(ev["check"].to_numpy(), 1, 0), 2)
-    status = pd.Categorical.from_codes(codes, categories=list(STATUS.values()))
+    codes = (2 - 2 * passes.view(np.int8)) | ev["check"].to_numpy().view(np.int8)  # 0, 1, 2
+    status = pd.Categorical.from_codes(codes, categories=list(STATUS.values()), validate=False)
     on = np.flatnonzero(passes)
     order = on[np.lexsort((on, -ev["score"].to_numpy()[on]))]  # best first; ties: table order
     rank = np.zeros(len(ev), dtype=np.int64)

@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from locscan.criteria.combine import combine
 from locscan.criteria.judge import FAIL, PASS, UNKNOWN, hard_status, kept, native, soft_score
 from locscan.criteria.schema import Criteria, HardCriterion, SoftCriterion
 from locscan.errors import CriteriaError
@@ -162,8 +163,6 @@ def evaluate(
     overrides = resolve_overrides(criteria, meta)
     groups = gemeente_groups(gemeente_codes, list(overrides))
     out: dict[str, np.ndarray] = {}
-    excluded = np.zeros(len(table), dtype=bool)
-    check = np.zeros(len(table), dtype=bool)
 
     def part(crit: HardCriterion | SoftCriterion, make: Callable[[], Any]) -> Any:
         if parts is None:
@@ -178,25 +177,21 @@ def evaluate(
         status = hard_status(crit, criteria.measures[crit.measure], table, groups, overrides)
         return _frozen(status, ~kept(crit, status), status == UNKNOWN)
 
+    excluded, unknown, scores, weights = [], [], [], []
     for crit in criteria.hard:
-        status, out_, unknown = part(crit, lambda crit=crit: judged(crit))
+        status, out_, unsure = part(crit, lambda crit=crit: judged(crit))
         out[crit.id] = status
-        excluded |= out_
-        check |= unknown
-    total = np.zeros(len(table))
-    scratch = np.empty(len(table))  # one buffer for every soft criterion's weighted score
-    weights: float | np.ndarray = 0.0
+        excluded.append(out_)
+        unknown.append(unsure)
     for crit in criteria.soft:
         score, weight = part(crit, lambda crit=crit: _frozen(*soft_score(
             crit, criteria.measures[crit.measure], table, groups, overrides)))
         out[crit.id] = score
-        part_score = np.fmax(score, 0.0, out=scratch)  # fmax: an unknown score counts as 0
-        total += np.multiply(part_score, weight, out=part_score)
-        weights = weights + weight
-    weights = np.broadcast_to(np.asarray(weights, dtype=float), total.shape)
-    out["passes"] = ~excluded
-    out["check"] = check & ~excluded
-    out["score"] = np.divide(total, weights, out=np.zeros_like(total), where=weights > 0) * 100
+        scores.append(score)
+        weights.append(weight)
+    # one compiled pass over every outcome (numpy's arithmetic, in its order)
+    out["passes"], out["check"], out["score"] = combine(excluded, unknown, scores, weights,
+                                                        len(table))
     return pd.DataFrame(out, index=table.index, copy=False)
 
 

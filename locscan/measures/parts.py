@@ -371,7 +371,23 @@ def compute_in_parts(
 
 
 def _done(part: Part, task: _Task) -> Part:
-    return part if task.geometry else _without_geometry(part)
+    part = part if task.geometry else _without_geometry(part)
+    part.candidates = _compact(part.candidates)
+    part.measures = _compact(part.measures)
+    return part
+
+
+def _compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """
+    Text columns as Arrow strings: parts joined keep them compact.
+
+    Categoricals of different parts joined become Python objects (tens of bytes per value,
+    for millions of values); they are made categoricals again when joined.
+    """
+    text = [c for c in frame.columns if c != "geometry"
+            and (isinstance(frame[c].dtype, pd.CategoricalDtype) or frame[c].dtype == object)
+            and pd.api.types.infer_dtype(frame[c], skipna=True) in ("string", "empty")]
+    return frame.astype(dict.fromkeys(text, pd.StringDtype("pyarrow"))) if text else frame
 
 
 def _joined(parts: Iterable[Part], geometry: bool, on_part: Callable[[Part], None] | None
