@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import fnmatch
-import functools
 import os
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 
 from locscan import rdnap, settings
-from locscan.chunks import in_chunks
 from locscan.errors import LayerError
+from locscan.layers.boxes import may_meet, source_bbox
 from locscan.layers.catalogue import (
     IMRO_CLASSES,
     ROLES,
@@ -28,10 +25,16 @@ from locscan.layers.catalogue import (
     resolve_source,
     resolve_sources,
 )
+from locscan.layers.checks import (
+    LoadReport,
+    check_attributes,
+    check_geometry,
+    check_unique,
+    history_warning,
+)
 from locscan.layers.crs import flatten, layer_crs
 from locscan.layers.read import (
     PARQUET,
-    file_extent,
     parquet_info,
     read_gdal,
     read_gml_polygons,
@@ -43,44 +46,6 @@ from locscan.layers.read import (
 )
 
 __all__ = ["LoadReport", "classify", "load_layer"]
-
-_FAMILY = {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon"}
-
-
-@dataclass
-class LoadReport:
-    """What happened while loading one layer, for logs and provenance.
-
-    Attributes
-    ----------
-    layer, source
-        Layer name and where it was read from.
-    features
-        Features read from the source.
-    dropped_empty
-        Features dropped because their geometry was empty or missing.
-    repaired
-        Row labels (ids when the role has them) of geometries made valid.
-    reprojected_from
-        The source CRS when the layer was reprojected, else ``None``.
-    non_numeric
-        Per numeric attribute, how many values were not numbers and became unknown.
-    negative
-        Per numeric attribute, how many values were negative and became unknown.
-    unclassified
-        Per attribute with ``classes``, the distinct values no pattern matched.
-    """
-
-    layer: str
-    source: str
-    features: int = 0
-    dropped_empty: int = 0
-    repaired: list[Any] = field(default_factory=list)
-    reprojected_from: str | None = None
-    non_numeric: dict[str, int] = field(default_factory=dict)
-    negative: dict[str, int] = field(default_factory=dict)
-    unclassified: dict[str, list] = field(default_factory=dict)
-
 
 def _field_map(name: str, entry: LayerEntry, role: Role, found: list[str], source: str) -> dict:
     """Map source field -> locscan attribute; raise once listing every missing field."""
@@ -101,95 +66,6 @@ def _field_map(name: str, entry: LayerEntry, role: Role, found: list[str], sourc
     return mapping
 
 
-def _check_geometry(
-    name: str, gdf: gpd.GeoDataFrame, role: Role, report: LoadReport, source: str
-) -> gpd.GeoDataFrame:
-    geoms = gdf.geometry.to_numpy()
-    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    if empty.any():
-        report.dropped_empty = int(empty.sum())
-        warnings.warn(
-            f"{where(name, source)}: dropped {report.dropped_empty} features with an empty or "
-            "missing geometry",
-            stacklevel=3,
-        )
-        gdf = gdf.loc[~empty]
-        geoms = geoms[~empty]
-    invalid = ~in_chunks(lambda part: shapely.is_valid(geoms[part]), len(geoms))
-    if invalid.any():
-        fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
-        geoms = geoms.copy()
-        geoms[invalid] = fixed
-        label = gdf[role.unique] if role.unique and role.unique in gdf else gdf.index.to_series()
-        report.repaired = label[invalid].tolist()
-        shown = ", ".join(map(str, report.repaired[:10]))
-        warnings.warn(
-            f"{where(name, source)}: repaired {int(invalid.sum())} invalid geometries with "
-            f"make_valid ({shown}{', ...' if invalid.sum() > 10 else ''})",
-            stacklevel=3,
-        )
-        gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
-    families = pd.Series(shapely.get_type_id(geoms)).map(_FAMILY)
-    wrong = families.isna() | ~families.isin(role.geometry)
-    if wrong.any():
-        kinds = sorted(set(shapely.get_type_id(geoms[wrong.to_numpy()]).tolist()))
-        names = [shapely.GeometryType(k).name.title().replace("_", "") for k in kinds]
-        raise LayerError(
-            f"{where(name, source)}: {int(wrong.sum())} features have geometry type "
-            f"{', '.join(names)}; this role needs {' or '.join(role.geometry)}"
-        )
-    return gdf
-
-
-def _check_attributes(
-    name: str, gdf: gpd.GeoDataFrame, role: Role, report: LoadReport, source: str
-) -> gpd.GeoDataFrame:
-    for attr in role.numeric:
-        if attr not in gdf:
-            continue
-        values = gdf[attr]
-        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-        bad = values.notna() & numbers.isna()
-        if bad.any():
-            report.non_numeric[attr] = int(bad.sum())
-            examples = ", ".join(repr(v) for v in values[bad].unique()[:5])
-            warnings.warn(
-                f"{where(name, source)}: field {attr!r} has {int(bad.sum())} values that are "
-                f"not numbers ({examples}); they count as unknown",
-                stacklevel=3,
-            )
-        negative = numbers < 0
-        if negative.any():
-            report.negative[attr] = int(negative.sum())
-            warnings.warn(
-                f"{where(name, source)}: field {attr!r} has {int(negative.sum())} negative "
-                "values; a count cannot be negative, so they count as unknown",
-                stacklevel=3,
-            )
-            numbers = numbers.mask(negative)
-        gdf[attr] = numbers
-    return _check_unique(name, gdf, role, source)
-
-
-def _check_unique(name: str, gdf: gpd.GeoDataFrame, role: Role,
-                  source: str) -> gpd.GeoDataFrame:
-    """The role's identifying attribute without nulls or duplicates, as text."""
-    if role.unique and role.unique in gdf:
-        key = gdf[role.unique]
-        problems = []
-        if key.isna().any():
-            problems.append(f"{int(key.isna().sum())} features have no {role.unique!r}")
-        dupes = key[key.duplicated() & key.notna()]
-        if len(dupes):
-            shown = ", ".join(map(str, dupes.unique()[:5]))
-            problems.append(f"{len(dupes)} duplicate values of {role.unique!r} ({shown})")
-        if problems:
-            raise LayerError(f"{where(name, source)}: {'; '.join(problems)}")
-        gdf[role.unique] = key.astype(str)
-    return gdf
-
-
-#: names the results give their own columns: a source field of that name is kept as bron_<name>
 RESERVED = frozenset({"candidate_id", "source", "layer", "source_id", "gemeente_code",
                       "gemeente", "subregio", "area_m2", "status", "score", "rank", "rule",
                       "reasons", "capacity", "planned", "parking", "needs_manager"})
@@ -242,56 +118,6 @@ def classify(values: pd.Series, patterns: dict[str, str]) -> tuple[pd.Series, li
 
 
 #: status words of objects that do not stand (any more, or yet), as registers such as BAG use
-_GONE = ("gesloopt", "niet gerealiseerd", "ten onrechte", "ingetrokken")
-
-
-def history_warning(gdf: pd.DataFrame) -> str | None:
-    """
-    Why a layer seems to hold history (as a full BAG extract does), or None.
-
-    Three signs: several rows for one ``identificatie``, rows with an ``eindGeldigheid``
-    (ended versions), and rows whose status says the object does not stand.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"identificatie": ["1", "1", "2"],
-    ...                   "eindGeldigheid": ["2019-01-01", None, None],
-    ...                   "status": ["Pand in gebruik", "Pand gesloopt", "Pand in gebruik"]})
-    >>> for part in history_warning(t).split("; "):
-    ...     print(part)
-    3 rows for 2 distinct identificatie (several versions of one object)
-    1 with an eindGeldigheid (ended versions)
-    1 with status 'Pand gesloopt'
-    keep the current ones with 'where:', e.g. where: "eindGeldigheid IS NULL AND ...'"
-    >>> history_warning(pd.DataFrame({"identificatie": ["1", "2"]})) is None
-    True
-    """
-    # the source's own names, also where loading kept them as bron_<name> (see _kept)
-    columns = {str(c).lower().removeprefix("bron_"): c for c in gdf.columns}
-    found = []
-    for key in ("identificatie", "lokaalid"):
-        if key in columns:
-            ids = gdf[columns[key]].dropna()
-            if ids.duplicated().any():
-                found.append(f"{len(ids)} rows for {ids.nunique()} distinct {columns[key]} "
-                             "(several versions of one object)")
-            break
-    if "eindgeldigheid" in columns:
-        ended = int(gdf[columns["eindgeldigheid"]].notna().sum())
-        if ended:
-            found.append(f"{ended} with an {columns['eindgeldigheid']} (ended versions)")
-    if "status" in columns:
-        status = gdf[columns["status"]].astype("string")
-        gone = status[status.str.lower().str.contains("|".join(_GONE), na=False)]
-        if len(gone):
-            shown = ", ".join(repr(v) for v in gone.value_counts().index[:3])
-            found.append(f"{len(gone)} with status {shown}")
-    if not found:
-        return None
-    return ("; ".join(found) + "; keep the current ones with 'where:', e.g. where: "
-            "\"eindGeldigheid IS NULL AND status = 'Pand in gebruik'\"")
-
-
 def _label_points_of_gml(gdf: gpd.GeoDataFrame, spec: Role, source: str) -> int:
     """
     How many features of a GML layer whose role takes polygons came out as points.
@@ -391,7 +217,7 @@ def _load_one(
         if table:
             source_crs = None  # the table's coordinates are in the catalogue's crs
     mapping = _field_map(name, entry, spec, [*found, *entry.values], source)
-    box = _source_bbox(bbox, source_crs or entry.crs)
+    box = source_bbox(bbox, source_crs or entry.crs)
     gml = Path(source).suffix.lower() in (".gml", ".xml")  # no spatial index: filtered after
     try:
         if parquet:
@@ -423,8 +249,8 @@ def _load_one(
     if not crs.equals(CRS.from_user_input(settings.crs)):
         report.reprojected_from = crs.to_string()
         gdf = rdnap.to_crs(gdf, settings.crs)
-    gdf = _check_geometry(name, gdf, spec, report, source)
-    gdf = _check_attributes(name, gdf, spec, report, source)
+    gdf = check_geometry(name, gdf, spec, report, source)
+    gdf = check_attributes(name, gdf, spec, report, source)
     if history := history_warning(gdf):
         warnings.warn(f"{where(name, source)}: {history}", stacklevel=2)
     for attr, patterns in entry.classes.items():
@@ -444,54 +270,6 @@ def _load_one(
     return gdf, report
 
 
-def _source_bbox(bbox: tuple[float, float, float, float] | None, crs: object
-                 ) -> tuple[float, float, float, float] | None:
-    """
-    A box in EPSG:28992 as a box in the source's CRS that holds it.
-
-    Edges densified, and 100 m wider first: locscan's own RD transformation
-    (:mod:`locscan.rdnap`) and PROJ's may differ by a metre or two.
-
-    Examples
-    --------
-    >>> _source_bbox((0, 0, 1, 1), "EPSG:28992")
-    (0, 0, 1, 1)
-    >>> x0, y0, x1, y1 = _source_bbox((155000, 463000, 156000, 464000), "EPSG:4326")
-    >>> round(x0, 3), round(y1, 3)
-    (5.386, 52.165)
-    """
-    if bbox is None or crs is None:
-        return bbox
-    to_source = _from_rd(crs if isinstance(crs, str) else CRS.from_user_input(crs).to_wkt())
-    if to_source is None:
-        return bbox
-    x0, y0, x1, y1 = bbox
-    return to_source.transform_bounds(x0 - 100, y0 - 100, x1 + 100, y1 + 100, densify_pts=21)
-
-
-@functools.lru_cache(maxsize=64)
-def _from_rd(crs: str) -> Transformer | None:
-    """
-    The transformation from RD New into a source's CRS (None when it is RD New).
-
-    Made once per CRS: parsing a CRS takes a fraction of a millisecond, and a scan in parts
-    asks for every file of every layer of every part.
-    """
-    source = CRS.from_user_input(crs)
-    rd = CRS.from_user_input(settings.crs)
-    return None if source.equals(rd) else Transformer.from_crs(rd, source, always_xy=True)
-
-
-def _may_meet(path: str, entry: LayerEntry, bbox: tuple[float, float, float, float]) -> bool:
-    """Whether a file's extent (from its header) may meet `bbox`; True when it does not say."""
-    bounds, crs = file_extent(path, entry.layer)
-    if bounds is None:
-        return True
-    box = _source_bbox(bbox, crs or entry.crs)
-    return (bounds[0] <= box[2] and bounds[2] >= box[0] and bounds[1] <= box[3]
-            and bounds[3] >= box[1])
-
-
 def _load_files(name: str, entry: LayerEntry, base_dir: str | os.PathLike, files: list[str],
                 *, role: str | None, bbox: tuple[float, float, float, float] | None = None,
                 ) -> tuple[gpd.GeoDataFrame, LoadReport]:
@@ -505,7 +283,7 @@ def _load_files(name: str, entry: LayerEntry, base_dir: str | os.PathLike, files
     if not files:
         raise LayerError(f"{where(name, pattern)}: no file matches this pattern")
     if bbox is not None:  # the files whose header says they lie elsewhere are not opened
-        files = [f for f in files if _may_meet(f, entry, bbox)] or files[:1]
+        files = [f for f in files if may_meet(f, entry, bbox)] or files[:1]
     loaded = [_load_one(name, entry.model_copy(update={"source": f}), base_dir, role=role,
                         bbox=bbox, whole=False) for f in files]
     spec = ROLES[role or entry.role or (name if name in ROLES else "other")]
@@ -513,7 +291,7 @@ def _load_files(name: str, entry: LayerEntry, base_dir: str | os.PathLike, files
         raise _empty_error(name, entry, spec, pattern)
     gdf = gpd.GeoDataFrame(pd.concat([g for g, _ in loaded], ignore_index=True),
                            geometry="geometry", crs=settings.crs)
-    gdf = _check_unique(name, gdf, spec, pattern)
+    gdf = check_unique(name, gdf, spec, pattern)
     gdf.attrs["locscan_layer"] = name
     reports = [r for _, r in loaded]
     report = LoadReport(

@@ -19,7 +19,8 @@ from locscan.measures.engine import (
     compute_one,
 )
 from locscan.measures.overlap import dominant_attribute, overlap_fraction
-from locscan.measures.parts import Part, compute_in_parts, compute_measures
+from locscan.measures.parts import Part
+from locscan.measures.runner import compute_in_parts, compute_measures
 from locscan.measures.spec import KINDS, Kind, MeasureSpec
 
 __all__ = [

@@ -1,14 +1,4 @@
-"""Start a region from a folder of files: propose a layer catalogue and a region file to fill in.
-
-Every vector file GDAL reads (GeoPackage, GeoJSON, Shapefile, FlatGeobuf, GML …) and every table
-with coordinate columns (CSV, XLSX) is inspected: its geometry, fields and name are matched
-against the conventions of the Dutch open data a region works with (BRK parcels, BAG, IMRO
-zoning, CBS municipalities, OSM parking, shops and stops, IBIS business parks) to propose a role
-and a field mapping. The proposal is written as a commented ``layers.yaml``, and a ``region.yaml``
-whose municipalities come from the municipalities layer when there is one; what a criteria
-file still needs is listed. Existing files are never overwritten: the proposal then goes next
-to them.
-"""
+"""What a folder of files holds: each layer's role and field mapping, proposed."""
 
 from __future__ import annotations
 
@@ -19,15 +9,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyogrio
-import yaml
 
-from locscan import atomic, settings
-from locscan.criteria import Criteria
 from locscan.errors import RegionError
 from locscan.layers import ROLES
 from locscan.layers.read import gml_has_polygons
 
-__all__ = ["Proposal", "inspect", "missing_for", "propose", "write"]
+__all__ = ["Found", "Proposal", "imro", "inspect", "one_per_feature", "propose"]
 
 _VECTOR = {".gpkg", ".geojson", ".json", ".topojson", ".shp", ".fgb", ".gml", ".kml",
            ".parquet"}
@@ -251,9 +238,9 @@ def propose(folder: str | os.PathLike) -> Proposal:
                                    "wkt_field")
         found.role = _role(found)
         found.mapping, open_ = _mapping(found.role, found.fields)
-        if _imro(found):
+        if imro(found):
             found.notes.append("IMRO-hoofdgroepen: 'classes: {class: imro}' vertaalt ze")
-        if _one_per_feature(found):
+        if one_per_feature(found):
             found.notes.append("geen veld met het aantal plaatsen: 'values: {capacity: 1}' "
                                "telt één plaats per object")
             open_ = [a for a in open_ if a != "capacity"]
@@ -310,110 +297,14 @@ def _joined(folder: Path, layers: dict[str, Found]) -> dict[str, Found]:
     return out
 
 
-def _imro(found: Found) -> bool:
+def imro(found: Found) -> bool:
     """A zoning layer whose classes are IMRO's main groups (``classes: {class: imro}``)."""
     return (found.role == "zoning" and "class" in found.mapping
             and "hoofdgroep" in found.mapping["class"].lower())
 
 
-def _one_per_feature(found: Found) -> bool:
+def one_per_feature(found: Found) -> bool:
     """A parking layer without a capacity field: one place per feature."""
     return found.role == "parking" and "capacity" not in found.mapping
 
 
-def _entry(found: Found) -> dict:
-    entry: dict = {"source": found.file}
-    if found.layer:
-        entry["layer"] = found.layer
-    if found.role not in ("other",) and found.role != "":
-        entry["role"] = found.role
-    entry |= found.table
-    if found.crs is None and not found.table:
-        entry["crs"] = "EPSG:28992"
-    if found.mapping:
-        entry["fields"] = dict(found.mapping)
-    if _imro(found):
-        entry["classes"] = {"class": "imro"}
-    if _one_per_feature(found):
-        entry["values"] = {"capacity": 1}
-    return entry
-
-
-def catalogue_text(proposal: Proposal) -> str:
-    """The proposed ``layers.yaml``, with a comment per layer on what was found and is open."""
-    lines = ["# Proposed by `locscan region init`: check every layer's role and fields.",
-             "# Roles: " + ", ".join(r for r in ROLES if r != "other") + ".", "layers:"]
-    for name, found in proposal.layers.items():
-        geometry = found.geometry or ("punten uit " + found.table["x_field"] + "/"
-                                      + found.table["y_field"] if found.table else "geen")
-        lines.append(f"  # {found.file}{' / ' + found.layer if found.layer else ''}: "
-                     f"{found.features} objecten, geometrie {geometry}, CRS "
-                     f"{found.crs or found.table.get('crs', 'onbekend')}")
-        lines += [f"  # LET OP: {note}" for note in found.notes]
-        body = yaml.safe_dump({name: _entry(found)}, sort_keys=False, allow_unicode=True)
-        lines += ["  " + line for line in body.rstrip().splitlines()]
-    return "\n".join(lines) + "\n"
-
-
-def region_text(proposal: Proposal, name: str) -> str:
-    """A ``region.yaml`` to fill in: municipalities from the municipalities layer if any."""
-    munis = []
-    layer = next((f for f in proposal.layers.values() if f.role == "municipalities"), None)
-    if layer is not None and {"code", "name"} <= set(layer.mapping):
-        frame = pyogrio.read_dataframe(proposal.folder / layer.file, layer=layer.layer,
-                                       columns=[layer.mapping["code"], layer.mapping["name"]],
-                                       read_geometry=False)
-        munis = [{"code": str(c), "name": str(n), "subregio": "Subregio 1"}
-                 for c, n in zip(frame[layer.mapping["code"]], frame[layer.mapping["name"]],
-                                 strict=True)]
-    data = {
-        "name": name, "label": name,
-        "subregios": {"Subregio 1": {"short_stay": 0, "mid_stay": 0, "long_stay": 0,
-                                     "total_working": 0, "living_there": 0,
-                                     "source": "vul in: bron van de opgave"}},
-        "norms": {"temporary_share": 0.75, "max_distance_to_work_m": 15000,
-                  "m2_per_worker": 15, "bedroom_m2_per_worker": 5.5,
-                  "manager_above_residents": 100, "live_in_work_municipality_min": 0.8,
-                  "live_elsewhere_in_subregio_max": 0.1, "live_elsewhere_max": 0.1},
-        "municipalities": munis,
-    }
-    head = ("# Proposed by `locscan region init`. Fill in the subregios with their task (the\n"
-            "# international workers per subregio and their source), check the norms (the\n"
-            "# policy of the region: here the GMR's), and give each municipality its subregio.\n")
-    return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-
-
-def missing_for(proposal: Proposal, criteria: Criteria) -> list[str]:
-    """What the criteria need that the proposal lacks: layers named by measures, and roles."""
-    have = set(proposal.layers)
-    out = []
-    for spec in criteria.used_measures():
-        if spec.layer and spec.layer not in have:
-            how = ("of zeg 'if_missing: unknown' bij de meting" if spec.if_missing == "error"
-                   else "de meting is dan 'onbekend'")
-            out.append(f"laag {spec.layer!r} (meting {spec.name!r}) ontbreekt: lever hem aan, "
-                       f"{how}")
-    roles = {f.role for f in proposal.layers.values()}
-    for role in ("parcels", "municipalities", "work_sites"):
-        if role not in roles:
-            out.append(f"geen laag met rol {role!r} ({ROLES[role].description})")
-    return out
-
-
-def write(proposal: Proposal, name: str) -> list[Path]:
-    """
-    Write the proposed ``layers.yaml`` and ``region.yaml`` into the folder.
-
-    Never over a file that exists: the proposal then goes to ``*.voorstel.yaml``.
-    """
-    written = []
-    for target, text in ((settings.catalogue_file, catalogue_text(proposal)),
-                         (settings.region_file, region_text(proposal, name))):
-        path = proposal.folder / target
-        if path.exists():
-            path = path.with_name(path.stem + ".voorstel.yaml")
-            if path.exists():
-                raise RegionError(f"region init: {path} exists; move it away first")
-        atomic.new_text(path, text)
-        written.append(path)
-    return written

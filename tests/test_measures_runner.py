@@ -1,0 +1,133 @@
+"""A scan in parts equals the whole scan, here (forked processes) and on a dask cluster."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import types
+import warnings
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+import yaml
+from _toy import ROOT
+
+from locscan import criteria, longlist, measures
+from locscan.measures import Part, compute_in_parts
+from locscan.region import Region
+
+GMR = ROOT / "criteria" / "gmr-tijdelijke-werknemers.yaml"
+
+
+def _quiet(func, *args, **kwargs):
+    with warnings.catch_warnings():  # the demo's optional layers warn; not the point here
+        warnings.simplefilter("ignore", UserWarning)
+        return func(*args, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def whole(small_demo):
+    crit = criteria.load(GMR)
+    cands, table = _quiet(measures.compute_for_region, Region(small_demo),
+                          crit.used_measures(), cache=False)
+    return crit, cands, table
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    """Every column equal; overlap shares to 1e-9 (the union of a part's polygons adds its
+    areas in another order than the union of the whole layer, ~1e-12)."""
+    assert list(a.columns) == list(b.columns)
+    b = b.loc[a.index]
+    for col in a.columns:
+        x, y = a[col], b[col]
+        assert (x.isna() == y.isna()).all(), col
+        if pd.api.types.is_numeric_dtype(x):
+            tolerance = 1e-9 if "share" in col else 0.0
+            np.testing.assert_allclose(x[x.notna()], y[y.notna()], rtol=0, atol=tolerance,
+                                       err_msg=col)
+        else:
+            assert (x.astype(object)[x.notna()] == y.astype(object)[y.notna()]).all(), col
+
+
+@pytest.mark.parametrize("tile_m", [None, 10_000, 30_000])
+def test_the_parts_equal_the_whole_scan(small_demo, whole, tile_m):
+    crit, cands, table = whole
+    seen: list[Part] = []
+    got_cands, got = _quiet(compute_in_parts, Region(small_demo), crit.used_measures(),
+                            cache=False, on_part=seen.append, tile_m=tile_m)
+    codes = [m.code for m in Region(small_demo).meta.municipalities]
+    assert sorted(c for p in seen for c in p.codes) == sorted(codes)
+    if tile_m is None:
+        assert [p.name for p in seen] == codes
+    else:
+        assert 1 < len(seen) < len(codes)  # tiles: fewer parts than gemeenten
+    assert sorted(got.index) == sorted(table.index)  # each candidate in exactly one part
+    assert got.index.is_unique
+    _same(table, got)
+    assert shapely.equals_exact(cands.geometry.to_numpy(),
+                                got_cands.geometry.loc[cands.index].to_numpy(), 0).all()
+    assert (got_cands.loc[cands.index, "gemeente_code"] == cands["gemeente_code"]).all()
+    # and so every status and score
+    meta = Region(small_demo).meta
+    a = longlist.build(crit, cands, table, meta)
+    b = longlist.build(crit, got_cands.loc[cands.index], got.loc[cands.index], meta)
+    assert (a.status == b.status).all()
+    assert (a.rank == b.rank).all()
+    np.testing.assert_allclose(a.evaluation["score"], b.evaluation["score"], atol=1e-9)
+
+
+def test_only_a_changed_part_is_measured_again(small_demo, tmp_path):
+    folder = tmp_path / "demo"
+    shutil.copytree(small_demo, folder, ignore=shutil.ignore_patterns(".locscan-cache"))
+    # the parcels in a file of their own (a change to them leaves the other layers' files be)
+    pyogrio.write_dataframe(pyogrio.read_dataframe(folder / "demo.gpkg", layer="parcels"),
+                            folder / "percelen.gpkg", driver="GPKG")
+    catalogue = yaml.safe_load((folder / "layers.yaml").read_text(encoding="utf-8"))
+    catalogue["layers"]["parcels"] |= {"source": "percelen.gpkg", "layer": None}
+    (folder / "layers.yaml").write_text(yaml.safe_dump(catalogue), encoding="utf-8")
+    specs = criteria.load(GMR).used_measures()
+    names = [s.name for s in specs]
+    first: list[Part] = []
+    _quiet(compute_in_parts, Region(folder), specs, cache=True, on_part=first.append)
+    assert all(p.from_cache == [] for p in first)
+    again: list[Part] = []
+    _quiet(compute_in_parts, Region(folder), specs, cache=True, on_part=again.append)
+    assert all(p.from_cache == names for p in again)
+    # move one parcel of the first gemeente by a metre
+    region = Region(folder)
+    code = region.meta.municipalities[0].code
+    mine = next(p for p in first if code in p.codes)
+    moved = mine.candidates["source_id"].iloc[0]
+    parcels = pyogrio.read_dataframe(folder / "percelen.gpkg")
+    at = parcels["id"] == moved
+    parcels.loc[at, "geometry"] = parcels.geometry[at].translate(1.0, 0.0)
+    pyogrio.write_dataframe(parcels, folder / "percelen.gpkg", driver="GPKG")
+    last: list[Part] = []
+    _quiet(compute_in_parts, Region(folder), specs, cache=True, on_part=last.append)
+    measured = {p.name for p in last if p.from_cache != names}
+    assert measured == {mine.name}  # the tile of that gemeente, no other
+    assert next(p for p in last if p.name == mine.name).from_cache == []
+    assert len(last) > 1
+
+
+def test_the_parts_on_a_local_dask_cluster_equal_the_parts_here(small_demo, whole, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    crit, _, table = whole
+    # a worker process starts by importing the parent's __main__; the app's tests leave
+    # Streamlit's script there, which a worker must not run
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+    hits = []
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        assert len(cluster.workers) == 2
+        # as `locscan scan --scheduler ADDRESS` does: by the scheduler's address
+        cands, got = _quiet(measures.compute_measures, Region(small_demo),
+                            crit.used_measures(), cache=False,
+                            scheduler=cluster.scheduler_address,
+                            on_measure=lambda spec, hit: hits.append(hit))
+    assert hits == [False] * len(crit.used_measures())
+    _same(table, got)
+    assert len(cands) == len(table)
