@@ -43,3 +43,17 @@ def small_demo(tmp_path_factory) -> Path:
 
     return demo.build(tmp_path_factory.mktemp("demo") / "demo", source_region=ROOT / "data/gmr",
                       parcels=2_000, seed=7)
+
+
+@pytest.fixture(scope="session")
+def demo_measures(small_demo):
+    """The GMR criteria and the small demo's candidates and measures, scanned whole."""
+    from _parts import GMR, quiet
+
+    from locscan import criteria, measures
+    from locscan.region import Region
+
+    crit = criteria.load(GMR)
+    cands, table = quiet(measures.compute_for_region, Region(small_demo),
+                         crit.used_measures(), cache=False)
+    return crit, cands, table

@@ -118,6 +118,9 @@ def _click_candidate(page, frame, candidates: str) -> int:
         return null; }}""")
     assert found, "no candidate of the list is visible on the map"
     stored, x, y = found
+    # the app must be done with its last run, or it may not see the click's value
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                           timeout=30_000)
     box = page.locator(MAP_FRAME).bounding_box()
     page.mouse.move(box["x"] + x, box["y"] + y)  # as a user does: point, see the tooltip, click
     frame.wait_for_function("document.querySelector('#tip').style.display === 'block'",

@@ -5,10 +5,9 @@ from __future__ import annotations
 import warnings
 
 import geopandas as gpd
-import numpy as np
-import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from _parts import assert_same_measures
 from _toy import ROOT
 
 from locscan import criteria, measures
@@ -65,11 +64,4 @@ def test_the_national_demo_scanned_in_parts_equals_the_whole_scan(national):
         _, parts = measures.compute_in_parts(Region(national), specs, cache=False,
                                              tile_m=20_000)
     assert sorted(parts.index) == sorted(whole.index)
-    parts = parts.loc[whole.index]
-    for col in whole.columns:
-        x, y = whole[col], parts[col]
-        assert (x.isna() == y.isna()).all(), col
-        if pd.api.types.is_numeric_dtype(x):
-            np.testing.assert_allclose(x[x.notna()], y[y.notna()], atol=1e-9, err_msg=col)
-        else:
-            assert (x.astype(object)[x.notna()] == y.astype(object)[y.notna()]).all(), col
+    assert_same_measures(whole, parts)

@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import warnings
+from _parts import GMR, quiet
 
-import pytest
-from _toy import ROOT
-
-from locscan import criteria, measures
+from locscan import criteria
 from locscan.measures.parts import measure_part, part_candidates, part_groups
 from locscan.region import Region
 
-GMR = ROOT / "criteria" / "gmr-tijdelijke-werknemers.yaml"
 
-
-def _quiet(func, *args, **kwargs):
-    with warnings.catch_warnings():  # the demo's optional layers warn; not the point here
-        warnings.simplefilter("ignore", UserWarning)
-        return func(*args, **kwargs)
-
-
-@pytest.fixture(scope="module")
-def whole(small_demo):
-    crit = criteria.load(GMR)
-    cands, table = _quiet(measures.compute_for_region, Region(small_demo),
-                          crit.used_measures(), cache=False)
-    return crit, cands, table
-
-
-def test_a_part_holds_the_candidates_whose_point_lies_in_its_gemeente(small_demo, whole):
-    _, cands, _ = whole
+def test_a_part_holds_the_candidates_whose_point_lies_in_its_gemeente(small_demo,
+                                                                      demo_measures):
+    _, cands, _ = demo_measures
     region = Region(small_demo)
     code = region.meta.municipalities[0].code
     part = part_candidates(region, [code])
@@ -44,7 +26,7 @@ def test_a_part_without_candidates_is_empty_not_an_error(small_demo):
     code = region.meta.municipalities[0].code
     region.meta.municipalities[0] = region.meta.municipalities[0].model_copy(
         update={"code": "GM9999"})  # a gemeente of the metadata that no parcel lies in
-    part = _quiet(measure_part, region, specs, "GM9999", ["GM9999"], cache=False)
+    part = quiet(measure_part, region, specs, "GM9999", ["GM9999"], cache=False)
     assert len(part.candidates) == 0
     assert len(part.measures) == 0
     assert code != "GM9999"

@@ -5,58 +5,24 @@ from __future__ import annotations
 import shutil
 import sys
 import types
-import warnings
 
 import numpy as np
-import pandas as pd
 import pyogrio
 import pytest
 import shapely
 import yaml
-from _toy import ROOT
+from _parts import GMR, assert_same_measures, quiet
 
 from locscan import criteria, longlist, measures
 from locscan.measures import Part, compute_in_parts
 from locscan.region import Region
 
-GMR = ROOT / "criteria" / "gmr-tijdelijke-werknemers.yaml"
-
-
-def _quiet(func, *args, **kwargs):
-    with warnings.catch_warnings():  # the demo's optional layers warn; not the point here
-        warnings.simplefilter("ignore", UserWarning)
-        return func(*args, **kwargs)
-
-
-@pytest.fixture(scope="module")
-def whole(small_demo):
-    crit = criteria.load(GMR)
-    cands, table = _quiet(measures.compute_for_region, Region(small_demo),
-                          crit.used_measures(), cache=False)
-    return crit, cands, table
-
-
-def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
-    """Every column equal; overlap shares to 1e-9 (the union of a part's polygons adds its
-    areas in another order than the union of the whole layer, ~1e-12)."""
-    assert list(a.columns) == list(b.columns)
-    b = b.loc[a.index]
-    for col in a.columns:
-        x, y = a[col], b[col]
-        assert (x.isna() == y.isna()).all(), col
-        if pd.api.types.is_numeric_dtype(x):
-            tolerance = 1e-9 if "share" in col else 0.0
-            np.testing.assert_allclose(x[x.notna()], y[y.notna()], rtol=0, atol=tolerance,
-                                       err_msg=col)
-        else:
-            assert (x.astype(object)[x.notna()] == y.astype(object)[y.notna()]).all(), col
-
 
 @pytest.mark.parametrize("tile_m", [None, 10_000, 30_000])
-def test_the_parts_equal_the_whole_scan(small_demo, whole, tile_m):
-    crit, cands, table = whole
+def test_the_parts_equal_the_whole_scan(small_demo, demo_measures, tile_m):
+    crit, cands, table = demo_measures
     seen: list[Part] = []
-    got_cands, got = _quiet(compute_in_parts, Region(small_demo), crit.used_measures(),
+    got_cands, got = quiet(compute_in_parts, Region(small_demo), crit.used_measures(),
                             cache=False, on_part=seen.append, tile_m=tile_m)
     codes = [m.code for m in Region(small_demo).meta.municipalities]
     assert sorted(c for p in seen for c in p.codes) == sorted(codes)
@@ -66,7 +32,7 @@ def test_the_parts_equal_the_whole_scan(small_demo, whole, tile_m):
         assert 1 < len(seen) < len(codes)  # tiles: fewer parts than gemeenten
     assert sorted(got.index) == sorted(table.index)  # each candidate in exactly one part
     assert got.index.is_unique
-    _same(table, got)
+    assert_same_measures(table, got)
     assert shapely.equals_exact(cands.geometry.to_numpy(),
                                 got_cands.geometry.loc[cands.index].to_numpy(), 0).all()
     assert (got_cands.loc[cands.index, "gemeente_code"] == cands["gemeente_code"]).all()
@@ -91,10 +57,10 @@ def test_only_a_changed_part_is_measured_again(small_demo, tmp_path):
     specs = criteria.load(GMR).used_measures()
     names = [s.name for s in specs]
     first: list[Part] = []
-    _quiet(compute_in_parts, Region(folder), specs, cache=True, on_part=first.append)
+    quiet(compute_in_parts, Region(folder), specs, cache=True, on_part=first.append)
     assert all(p.from_cache == [] for p in first)
     again: list[Part] = []
-    _quiet(compute_in_parts, Region(folder), specs, cache=True, on_part=again.append)
+    quiet(compute_in_parts, Region(folder), specs, cache=True, on_part=again.append)
     assert all(p.from_cache == names for p in again)
     # move one parcel of the first gemeente by a metre
     region = Region(folder)
@@ -106,16 +72,17 @@ def test_only_a_changed_part_is_measured_again(small_demo, tmp_path):
     parcels.loc[at, "geometry"] = parcels.geometry[at].translate(1.0, 0.0)
     pyogrio.write_dataframe(parcels, folder / "percelen.gpkg", driver="GPKG")
     last: list[Part] = []
-    _quiet(compute_in_parts, Region(folder), specs, cache=True, on_part=last.append)
+    quiet(compute_in_parts, Region(folder), specs, cache=True, on_part=last.append)
     measured = {p.name for p in last if p.from_cache != names}
     assert measured == {mine.name}  # the tile of that gemeente, no other
     assert next(p for p in last if p.name == mine.name).from_cache == []
     assert len(last) > 1
 
 
-def test_the_parts_on_a_local_dask_cluster_equal_the_parts_here(small_demo, whole, monkeypatch):
+def test_the_parts_on_a_local_dask_cluster_equal_the_parts_here(small_demo, demo_measures,
+                                                                monkeypatch):
     distributed = pytest.importorskip("distributed")
-    crit, _, table = whole
+    crit, _, table = demo_measures
     # a worker process starts by importing the parent's __main__; the app's tests leave
     # Streamlit's script there, which a worker must not run
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
@@ -124,10 +91,10 @@ def test_the_parts_on_a_local_dask_cluster_equal_the_parts_here(small_demo, whol
                                   dashboard_address=None) as cluster:
         assert len(cluster.workers) == 2
         # as `locscan scan --scheduler ADDRESS` does: by the scheduler's address
-        cands, got = _quiet(measures.compute_measures, Region(small_demo),
+        cands, got = quiet(measures.compute_measures, Region(small_demo),
                             crit.used_measures(), cache=False,
                             scheduler=cluster.scheduler_address,
                             on_measure=lambda spec, hit: hits.append(hit))
     assert hits == [False] * len(crit.used_measures())
-    _same(table, got)
+    assert_same_measures(table, got)
     assert len(cands) == len(table)

@@ -1,0 +1,35 @@
+"""Shared by the tests of a scan in parts: quiet calls and measures tables compared."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from _toy import ROOT
+
+GMR = ROOT / "criteria" / "gmr-tijdelijke-werknemers.yaml"
+
+
+def quiet(func, *args, **kwargs):
+    """`func` called without the demo's warnings (its optional layers warn)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return func(*args, **kwargs)
+
+
+def assert_same_measures(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    """Every column equal, unknowns in the same places; overlap shares to 1e-9 (the union of a
+    part's polygons adds its areas in another order than the union of the whole layer, which
+    differs by ~1e-12)."""
+    assert list(a.columns) == list(b.columns)
+    b = b.loc[a.index]
+    for col in a.columns:
+        x, y = a[col], b[col]
+        assert (x.isna() == y.isna()).all(), col
+        if pd.api.types.is_numeric_dtype(x):
+            tolerance = 1e-9 if "share" in col else 0.0
+            np.testing.assert_allclose(x[x.notna()], y[y.notna()], rtol=0, atol=tolerance,
+                                       err_msg=col)
+        else:
+            assert (x.astype(object)[x.notna()] == y.astype(object)[y.notna()]).all(), col
