@@ -26,7 +26,7 @@ from locscan.region import Region
 
 __all__ = [
     "MEASURES_VERSION", "as_categories", "check_specs", "compute", "compute_for_region",
-    "compute_one",
+    "compute_one", "layer_keys", "masked_outside_coverage", "spec_key",
 ]
 
 
@@ -171,13 +171,21 @@ def check_specs(specs: Iterable[MeasureSpec], region: Region) -> None:
         raise MeasureError("; ".join(problems))
 
 
-def _spec_key(region: Region, spec: MeasureSpec, cand_key: str) -> str:
-    layer_key = region.fingerprint(spec.layer) if spec.layer and region.has_layer(
-        spec.layer) else None
-    net = spec.params.get("network")
-    net_key = region.fingerprint(net) if net else None
-    return _cache.key(MEASURES_VERSION, spec.model_dump(exclude={"label"}), cand_key, layer_key,
-                      net_key)
+def layer_keys(region: Region, specs: Iterable[MeasureSpec]) -> dict[str, str]:
+    """
+    The fingerprint of every layer and network the measures read, by name.
+
+    Asked once per scan: for a layer of many files it stats each.
+    """
+    names = {n for s in specs for n in (s.layer, s.params.get("network"))
+             if n and region.has_layer(n)}
+    return {n: region.fingerprint(n) for n in sorted(names)}
+
+
+def spec_key(spec: MeasureSpec, cand_key: str, keys: Mapping[str, str]) -> str:
+    """The cache key of one measure: its spec, the candidates and the layers it reads."""
+    return _cache.key(MEASURES_VERSION, spec.model_dump(exclude={"label"}), cand_key,
+                      keys.get(spec.layer), keys.get(spec.params.get("network")))
 
 
 def _outside_coverage(region: Region, cands: gpd.GeoDataFrame, layer: str | None
@@ -194,6 +202,15 @@ def _outside_coverage(region: Region, cands: gpd.GeoDataFrame, layer: str | None
         raise MeasureError(f"layer {layer!r} in {settings.catalogue_file}: 'covers': {exc}"
                            ) from exc
     return ~cands["gemeente_code"].isin(codes).to_numpy()
+
+
+def masked_outside_coverage(region: Region, cands: gpd.GeoDataFrame, spec: MeasureSpec,
+                            frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (one measure) unknown for the candidates outside what its layer covers."""
+    outside = _outside_coverage(region, cands, spec.layer)
+    if outside is None:
+        return frame
+    return frame.mask(np.repeat(outside[:, None], frame.shape[1], axis=1))
 
 
 def compute_for_region(
@@ -227,10 +244,9 @@ def compute_for_region(
     cache = settings.use_cache if cache is None else cache
     cands = candidates_for_region(region, cache=cache)
     cand_key = _cache.key(candidates_key(region), _ids_digest(cands.index))
-    paths = [
-        region.cache_dir / f"measure-{s.name}-{_spec_key(region, s, cand_key)}.parquet"
-        for s in specs
-    ]
+    keys = layer_keys(region, specs)
+    paths = [region.cache_dir / f"measure-{s.name}-{spec_key(s, cand_key, keys)}.parquet"
+             for s in specs]
     # cached without the candidate ids: the key holds their digest, the rows their order
     frames = [_cache.read(p) if cache else None for p in paths]
     frames = [f.set_axis(cands.index) if f is not None and len(f) == len(cands) else None
@@ -258,8 +274,7 @@ def compute_for_region(
             if cache:
                 _cache.write(paths[i], frame.reset_index(drop=True))
     for i, spec in enumerate(specs):  # outside what a layer covers its measures are unknown
-        if (outside := _outside_coverage(region, cands, spec.layer)) is not None:
-            frames[i] = frames[i].mask(np.repeat(outside[:, None], frames[i].shape[1], axis=1))
+        frames[i] = masked_outside_coverage(region, cands, spec, frames[i])
     if on_measure:
         for i, spec in enumerate(specs):
             on_measure(spec, i not in todo and i not in unknown)

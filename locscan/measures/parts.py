@@ -29,17 +29,18 @@ from locscan import _cache, settings
 from locscan.candidates import SOURCES, candidates_from_frames, candidates_key
 from locscan.layers.places import municipality_of
 from locscan.measures.engine import (
-    MEASURES_VERSION,
     _ids_digest,
     _missing,
-    _outside_coverage,
     compute_one,
+    layer_keys,
+    masked_outside_coverage,
+    spec_key,
 )
 from locscan.measures.spec import KINDS, MeasureSpec
 from locscan.region import Region
 
-__all__ = ["FIRST_REACH_M", "PART_M", "Part", "layer_keys", "measure_part", "part_candidates",
-           "part_groups", "reach_m"]
+__all__ = ["FIRST_REACH_M", "PART_M", "Part", "measure_part", "part_candidates", "part_groups",
+           "reach_m"]
 
 #: the side (m) of the tiles that group gemeenten into parts (:func:`part_groups`)
 PART_M = 30_000.0
@@ -117,17 +118,12 @@ def part_candidates(region: Region, codes: list[str]) -> gpd.GeoDataFrame:
     shape = muni.geometry.to_numpy()[muni["code"].isin(codes).to_numpy()]
     frames = {}
     for role, source in SOURCES.items():
-        for name in region.layers_with_role(role):
-            if not len(shape):
-                continue
+        for name in region.layers_with_role(role) if len(shape) else ():
             gdf = region.layer_within(name, tuple(shapely.total_bounds(shape)))
-            mine = municipality_of(gdf.geometry, muni).isin(codes).to_numpy()
-            frames[name] = (source, gdf[mine])
-    if not frames or not any(len(gdf) for _, gdf in frames.values()):
-        empty = {name: (source, gdf.iloc[:0]) for name, (source, gdf) in frames.items()}
-        return _empty_candidates(empty, region)
-    frames = {name: f for name, f in frames.items() if len(f[1])}
-    return candidates_from_frames(frames, muni, region.meta)
+            frames[name] = (source, gdf[municipality_of(gdf.geometry, muni).isin(codes)])
+    filled = {name: f for name, f in frames.items() if len(f[1])}
+    return candidates_from_frames(filled, muni, region.meta) if filled else _empty_candidates(
+        frames)
 
 
 def part_groups(region: Region, tile_m: float | None = PART_M) -> dict[str, list[str]]:
@@ -155,7 +151,7 @@ def part_groups(region: Region, tile_m: float | None = PART_M) -> dict[str, list
     return groups
 
 
-def _empty_candidates(frames: dict, region: Region) -> gpd.GeoDataFrame:
+def _empty_candidates(frames: dict) -> gpd.GeoDataFrame:
     """A candidate table without rows, with the columns of a full one."""
     columns = ["source", "layer", "source_id", "gemeente_code", "gemeente", "subregio",
                "area_m2"]
@@ -180,9 +176,8 @@ def _within_reach(region: Region, spec: MeasureSpec, cands: gpd.GeoDataFrame,
     if not KINDS[spec.kind].needs_layer:  # the candidate's own area or attribute
         return compute_one(cands, spec, None, networks)
     reach = reach_m(spec)
-    if spec.kind == "network_distance_to" or not len(cands):
-        whole = region.layer(spec.layer) if spec.layer else None
-        return compute_one(cands, spec, whole, networks)
+    if spec.kind == "network_distance_to":  # the network's graph is one whole
+        return compute_one(cands, spec, region.layer(spec.layer), networks)
     if reach is not None:
         bbox = _grown(cands.total_bounds, reach)
         return compute_one(cands, spec, region.layer_within(spec.layer, bbox), networks)
@@ -219,17 +214,6 @@ def measure_part(region: Region, specs: Iterable[MeasureSpec], name: str, codes:
     return part
 
 
-def layer_keys(region: Region, specs: list[MeasureSpec]) -> dict[str, str]:
-    """
-    The fingerprint of every layer and network the measures read.
-
-    Asked once per scan: for a layer of many files it stats each.
-    """
-    names = {n for s in specs for n in (s.layer, s.params.get("network"))
-             if n and region.has_layer(n)}
-    return {n: region.fingerprint(n) for n in sorted(names)}
-
-
 def _measure_part(region: Region, specs: list[MeasureSpec], name: str, codes: list[str],
                   cache: bool, keys: dict[str, str]) -> Part:
     folder = region.cache_dir / "parts" / name
@@ -239,13 +223,13 @@ def _measure_part(region: Region, specs: list[MeasureSpec], name: str, codes: li
         cands = part_candidates(region, codes)
         if cache:
             _cache.write(cands_path, cands)
+    if not len(cands):  # a part without candidates (open water): nothing to measure or read
+        return Part(name, codes, cands, pd.DataFrame(index=cands.index))
     content = _content_key(cands)
     frames, from_cache = [], []
     networks = {n: region.network(n) for s in specs if (n := s.params.get("network"))}
     for spec in specs:
-        key = _cache.key(MEASURES_VERSION, spec.model_dump(exclude={"label"}), content,
-                         keys.get(spec.layer), keys.get(spec.params.get("network")))
-        path = folder / f"measure-{spec.name}-{key}.parquet"
+        path = folder / f"measure-{spec.name}-{spec_key(spec, content, keys)}.parquet"
         frame = _cache.read(path) if cache else None
         if frame is not None and len(frame) == len(cands):
             frame = frame.set_axis(cands.index)
@@ -259,8 +243,6 @@ def _measure_part(region: Region, specs: list[MeasureSpec], name: str, codes: li
                 frame = _within_reach(region, spec, cands, networks)
             if cache:
                 _cache.write(path, frame.reset_index(drop=True))
-        if (outside := _outside_coverage(region, cands, spec.layer)) is not None:
-            frame = frame.mask(np.repeat(outside[:, None], frame.shape[1], axis=1))
-        frames.append(frame)
+        frames.append(masked_outside_coverage(region, cands, spec, frame))
     table = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=cands.index)
     return Part(name, codes, cands, table, from_cache)

@@ -20,8 +20,8 @@ import pandas as pd
 
 from locscan import settings
 from locscan.errors import LocscanError
-from locscan.measures.engine import as_categories, check_specs, compute_for_region
-from locscan.measures.parts import PART_M, Part, layer_keys, measure_part, part_groups
+from locscan.measures.engine import as_categories, check_specs, compute_for_region, layer_keys
+from locscan.measures.parts import PART_M, Part, measure_part, part_groups
 from locscan.measures.spec import MeasureSpec
 from locscan.region import Region, open_region
 
