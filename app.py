@@ -21,7 +21,7 @@ from locscan.nl import tables, text
 from locscan.region import load_meta
 from locscan.scan import Scan
 from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
-from ui import ahp_page, compare_page, intro, longlist_view
+from ui import ahp_page, compare_page, intro, kaart_component, longlist_view
 from ui.text import plain, shown
 
 st.set_page_config(page_title="locscan – locatiescan", layout="wide")
@@ -195,7 +195,7 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
 
 # --- evaluate (cheap: no geometry) --------------------------------------------------------
 result = scan.evaluate(crit)
-sites = scan.longlist(crit, subregio=subregio, gemeente=gemeente)
+sites = scan.longlist(crit, subregio=subregio, gemeente=gemeente, shapes=False)
 summary = scan.summary(crit, subregio=subregio, gemeente=gemeente)
 store = _shortlist(default_url(), region.key)
 focus = region.meta.codes(subregio, gemeente)
@@ -390,13 +390,18 @@ def _longlist_page() -> None:
                                    ("Shortlist", short_table, "shortlist")):
             st.subheader(title)
             cols = st.columns(4)
+            # a scan in parts reads the shapes of an export when it is asked for
+            too_many = scan.in_parts and len(frame) > kaart_component.MAP_LIMIT
+            if too_many:
+                st.caption("Te veel locaties om hier te exporteren; kies links een subregio of "
+                           "gemeente, of gebruik `locscan scan --all -o bestand.gpkg`.")
             for col, (suffix, label) in zip(cols, FORMATS, strict=True):
                 col.download_button(
                     label, file_name=f"{stem}-{crit.name}{suffix}", key=f"dl:{stem}{suffix}",
                     data=partial(scan.export_bytes, frame, suffix, crit=crit, layer=stem,
                                  description=f"{stem} {crit.name}", subregio=subregio or "",
                                  gemeente=gemeente or ""),
-                    disabled=frame.empty, on_click="ignore",
+                    disabled=frame.empty or too_many, on_click="ignore",
                 )
         c1, c2 = st.columns(2)
         for col, (suffix, label) in zip((c1, c2), ((".pdf", "Factsheets shortlist (PDF)"),

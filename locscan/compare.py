@@ -35,7 +35,8 @@ class Comparison:
     changes
         One row per site that is on the longlist in one scenario and not in the first:
         ``scenario``, ``change`` (``enters`` or ``leaves``), ``gemeente``, ``subregio`` and the
-        reasons it fails where it leaves; with geometry (EPSG:28992) for maps and exports.
+        reasons it fails where it leaves; with geometry (EPSG:28992) for maps and exports
+        when the candidates have it.
     """
 
     names: list[str]
@@ -68,21 +69,23 @@ def compare(results: dict[str, longlist.Result],
     areas = on.astype(int).join(cands).groupby(["subregio", "gemeente"], observed=True)[
         names].sum()
     rows = []
+    # the candidates' shapes when they have them (a scan in parts adds them afterwards)
+    shape = ([first.candidates.geometry.name]
+             if isinstance(first.candidates, gpd.GeoDataFrame) else [])
     for name in names[1:]:
         result = results[name]
         for change, ids in (("enters", on.index[on[name] & ~on[names[0]]]),
                             ("leaves", on.index[~on[name] & on[names[0]]])):
             if len(ids):
-                part = result.candidates.loc[ids, ["subregio", "gemeente",
-                                                   result.candidates.geometry.name]]
+                part = result.candidates.loc[ids, ["subregio", "gemeente", *shape]]
                 why = longlist.table(result, ids=ids)["reasons"].reindex(ids)
                 rows.append(part.assign(scenario=name, change=change,
                                         reasons=why.fillna("").to_numpy()))
-    geometry = first.candidates.geometry.name
-    changes = (gpd.GeoDataFrame(pd.concat(rows), geometry=geometry, crs=first.candidates.crs)
-               if rows else gpd.GeoDataFrame(
-                   {"scenario": [], "change": [], "subregio": [], "gemeente": [],
-                    "reasons": []}, geometry=[], crs=first.candidates.crs))
+    changes = pd.concat(rows) if rows else pd.DataFrame(
+        {c: [] for c in ["subregio", "gemeente", *shape, "scenario", "change", "reasons"]},
+        index=pd.Index([], name=first.candidates.index.name))
+    if shape:
+        changes = gpd.GeoDataFrame(changes, geometry=shape[0], crs=first.candidates.crs)
     cap = pd.DataFrame()
     if analyses and len(analyses) == len(results):
         task = analyses[names[0]].coverage_subregio["task_2020"]

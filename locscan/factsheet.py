@@ -37,6 +37,8 @@ _STYLE = {
     "work_sites": ("#2166ac", "#053061", 0.8, 1.0),
 }
 _SIZE = 600  # pixels of the map's longer side
+#: how far around the site its map reaches, in metres
+MARGIN_M = 750.0
 
 
 @dataclass
@@ -56,7 +58,7 @@ class Facts:
 
 
 def map_svg(site: shapely.Geometry, layers: dict[str, gpd.GeoDataFrame],
-            margin_m: float = 750.0) -> str:
+            margin_m: float = MARGIN_M) -> str:
     """
     The site and its surroundings as an SVG map in RD New (north up), drawn from `layers`.
 
@@ -145,12 +147,14 @@ def facts(scan: Scan, site: str, crit: Criteria | None = None,
     capacity = _capacity(scan, crit, site, store)
     shortlist, history = _shortlist(store, site)
     provenance = [(k.replace("_", " "), v) for k, v in scan.provenance(crit).items()]
+    shape = scan.shapes.of([site]).iloc[0]
     layers = scan.context()
-    layers["parcels"] = scan.candidates
+    # the candidates around it only: a scan in parts reads the parts near the site
+    layers["parcels"] = scan.shapes.within(shapely.buffer(shape, MARGIN_M).bounds)
     notes = [] if not scan.meta.demo else ["DEMO – fictieve gegevens, geen echte locaties"]
     return Facts(site=site, title=f"Locatie {site}", heading=heading, criteria=table,
                  capacity=capacity, shortlist=shortlist, history=history,
-                 provenance=provenance, map_svg=map_svg(row.geometry, layers), notes=notes)
+                 provenance=provenance, map_svg=map_svg(shape, layers), notes=notes)
 
 
 def _capacity(scan: Scan, crit: Criteria, site: str, store: Shortlist | None

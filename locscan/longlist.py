@@ -132,7 +132,8 @@ def table(
     GeoDataFrame
         Candidate attributes, ``status``, ``score``, ``rank`` (within the subregio or gemeente
         when one is chosen, with the region's rank as ``rank_region``), ``rule``, ``reasons``, the
-        measures and one ``c_<id>`` column per criterion (outcome or score), in EPSG:28992.
+        measures and one ``c_<id>`` column per criterion (outcome or score), in EPSG:28992; a
+        DataFrame without shapes when the candidates have none (a scan in parts).
     """
     mask = select(result, subregio, gemeente)
     if ids is not None:
@@ -159,7 +160,10 @@ def table(
         ranked = (out["rank"] > 0).to_numpy()
         out.insert(out.columns.get_loc("rank") + 1, "rank_region", out["rank"])
         out.loc[ranked, "rank"] = np.arange(1, int(ranked.sum()) + 1)
-    return out.drop(columns="_r").set_geometry(result.candidates.geometry.name)
+    out = out.drop(columns="_r")
+    if isinstance(result.candidates, gpd.GeoDataFrame):
+        return out.set_geometry(result.candidates.geometry.name)
+    return out  # a scan in parts holds no shapes: Scan.with_shapes adds them
 
 
 def summary(

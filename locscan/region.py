@@ -114,6 +114,8 @@ class RegionMeta(BaseModel):
     label: str
     id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
     demo: bool = False
+    #: scan in parts, holding no shapes in memory (a province or the country)
+    in_parts: bool = False
     crs: str = "EPSG:28992"
     subregios: dict[str, SubregioTask]
     growth_2030: dict[str, int] = {}

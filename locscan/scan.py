@@ -28,6 +28,7 @@ from locscan.compare import Comparison, compare
 from locscan.criteria import Criteria
 from locscan.errors import ConflictError, CriteriaError, LocscanError, RegionError
 from locscan.measures import MeasureSpec
+from locscan.measures.shapes import Shapes
 from locscan.memo import Memo
 from locscan.nl import tables, text
 from locscan.region import Region, open_region
@@ -58,16 +59,21 @@ class Scan:
         The file the criteria were read from, so an export never overwrites it.
     in_parts, scheduler
         Compute the measures per gemeente (bounded memory), here or on the dask cluster whose
-        scheduler is at `scheduler` (:func:`locscan.measures.compute_measures`).
+        scheduler is at `scheduler` (:func:`locscan.measures.compute_measures`). Such a scan
+        holds no shapes: it reads them per part when a map, export or factsheet shows them
+        (:attr:`shapes`). None: as the region's ``region.yaml`` says (``in_parts``).
 
     Attributes
     ----------
     region, criteria, criteria_file
         As given.
     candidates
-        The candidate table (geometry, gemeente, subregio), indexed by candidate id.
+        The candidate table (gemeente, subregio, area; the shapes unless in parts), indexed
+        by candidate id.
     measures
         One row per candidate, a column per measure the criteria use.
+    shapes
+        The candidates' shapes by id (:class:`locscan.measures.shapes.Shapes`).
     """
 
     def __init__(
@@ -78,16 +84,20 @@ class Scan:
         cache: bool | None = None,
         on_measure: Callable[[MeasureSpec, bool], None] | None = None,
         criteria_file: str | os.PathLike | None = None,
-        in_parts: bool = False,
+        in_parts: bool | None = None,
         scheduler: str | None = None,
     ) -> None:
         self.region = region
         self.criteria = criteria
         self.criteria_file = Path(criteria_file) if criteria_file else None
         self._lock = threading.Lock()
-        self._how = {"cache": cache, "in_parts": in_parts, "scheduler": scheduler}
+        in_parts = region.meta.in_parts if in_parts is None else in_parts
+        self.in_parts = bool(in_parts or scheduler)
+        self._how = {"cache": cache, "in_parts": self.in_parts, "scheduler": scheduler,
+                     "geometry": not self.in_parts}
         self.candidates, self.measures = measures.compute_measures(
             region, criteria.used_measures(), on_measure=on_measure, **self._how)
+        self.shapes = Shapes(self.candidates, region, cache=cache)
         self._results = Memo(16)
         self._parts = Memo(64)  # each criterion's outcome: a threshold change judges one
         self._tables = Memo(8)
@@ -209,13 +219,14 @@ class Scan:
 
     def longlist(self, crit: Criteria | None = None, *, subregio: str | None = None,
                  gemeente: str | None = None, everything: bool = False,
-                 ids: Iterable[str] | None = None) -> gpd.GeoDataFrame:
+                 ids: Iterable[str] | None = None, shapes: bool = True) -> pd.DataFrame:
         """
         The longlist (or every candidate, or the given ids), best first; see ``table``.
 
         Memoised like :meth:`evaluate`, so a rerun of the app that changes nothing in the
         criteria (a click, another tab) costs nothing; each call gets its own (shallow,
-        copy-on-write) copy.
+        copy-on-write) copy. A GeoDataFrame, unless the scan is in parts and `shapes` is
+        False: then a DataFrame, without reading a shape (:meth:`with_shapes` adds them).
         """
         crit = crit or self.criteria
         ids = None if ids is None else tuple(ids)
@@ -223,7 +234,36 @@ class Scan:
         table = self._tables.get(key, lambda: longlist.table(
             self.evaluate(crit), subregio=subregio, gemeente=gemeente, everything=everything,
             ids=None if ids is None else list(ids)))
-        return table.copy(deep=False)
+        return self.with_shapes(table) if shapes else table.copy(deep=False)
+
+    def with_shapes(self, table: pd.DataFrame) -> gpd.GeoDataFrame:
+        """
+        `table` (rows indexed by candidate id) with the candidates' shapes.
+
+        A GeoDataFrame is returned as it is (a shallow copy); for a scan in parts the shapes
+        are read from the parts that hold the rows.
+        """
+        if isinstance(table, gpd.GeoDataFrame):
+            return table.copy(deep=False)
+        return gpd.GeoDataFrame(table, geometry=self.shapes.of(table.index).to_numpy(),
+                                crs=self.shapes.crs)
+
+    def map_candidates(self, codes: Iterable[str] | None = None, *,
+                       limit: int | None = None) -> gpd.GeoDataFrame | None:
+        """
+        The candidates a map draws for the gemeenten `codes`, with their shapes.
+
+        A scan that holds its shapes draws the whole region (sent to the browser once;
+        another selection only zooms); a scan in parts draws the chosen gemeenten, read a
+        part at a time, or nothing (None) when they hold more than `limit` candidates.
+        """
+        if self.shapes.held:
+            return self.candidates
+        codes = list(self.meta.codes()) if codes is None else list(codes)
+        chosen = self.candidates[self.candidates["gemeente_code"].isin(codes).to_numpy()]
+        if limit is not None and len(chosen) > limit:
+            return None
+        return self.with_shapes(chosen)
 
     def summary(self, crit: Criteria | None = None, *, subregio: str | None = None,
                 gemeente: str | None = None) -> dict[str, pd.DataFrame]:
@@ -244,7 +284,8 @@ class Scan:
         items = store.items()
         table = self.longlist(crit, ids=items.index)
         kept = items[["status", "note", "capacity", "updated_by", "updated_at"]]
-        return table.join(kept.rename(columns={"status": "shortlist_status"}), how="inner")
+        return self.with_shapes(
+            table.join(kept.rename(columns={"status": "shortlist_status"}), how="inner"))
 
     # --- export -------------------------------------------------------------------------------
 
@@ -265,7 +306,8 @@ class Scan:
         The format follows the suffix (:data:`locscan.export.FORMATS`); the region's own
         files and the criteria file are never overwritten (:meth:`protected`).
         """
-        return export.write(table, path, layer=layer, description=description,
+        return export.write(self.with_shapes(table), path, layer=layer,
+                            description=description,
                             metadata=self.provenance(crit, **extra), labels=self.labels(crit),
                             protect=self.protected())
 
@@ -278,7 +320,8 @@ class Scan:
                      crit: Criteria | None = None, layer: str = "longlist",
                      description: str = "", **extra: object) -> bytes:
         """The bytes of :meth:`export`, for a download button."""
-        return export.to_bytes(table, suffix, layer=layer, description=description,
+        return export.to_bytes(self.with_shapes(table), suffix, layer=layer,
+                               description=description,
                                metadata=self.provenance(crit, **extra),
                                labels=self.labels(crit))
 
@@ -296,7 +339,8 @@ class Scan:
             analyses = {name: self.analysis(c) for name, c in variants.items()}
         except LocscanError:
             analyses = None
-        return compare(results, analyses, subregio=subregio, gemeente=gemeente)
+        out = compare(results, analyses, subregio=subregio, gemeente=gemeente)
+        return dataclasses.replace(out, changes=self.with_shapes(out.changes))
 
     def robustness(self, crit: Criteria | None = None, *, subregio: str | None = None,
                    gemeente: str | None = None, **kwargs: Any) -> Robustness:
@@ -356,9 +400,12 @@ class Scan:
         def make() -> capacity.Analysis:
             result = self.evaluate(crit)
             work, gemeente = self._work_sites()
+            # only the sites it uses need their shapes (a scan in parts reads only those)
+            used = (result.on_longlist | result.candidates.index.isin(ids)).to_numpy()
             return capacity.analyse(
-                self.meta, result.candidates, result.measures, result.on_longlist, work,
-                gemeente, self.assumptions(crit), ids, typed_capacity=typed,
+                self.meta, self.with_shapes(result.candidates[used]), result.measures[used],
+                result.on_longlist[used], work, gemeente, self.assumptions(crit), ids,
+                typed_capacity=typed,
                 reach_by_gemeente=criteria.reach_by_gemeente(crit, self.meta))
 
         return self._analyses.get((crit.digest(), ids, typed_key), make)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
+import pandas as pd
 import pytest
 import yaml
 from _criteria import toy_criteria
 from _toy import REGION, write_region
 
-from locscan import criteria
+from locscan import criteria, factsheet
 from locscan.errors import RegionError
 from locscan.region import Region
 from locscan.scan import Scan
@@ -144,3 +146,50 @@ def test_exports_name_layers_and_their_dates_never_local_paths(scan, tmp_path):
     assert labels["zoning"] == "Bestemming"
     assert labels["c_afstand_werk"] == "Binnen 15 km van werk – uitkomst"
     assert labels["core_share__share"].endswith("– aandeel")
+
+
+@pytest.fixture
+def both(tmp_path):
+    """The toy region scanned whole and in parts (the latter as its region.yaml asks)."""
+    folder = write_region(tmp_path / "toy", region=REGION | {"norms": NORMS, "in_parts": True})
+    return Scan(Region(folder), _crit(), cache=False, in_parts=False), Scan(
+        Region(folder), _crit(), cache=True)
+
+
+def test_a_scan_in_parts_holds_no_shapes_yet_answers_like_the_whole_scan(both, tmp_path):
+    whole, parts = both
+    assert parts.in_parts  # as region.yaml says
+    assert not whole.in_parts  # overridden
+    assert "geometry" not in parts.candidates.columns
+    assert list(parts.longlist(shapes=False).columns) == [
+        c for c in whole.longlist().columns if c != "geometry"]
+    a, b = whole.longlist(everything=True), parts.longlist(everything=True)
+    assert list(b.index) == list(a.index)
+    assert b.crs == a.crs
+    assert b.geometry.geom_equals_exact(a.geometry, 0).all()
+    # capacity reads the shapes of the sites it uses only, and comes out the same
+    pd.testing.assert_frame_equal(parts.analysis().coverage_gemeente,
+                                  whole.analysis().coverage_gemeente)
+    assert parts.suggest(subregio="Noord").sites.index.equals(
+        whole.suggest(subregio="Noord").sites.index)
+    changes = parts.compare({"a": parts.criteria,
+                             "b": parts.criteria.with_value("afstand_werk", 10)}).changes
+    assert changes.index.tolist() == ["perceel:p1"]  # 14.9 km away: leaves at 10 km
+    assert changes.geometry.iloc[0].equals(whole.candidates.geometry["perceel:p1"])
+    out = parts.export(parts.longlist(shapes=False), tmp_path / "lang.gpkg")
+    assert gpd.read_file(out).geometry.notna().all()
+
+
+def test_a_scan_in_parts_draws_the_chosen_gemeenten_or_asks_to_narrow(both):
+    whole, parts = both
+    assert whole.map_candidates(["GM0002"]) is whole.candidates  # the region, once
+    drawn = parts.map_candidates(["GM0002"])
+    assert set(drawn["gemeente_code"]) == {"GM0002"}
+    assert drawn.geometry.geom_equals_exact(whole.candidates.geometry.loc[drawn.index], 0).all()
+    assert parts.map_candidates(limit=len(parts.candidates) - 1) is None
+
+
+def test_a_factsheet_of_a_scan_in_parts_draws_the_same_map(both):
+    whole, parts = both
+    assert (factsheet.facts(parts, "perceel:p4").map_svg
+            == factsheet.facts(whole, "perceel:p4").map_svg)

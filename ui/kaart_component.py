@@ -29,22 +29,38 @@ _component = components.declare_component(
     "locscan_kaart", path=str(Path(__file__).resolve().parent / "kaart"))
 
 
-_FILES: weakref.WeakKeyDictionary[Scan, deck.MapFiles] = weakref.WeakKeyDictionary()
+#: the most candidates the map of a scan in parts draws at once (a larger selection: narrow it)
+MAP_LIMIT = 400_000
+#: how many selections' map files of a scan in parts are remembered
+_KEEP = 8
+
+_FILES: weakref.WeakKeyDictionary[Scan, dict[tuple, tuple[deck.MapFiles, pd.Index]]] = (
+    weakref.WeakKeyDictionary())
 _FILES_LOCK = threading.Lock()
 
 
-def region_files(scan: Scan) -> deck.MapFiles:
+def region_files(scan: Scan, focus: list[str]) -> tuple[deck.MapFiles, pd.Index] | None:
     """
-    The map files of the scan's candidates, written into the static folder once per scan.
+    The map files of the candidates the map draws, and their ids in the files' order.
 
-    Remembered per Scan object (not per folder), so a region opened again after its layers
-    changed gets files of its new candidates.
+    A scan that holds its shapes writes the whole region once (another selection only zooms);
+    a scan in parts writes the gemeenten `focus`, reading only their shapes, or returns None
+    when they hold more than :data:`MAP_LIMIT` candidates. Remembered per Scan object (not per
+    folder), so a region opened again after its layers changed gets files of its new
+    candidates.
     """
+    key = () if scan.shapes.held else tuple(sorted(focus))
     with _FILES_LOCK:
-        if scan not in _FILES:
-            _FILES[scan] = deck.write_region(scan.candidates, scan.context(), scan.meta,
-                                             FILES_DIR)
-        return _FILES[scan]
+        known = _FILES.setdefault(scan, {})
+        if key not in known:
+            cands = scan.map_candidates(focus, limit=MAP_LIMIT)
+            if cands is None:
+                return None
+            known[key] = (deck.write_region(cands, scan.context(), scan.meta, FILES_DIR),
+                          cands.index)
+            while len(known) > _KEEP:
+                known.pop(next(iter(known)))
+        return known[key]
 
 
 def kaart(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
@@ -34,7 +33,7 @@ class View:
     subregio, gemeente
         The selection (None: all); `focus` holds the CBS codes of its gemeenten.
     sites
-        The longlist of the selection (``Scan.longlist``).
+        The longlist of the selection (``Scan.longlist`` without shapes).
     store, short, user
         The shared shortlist, its items, and the user's name (empty when not filled in).
     """
@@ -45,7 +44,7 @@ class View:
     subregio: str | None
     gemeente: str | None
     focus: list[str]
-    sites: gpd.GeoDataFrame
+    sites: pd.DataFrame
     store: Shortlist
     short: pd.DataFrame
     user: str
@@ -58,7 +57,11 @@ def _bounds(_scan: Scan, files_key: str, subregio: str | None, gemeente: str | N
             ) -> list[float] | None:
     """Where the map zooms to for this subregio or gemeente (`files_key`: the candidates)."""
     codes = _scan.meta.codes(subregio, gemeente)
-    return maps.deck.bounds(_scan.candidates, _scan.candidates["gemeente_code"].isin(codes))
+    if _scan.shapes.held:
+        return maps.deck.bounds(_scan.candidates, _scan.candidates["gemeente_code"].isin(codes))
+    gemeenten = _scan.context(["municipalities"]).get("municipalities")
+    return None if gemeenten is None else maps.deck.bounds(gemeenten,
+                                                           gemeenten["code"].isin(codes))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -77,9 +80,14 @@ def map_tab(view: View) -> bool:
     tiles = c2.checkbox("Achtergrondkaart (OpenStreetMap, online)", value=settings.tiles)
     reach_m = scan.reach_m(view.crit) if reach else None
     with st.spinner("Kaart van de regio voorbereiden…"):
-        files = kaart_component.region_files(scan)
-    index = scan.candidates.index
-    shown = scan.candidates["gemeente_code"].isin(view.focus)
+        drawn = kaart_component.region_files(scan, view.focus)
+    if drawn is None:
+        st.info(f"De keuze telt meer dan {nl.format_number(kaart_component.MAP_LIMIT)} "
+                "locaties; dat is te veel voor één kaart. Kies links een subregio of gemeente. "
+                "De longlist en de export bevatten wel alle locaties.")
+        return False
+    files, index = drawn
+    shown = scan.candidates["gemeente_code"].reindex(index).isin(view.focus)
     score = result.evaluation["score"].reindex(index)
     # the last click is in the session before the map is drawn again: read it first, so the
     # map rings the site just clicked
@@ -170,7 +178,7 @@ def explain(view: View, site: str, where: str) -> None:
 def longlist_table(view: View) -> None:
     """The whole longlist, a page at a time: sort, filter, and a row picks the site."""
     sites = view.sites
-    listed = sites.drop(columns=sites.geometry.name)
+    listed = pd.DataFrame(sites.drop(columns=["geometry"], errors="ignore"))
     listed = listed.assign(area_m2=listed["area_m2"].round(0))
     headers = dict(zip(listed.columns, export.dutch_headers(
         list(listed.columns), view.scan.labels(view.crit)), strict=True))

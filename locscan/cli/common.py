@@ -95,7 +95,8 @@ def parts_options(func: Callable) -> Callable:
     return click.option(
         "--in-parts", is_flag=True,
         help="Measure per gemeente, each with the layers within reach: memory bounded by the "
-             "largest gemeente (a province or the whole country).",
+             "largest gemeente (a province or the whole country). Without it: as the region's "
+             "region.yaml says (in_parts).",
     )(func)
 
 
@@ -115,7 +116,7 @@ def _open(region: Path | Region | None, criteria_file: Path, cache: bool, *,
     done: list[bool] = []
     region = region if isinstance(region, Region) else open_region(region)
     scan = Scan(region, criteria.load(criteria_file), cache=cache, criteria_file=criteria_file,
-                on_measure=lambda _spec, hit: done.append(hit), in_parts=in_parts,
+                on_measure=lambda _spec, hit: done.append(hit), in_parts=in_parts or None,
                 scheduler=scheduler)
     click.echo(
         f"Metingen: {len(done)} ({sum(done)} uit cache) voor {len(scan.candidates)} kandidaten "

@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 
 import click
-import geopandas as gpd
 import pandas as pd
 
 from locscan import (
@@ -143,9 +142,7 @@ def robustness_cmd(region_dir: Path | None, criteria_file: Path, subregio: str |
         click.echo(nl.dutch(shown.head(3 * top_n), nl.ROBUSTNESS_COLUMNS).to_string(
             formatters={"in de top": _percent_down, "op de longlist": _percent_down}))
     if output is not None:
-        geometry = scan.candidates.loc[table.index].geometry
-        frame = gpd.GeoDataFrame(table, geometry=geometry.to_numpy(), crs=geometry.crs)
-        scan.export(frame, output, layer="robuustheid",
+        scan.export(table, output, layer="robuustheid",
                     description=f"robuustheid {scan.criteria.name}", runs=runs, seed=seed)
         click.echo(f"Geschreven naar {output}.")
 

@@ -39,8 +39,8 @@ from locscan.measures.engine import (
 from locscan.measures.spec import KINDS, MeasureSpec
 from locscan.region import Region
 
-__all__ = ["FIRST_REACH_M", "PART_M", "Part", "measure_part", "part_candidates", "part_groups",
-           "reach_m"]
+__all__ = ["FIRST_REACH_M", "PART_M", "Part", "cached_part_candidates", "measure_part",
+           "part_candidates", "part_groups", "reach_m"]
 
 #: the side (m) of the tiles that group gemeenten into parts (:func:`part_groups`)
 PART_M = 30_000.0
@@ -124,6 +124,24 @@ def part_candidates(region: Region, codes: list[str]) -> gpd.GeoDataFrame:
     filled = {name: f for name, f in frames.items() if len(f[1])}
     return candidates_from_frames(filled, muni, region.meta) if filled else _empty_candidates(
         frames)
+
+
+def cached_part_candidates(region: Region, name: str, codes: list[str], *,
+                           cache: bool | None = None) -> gpd.GeoDataFrame:
+    """
+    :func:`part_candidates` of part `name`, from its cache when the sources did not change.
+
+    The cache is keyed by the candidate sources' fingerprints and the part's gemeenten.
+    """
+    cache = settings.use_cache if cache is None else cache
+    path = (region.cache_dir / "parts" / name
+            / f"candidates-{_cache.key(candidates_key(region), codes)}.geo.arrow")
+    cands = _cache.read(path) if cache else None
+    if cands is None:
+        cands = part_candidates(region, codes)
+        if cache:
+            _cache.write(path, cands)
+    return cands
 
 
 def part_groups(region: Region, tile_m: float | None = PART_M) -> dict[str, list[str]]:
@@ -217,12 +235,7 @@ def measure_part(region: Region, specs: Iterable[MeasureSpec], name: str, codes:
 def _measure_part(region: Region, specs: list[MeasureSpec], name: str, codes: list[str],
                   cache: bool, keys: dict[str, str]) -> Part:
     folder = region.cache_dir / "parts" / name
-    cands_path = folder / f"candidates-{_cache.key(candidates_key(region), codes)}.geo.arrow"
-    cands = _cache.read(cands_path) if cache else None
-    if cands is None:
-        cands = part_candidates(region, codes)
-        if cache:
-            _cache.write(cands_path, cands)
+    cands = cached_part_candidates(region, name, codes, cache=cache)
     if not len(cands):  # a part without candidates (open water): nothing to measure or read
         return Part(name, codes, cands, pd.DataFrame(index=cands.index))
     content = _content_key(cands)

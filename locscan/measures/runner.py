@@ -191,7 +191,8 @@ def compute_measures(
     on_measure: Callable[[MeasureSpec, bool], None] | None = None,
     in_parts: bool = False,
     scheduler: str | None = None,
-) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    geometry: bool = True,
+) -> tuple[gpd.GeoDataFrame | pd.DataFrame, pd.DataFrame]:
     """
     Candidates and measures of `region`: whole, in parts here, or in parts on a cluster.
 
@@ -202,6 +203,9 @@ def compute_measures(
         part; implied by `scheduler`.
     scheduler
         Address of a dask scheduler whose workers run the parts.
+    geometry
+        In parts: keep the candidates' shapes (else a DataFrame without them; they stay in
+        each part's cache, see :class:`locscan.measures.shapes.Shapes`).
     on_measure
         Called after all measures with each spec and whether it came from the cache (in every
         part).
@@ -221,7 +225,8 @@ def compute_measures(
             hits[s.name] &= s.name in part.from_cache
 
     with _client(scheduler) as client:
-        out = compute_in_parts(region, specs, cache=cache, client=client, on_part=seen)
+        out = compute_in_parts(region, specs, cache=cache, client=client, on_part=seen,
+                               geometry=geometry)
     for spec in specs if on_measure else ():
         on_measure(spec, hits[spec.name])
     return out
