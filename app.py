@@ -195,7 +195,8 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
 
 # --- evaluate (cheap: no geometry) --------------------------------------------------------
 result = scan.evaluate(crit)
-sites = scan.longlist(crit, subregio=subregio, gemeente=gemeente, shapes=False)
+# no shapes and no texts: the map reads its own shapes, the table makes texts per page
+sites = scan.longlist(crit, subregio=subregio, gemeente=gemeente, shapes=False, texts=False)
 summary = scan.summary(crit, subregio=subregio, gemeente=gemeente)
 store = _shortlist(default_url(), region.key)
 focus = region.meta.codes(subregio, gemeente)
@@ -386,6 +387,7 @@ def _longlist_page() -> None:
 
     with tab_export:
         short_table = scan.shortlist_table(store, crit)
+        whole = partial(scan.longlist, crit, subregio=subregio, gemeente=gemeente, shapes=False)
         for title, frame, stem in (("Longlist", sites, "longlist"),
                                    ("Shortlist", short_table, "shortlist")):
             st.subheader(title)
@@ -398,7 +400,8 @@ def _longlist_page() -> None:
             for col, (suffix, label) in zip(cols, FORMATS, strict=True):
                 col.download_button(
                     label, file_name=f"{stem}-{crit.name}{suffix}", key=f"dl:{stem}{suffix}",
-                    data=partial(scan.export_bytes, frame, suffix, crit=crit, layer=stem,
+                    data=partial(_export, whole if stem == "longlist" else frame, suffix,
+                                 crit=crit, layer=stem,
                                  description=f"{stem} {crit.name}", subregio=subregio or "",
                                  gemeente=gemeente or ""),
                     disabled=frame.empty or too_many, on_click="ignore",
@@ -412,6 +415,11 @@ def _longlist_page() -> None:
                                 data=partial(longlist_view.factsheets, view, list(short.index),
                                              suffix),
                                 disabled=short.empty)
+
+
+def _export(table: pd.DataFrame | Callable[[], pd.DataFrame], suffix: str, **kwargs) -> bytes:
+    """The bytes of an export of `table` (or of what it makes), when the user asks for it."""
+    return scan.export_bytes(table() if callable(table) else table, suffix, **kwargs)
 
 
 def _plan_norms(plan) -> None:

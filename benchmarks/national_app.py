@@ -78,7 +78,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for code in (median, largest):
             for visit in ("first", "again"):
-                rows.append((code, visit, narrow(scan, crit, code, Path(tmp) / visit)))
+                rows.append((code, visit, narrow(scan, crit, code, Path(tmp))))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     lines = [
         "# The app's steps on the national demo (#17)", "",
@@ -92,8 +92,9 @@ def main() -> None:
         f"| the whole country's longlist table (no shapes) | {t_country:.2f} |",
         f"| the whole country's counts | {t_country_counts:.2f} |", "",
         "Narrowing to a gemeente: its longlist and counts, and the map (its candidates' shapes "
-        "read from its part's cache, written as the map's binary files). *first*: the part "
-        "not read before; *again*: a second visit.", "",
+        "read from its part's cache, written as the map's binary files; the first map of the "
+        "region also writes its context layers, once). *first*: the part not read before; "
+        "*again*: a second visit.", "",
         "| gemeente | visit | candidates | on the longlist | longlist (s) | counts (s) | "
         "shapes (s) | map files (s) | total (s) |", "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]

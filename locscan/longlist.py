@@ -28,7 +28,7 @@ from locscan.nl import text
 from locscan.region import RegionMeta
 
 __all__ = ["SEARCHED", "STATUS", "Result", "build", "find", "radius_vs_network", "select",
-           "summary", "table"]
+           "summary", "table", "texts"]
 
 STATUS = nl.STATUS
 
@@ -88,21 +88,31 @@ def build(
 def select(result: Result, subregio: str | None, gemeente: str | None) -> pd.Series:
     """Boolean per candidate: in `subregio` and `gemeente` (name or CBS code) when given."""
     cands = result.candidates
-    mask = pd.Series(True, index=cands.index)
+    mask = np.ones(len(cands), dtype=bool)
     if subregio:
-        mask &= cands["subregio"].str.casefold() == subregio.casefold()
+        mask &= _equal_folded(cands["subregio"], subregio)
     if gemeente:
-        key = gemeente.casefold()
-        mask &= (cands["gemeente"].str.casefold() == key) | (
-            cands["gemeente_code"].str.casefold() == key
-        )
-    return mask
+        mask &= _equal_folded(cands["gemeente"], gemeente) | _equal_folded(
+            cands["gemeente_code"], gemeente)
+    return pd.Series(mask, index=cands.index)
 
 
-def _rows(frame: pd.DataFrame | pd.Series, index: pd.Index, positions: np.ndarray,
-          ids: pd.Index) -> pd.DataFrame | pd.Series:
-    """The rows of `frame` for `ids`; by position when `frame` is indexed like the candidates."""
-    return frame.iloc[positions] if frame.index.equals(index) else frame.loc[ids]
+def _equal_folded(column: pd.Series, value: str) -> np.ndarray:
+    """
+    Where `column` equals `value`, case-insensitively.
+
+    A categorical column compares its few categories, not its millions of values.
+
+    Examples
+    --------
+    >>> _equal_folded(pd.Series(["Arnhem", "Ede", None], dtype="category"), "arnhem")
+    array([ True, False, False])
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        hits = column.cat.categories.astype(str).str.casefold() == value.casefold()
+        return np.isin(column.cat.codes.to_numpy(), np.flatnonzero(hits))
+    return (column.astype("string").str.casefold() == value.casefold()).fillna(
+        False).to_numpy(dtype=bool)
 
 
 def table(
@@ -112,6 +122,7 @@ def table(
     gemeente: str | None = None,
     everything: bool = False,
     ids: pd.Index | list[str] | None = None,
+    texts: bool = True,
 ) -> gpd.GeoDataFrame:
     """
     The longlist (or every candidate) as a GeoDataFrame, best first.
@@ -126,6 +137,9 @@ def table(
         Include the candidates that fail (with their reasons), not only the longlist.
     ids
         Only these candidates (for example the shortlist), whatever their status.
+    texts
+        With the ``rule`` and ``reasons`` columns (Dutch text per row, the slow part of a
+        long table); a table shown a page at a time adds them per page (:func:`texts`).
 
     Returns
     -------
@@ -140,18 +154,15 @@ def table(
         mask &= result.candidates.index.isin(list(ids))
     elif not everything:
         mask &= result.on_longlist
-    positions = np.flatnonzero(mask.to_numpy())
-    ids = result.candidates.index[positions]
-    ev = _rows(result.evaluation, result.candidates.index, positions, ids)
-    columns = {"status": _rows(result.status, result.candidates.index, positions, ids),
-               "score": ev["score"].round(1),
-               "rank": _rows(result.rank, result.candidates.index, positions, ids),
-               "rule": text.rule(result, ids), "reasons": text.reasons(result, ids)}
-    measures = _rows(result.measures, result.candidates.index, positions, ids)
-    columns.update({col: measures[col] for col in measures.columns})
+    rows = result.take(np.flatnonzero(mask.to_numpy()))  # the texts look up ids in these
+    ids, ev = rows.candidates.index, rows.evaluation
+    columns = {"status": rows.status, "score": ev["score"].round(1), "rank": rows.rank}
+    if texts:
+        columns |= {"rule": text.rule(rows, ids), "reasons": text.reasons(rows, ids)}
+    columns.update({col: rows.measures[col] for col in rows.measures.columns})
     columns.update({f"c_{c.id}": ev[c.id].map(nl.OUTCOME) for c in result.criteria.hard})
     columns.update({f"c_{c.id}": ev[c.id].round(3) for c in result.criteria.soft})
-    out = result.candidates.iloc[positions]
+    out = rows.candidates
     out = pd.concat([out.drop(columns=[c for c in columns if c in out.columns]),
                      pd.DataFrame(columns, index=ids)], axis=1)
     out = out.assign(_r=out["rank"].replace(0, np.iinfo(np.int64).max))
@@ -164,6 +175,24 @@ def table(
     if isinstance(result.candidates, gpd.GeoDataFrame):
         return out.set_geometry(result.candidates.geometry.name)
     return out  # a scan in parts holds no shapes: Scan.with_shapes adds them
+
+
+def texts(result: Result, ids: pd.Index | list[str]) -> pd.DataFrame:
+    """
+    The ``rule`` and ``reasons`` columns of :func:`table` for the candidates `ids` only.
+
+    Raises
+    ------
+    KeyError
+        When an id is not a candidate.
+    """
+    ids = pd.Index(ids)
+    at = result.candidates.index.get_indexer(ids)
+    if (at < 0).any():
+        raise KeyError(ids[at < 0][0])
+    rows = result.take(at)
+    return pd.DataFrame({"rule": text.rule(rows, ids), "reasons": text.reasons(rows, ids)},
+                        index=ids)
 
 
 def summary(

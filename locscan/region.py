@@ -8,6 +8,7 @@ subregio and the policy norms) and ``layers.yaml`` (the layer catalogue, see
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from collections import defaultdict
@@ -373,10 +374,16 @@ class Region:
 
     @cached_property
     def meta_fingerprint(self) -> str:
-        """Cache key of the region metadata (municipalities and subregios)."""
-        return layers.fingerprint(
-            "region", layers.LayerEntry(source=settings.region_file), self.folder
-        )
+        """
+        Cache key of what the candidates take from the metadata.
+
+        That is the CRS and each gemeente's code, name and subregio. Other edits of
+        ``region.yaml`` (a task, a norm, ``in_parts``, a comment) keep the caches: at national
+        scale the candidates take minutes to read again.
+        """
+        gemeenten = [[m.code, m.name, m.subregio] for m in self.meta.municipalities]
+        payload = json.dumps([self.meta.crs, gemeenten], ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
 
 def open_region(folder: str | os.PathLike | None = None) -> Region:

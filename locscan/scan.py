@@ -219,7 +219,8 @@ class Scan:
 
     def longlist(self, crit: Criteria | None = None, *, subregio: str | None = None,
                  gemeente: str | None = None, everything: bool = False,
-                 ids: Iterable[str] | None = None, shapes: bool = True) -> pd.DataFrame:
+                 ids: Iterable[str] | None = None, shapes: bool = True,
+                 texts: bool = True) -> pd.DataFrame:
         """
         The longlist (or every candidate, or the given ids), best first; see ``table``.
 
@@ -227,13 +228,15 @@ class Scan:
         criteria (a click, another tab) costs nothing; each call gets its own (shallow,
         copy-on-write) copy. A GeoDataFrame, unless the scan is in parts and `shapes` is
         False: then a DataFrame, without reading a shape (:meth:`with_shapes` adds them).
+        Without `texts`, the table has no ``rule`` and ``reasons`` (:meth:`texts` gives
+        them for the rows shown).
         """
         crit = crit or self.criteria
         ids = None if ids is None else tuple(ids)
-        key = (crit.digest(), subregio, gemeente, everything, ids)
+        key = (crit.digest(), subregio, gemeente, everything, ids, texts)
         table = self._tables.get(key, lambda: longlist.table(
             self.evaluate(crit), subregio=subregio, gemeente=gemeente, everything=everything,
-            ids=None if ids is None else list(ids)))
+            ids=None if ids is None else list(ids), texts=texts))
         return self.with_shapes(table) if shapes else table.copy(deep=False)
 
     def with_shapes(self, table: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -264,6 +267,20 @@ class Scan:
         if limit is not None and len(chosen) > limit:
             return None
         return self.with_shapes(chosen)
+
+    def texts(self, ids: Iterable[str], crit: Criteria | None = None) -> pd.DataFrame:
+        """
+        The rule that applied and the Dutch reasons for the sites `ids` (:func:`longlist.texts`).
+
+        Raises
+        ------
+        CriteriaError
+            When an id is not a site of this region.
+        """
+        try:
+            return longlist.texts(self.evaluate(crit), list(ids))
+        except KeyError as exc:
+            raise CriteriaError(f"geen locatie {exc.args[0]!r} in deze regio") from None
 
     def summary(self, crit: Criteria | None = None, *, subregio: str | None = None,
                 gemeente: str | None = None) -> dict[str, pd.DataFrame]:

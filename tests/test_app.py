@@ -296,3 +296,36 @@ def test_reach_around_work_sites_goes_to_the_map_when_asked(workdir):
     next(c for c in app.checkbox if c.label == "Bereik rond werklocaties tonen").check().run()
     zone = _map_args(app)["reach"]
     assert zone["features"][0]["properties"]["name"] == "binnen 15 km van een werklocatie"
+
+
+def test_a_region_scanned_in_parts_maps_only_the_chosen_gemeente(workdir, small_demo,
+                                                                   monkeypatch):
+    import base64
+
+    import yaml
+
+    from ui import kaart_component
+
+    folder = workdir / "data/regio-in-delen"  # the demo, as a region scanned in parts
+    shutil.copytree(small_demo, folder, ignore=shutil.ignore_patterns(".locscan-cache"))
+    meta = yaml.safe_load((folder / "region.yaml").read_text(encoding="utf-8"))
+    (folder / "region.yaml").write_text(yaml.safe_dump(
+        meta | {"in_parts": True, "label": "Demo in delen"}),
+                                        encoding="utf-8")
+    whole = _map_args(_app())["files"]["count"]  # the demo scanned whole: every candidate
+    monkeypatch.setattr(kaart_component, "MAP_LIMIT", whole - 1)  # the region: too many
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.query_params["regio"] = "data/regio-in-delen"
+    app.query_params["gemeente"] = "Zevenaar"
+    app.run()
+    assert not app.exception
+    assert not app.error
+    args = _map_args(app)
+    ids = json.loads((ROOT / "static/kaart" / args["files"]["ids"]).read_text())
+    assert 0 < len(ids) == args["files"]["count"] < whole
+    assert all(c > 0 for c in base64.b64decode(args["codes"]))  # all in Zevenaar: all shown
+    # a selection larger than the map may draw asks to narrow it, and draws nothing
+    gemeente = next(s for s in app.sidebar.selectbox if s.label == "Gemeente")
+    gemeente.set_value("(alle)").run()
+    assert not app.exception
+    assert any("te veel voor één kaart" in i.value for i in app.info)

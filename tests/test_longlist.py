@@ -67,3 +67,26 @@ def test_the_rank_is_within_the_gemeente_shown_with_the_regions_beside_it(result
     assert beestad["rank_region"].tolist() == [int(wider.rank["perceel:p2"])]
     assert int(wider.rank["perceel:p2"]) > 1
     assert "rank_region" not in longlist.table(wider)
+
+
+def test_texts_made_per_page_equal_the_whole_tables(result):
+    full = longlist.table(result, everything=True)
+    bare = longlist.table(result, everything=True, texts=False)
+    assert "reasons" not in bare.columns
+    assert "rule" not in bare.columns
+    assert list(bare.index) == list(full.index)
+    page = list(full.index[::-1][:3])  # some rows, in another order
+    texts = longlist.texts(result, page)
+    assert list(texts.index) == page
+    assert texts.equals(full.loc[page, ["rule", "reasons"]])
+    with pytest.raises(KeyError, match="nergens"):
+        longlist.texts(result, ["perceel:nergens"])
+
+
+def test_a_gemeente_is_chosen_by_name_or_code_in_any_case(result):
+    by_name = longlist.select(result, None, "aadorp")
+    by_code = longlist.select(result, None, "gm0001")
+    assert by_name.equals(by_code)
+    assert by_name.any()
+    assert not by_name.all()
+    assert longlist.select(result, "NOORD", None).equals(by_name)  # Aadorp is all of Noord

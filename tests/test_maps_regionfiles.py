@@ -82,7 +82,7 @@ def test_context_layers_carry_their_kind_and_names():
     layers = toy_layers()
     context = {"municipalities": layers["municipalities"], "work_sites": layers["work_sites"],
                "cores": layers["cores"].rename(columns={"naam": "name"})}
-    features = deck.context_geojson(context, META)["features"]
+    features = json.loads(deck.context_geojson(context, META))["features"]
     kinds = {f["properties"]["kind"] for f in features}
     assert kinds == {"gemeente", "subregio", "cores", "work_site"}
     names = {f["properties"]["name"] for f in features if f["properties"]["kind"] == "gemeente"}
@@ -102,3 +102,23 @@ def test_reach_is_one_zone_around_the_work_sites():
     assert len(zone["features"]) == 1  # the two circles overlap: one area
     assert zone["features"][0]["properties"]["name"] == "binnen 2 km van een werklocatie"
     assert regionfiles.reach_geojson(sites.iloc[:0], 2000) is None
+
+
+def test_every_selection_of_a_region_shares_one_context_file(tmp_path):
+    cands = _candidates()
+    layers = toy_layers()
+    context = {"municipalities": layers["municipalities"]}
+    one = deck.write_region(cands.iloc[:1], context, META, tmp_path)
+    other = deck.write_region(cands.iloc[1:], context, META, tmp_path)
+    assert one.key != other.key
+    assert one.context == other.context
+    assert len(list(tmp_path.glob("*.context.json"))) == 1
+    # a gemeente renamed in region.yaml is shown with its new name: another file
+    renamed = META.model_copy(update={"municipalities": [
+        META.municipalities[0].model_copy(update={"name": "Nieuwdorp"}),
+        *META.municipalities[1:]]})
+    third = deck.write_region(cands.iloc[1:], context, renamed, tmp_path)
+    assert third.context != one.context
+    names = {f["properties"]["name"] for f in json.loads(
+        (tmp_path / third.context).read_text())["features"]}
+    assert "Nieuwdorp" in names

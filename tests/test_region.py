@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from _toy import REGION, ROOT
+from _toy import REGION, ROOT, write_region
 
 from locscan.errors import LayerError, RegionError
 from locscan.region import Region, load_meta, open_region
@@ -112,3 +112,16 @@ def test_a_layer_far_from_the_region_is_an_error_that_suggests_its_crs(toy_regio
     with pytest.raises(LayerError, match=r"layer 'parking' .*none of its 3 features lies in or "
                                          r"near the region .*Is its CRS right\?"):
         Region(toy_region).layer("parking")
+
+
+def test_the_candidates_cache_key_follows_the_gemeenten_not_every_edit(tmp_path):
+    folder = write_region(tmp_path / "toy")
+    first = Region(folder).meta_fingerprint
+    path = folder / "region.yaml"
+    meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text("# a comment\n" + yaml.safe_dump(meta | {"in_parts": True}),
+                    encoding="utf-8")
+    assert Region(folder).meta_fingerprint == first  # the candidates do not change
+    meta["municipalities"][0]["subregio"] = REGION["municipalities"][1]["subregio"]
+    path.write_text(yaml.safe_dump(meta), encoding="utf-8")
+    assert Region(folder).meta_fingerprint != first  # a gemeente in another subregio

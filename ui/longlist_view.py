@@ -33,7 +33,7 @@ class View:
     subregio, gemeente
         The selection (None: all); `focus` holds the CBS codes of its gemeenten.
     sites
-        The longlist of the selection (``Scan.longlist`` without shapes).
+        The longlist of the selection (``Scan.longlist`` without shapes and texts).
     store, short, user
         The shared shortlist, its items, and the user's name (empty when not filled in).
     """
@@ -175,13 +175,21 @@ def explain(view: View, site: str, where: str) -> None:
 
 # --- the table ---------------------------------------------------------------------------------
 
+def _with_texts(view: View, rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one page with the rule and reasons, after the rank, as in the export."""
+    texts = view.scan.texts(rows.index, view.crit)
+    at = rows.columns.get_loc("rank_region" if "rank_region" in rows else "rank") + 1
+    return pd.concat([rows.iloc[:, :at], texts, rows.iloc[:, at:]], axis=1)
+
+
 def longlist_table(view: View) -> None:
     """The whole longlist, a page at a time: sort, filter, and a row picks the site."""
-    sites = view.sites
+    sites = view.sites  # without the texts: they are made for the page shown
     listed = pd.DataFrame(sites.drop(columns=["geometry"], errors="ignore"))
     listed = listed.assign(area_m2=listed["area_m2"].round(0))
-    headers = dict(zip(listed.columns, export.dutch_headers(
-        list(listed.columns), view.scan.labels(view.crit)), strict=True))
+    columns = [*listed.columns, "rule", "reasons"]
+    headers = dict(zip(columns, export.dutch_headers(columns, view.scan.labels(view.crit)),
+                       strict=True))
     c1, c2, c3, c4 = st.columns([2, 1, 2, 1])
     sort = c1.selectbox("Sorteren op", list(listed.columns), format_func=headers.get,
                         index=list(listed.columns).index("rank"), key="sort")
@@ -198,7 +206,8 @@ def longlist_table(view: View) -> None:
         f"{nl.format_number(shown.total)}" + (f" (gefilterd uit {nl.format_number(len(listed))})"
                                               if shown.total != len(listed) else "")
         + "; alle locaties staan in de export."))
-    st.dataframe(shown.rows.rename(columns=headers), width="stretch", height=500,
+    st.dataframe(_with_texts(view, shown.rows).rename(columns=headers), width="stretch",
+                 height=500,
                  on_select="rerun", selection_mode="single-row", key="longlist_table")
     picked = st.session_state.get("longlist_table", {}).get("selection", {}).get("rows", [])
     if picked and picked[0] < len(shown.rows):

@@ -7,6 +7,7 @@ passes or fails silently: the criterion's ``on_unknown`` says whether unknown ex
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,6 +76,24 @@ class Result:
     def on_longlist(self) -> pd.Series:
         """Boolean per candidate: passes every hard criterion (possibly to be checked)."""
         return self.evaluation["passes"]
+
+    def take(self, positions: np.ndarray) -> Result:
+        """
+        The result of the candidates at `positions` only, in that order.
+
+        Lookups by id in the small tables stay cheap: a lookup in the tables of millions of
+        candidates hashes all their ids first.
+        """
+        index = self.candidates.index
+
+        def rows(frame):
+            # by position when indexed like the candidates (the same object: no comparison)
+            same = frame.index is index or frame.index.equals(index)
+            return frame.iloc[positions] if same else frame.loc[index[positions]]
+
+        return dataclasses.replace(
+            self, candidates=self.candidates.iloc[positions], measures=rows(self.measures),
+            evaluation=rows(self.evaluation), status=rows(self.status), rank=rows(self.rank))
 
 
 def resolve_overrides(criteria: Criteria, meta: RegionMeta | None) -> dict[str, dict]:

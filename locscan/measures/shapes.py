@@ -73,14 +73,14 @@ class Shapes:
             since the scan was opened (the region must be opened again).
         """
         ids = pd.Index(list(ids) if not isinstance(ids, pd.Index) else ids)
-        known = self._candidates.index
-        missing = ids[~ids.isin(known)]
-        if len(missing):
-            raise RegionError(f"geen locatie {missing[0]!r} in deze regio")
+        # the table's own hash of its ids, built once (isin on millions of ids is not)
+        at = self._candidates.index.get_indexer(ids)
+        if (at < 0).any():
+            raise RegionError(f"geen locatie {ids[np.flatnonzero(at < 0)[0]]!r} in deze regio")
         if self.held:
             geoms = self._candidates.geometry
-            return gpd.GeoSeries(geoms.loc[ids].to_numpy(), index=ids, crs=self.crs)
-        codes = self._candidates["gemeente_code"].loc[ids].astype(str).to_numpy()
+            return gpd.GeoSeries(geoms.iloc[at].to_numpy(), index=ids, crs=self.crs)
+        codes = self._candidates["gemeente_code"].iloc[at].astype(str).to_numpy()
         out = np.empty(len(ids), dtype=object)
         for part in dict.fromkeys(self._part_of[c] for c in codes):
             here = np.isin(codes, self._groups[part])
