@@ -177,20 +177,29 @@ def table(
     return out  # a scan in parts holds no shapes: Scan.with_shapes adds them
 
 
-def texts(result: Result, ids: pd.Index | list[str]) -> pd.DataFrame:
+def texts(result: Result, ids: pd.Index | list[str], *, subregio: str | None = None,
+          gemeente: str | None = None, everything: bool = True) -> pd.DataFrame:
     """
     The ``rule`` and ``reasons`` columns of :func:`table` for the candidates `ids` only.
+
+    `ids` are looked up among the rows of ``table(result, subregio=, gemeente=,
+    everything=)`` they come from: a page of a gemeente's longlist never hashes the ids of
+    a whole country.
 
     Raises
     ------
     KeyError
-        When an id is not a candidate.
+        When an id is not among those rows.
     """
     ids = pd.Index(ids)
-    at = result.candidates.index.get_indexer(ids)
+    mask = select(result, subregio, gemeente).to_numpy()
+    if not everything:
+        mask = mask & result.on_longlist.to_numpy()
+    among = result.take(np.flatnonzero(mask)) if not mask.all() else result
+    at = among.candidates.index.get_indexer(ids)
     if (at < 0).any():
         raise KeyError(ids[at < 0][0])
-    rows = result.take(at)
+    rows = among.take(at)
     return pd.DataFrame({"rule": text.rule(rows, ids), "reasons": text.reasons(rows, ids)},
                         index=ids)
 

@@ -23,16 +23,16 @@ import geopandas as gpd
 import pandas as pd
 
 from locscan import capacity, criteria, export, longlist, measures
-from locscan.candidates import municipality_of
 from locscan.compare import Comparison, compare
 from locscan.criteria import Criteria
-from locscan.errors import ConflictError, CriteriaError, LocscanError, RegionError
+from locscan.errors import CriteriaError, LocscanError, RegionError
 from locscan.measures import MeasureSpec
 from locscan.measures.shapes import Shapes
 from locscan.memo import Memo
 from locscan.nl import tables, text
 from locscan.region import Region, open_region
 from locscan.robustness import Robustness, robustness
+from locscan.scan_capacity import CapacityQuestions
 from locscan.shortlist import Shortlist
 
 __all__ = ["CONTEXT_ROLES", "Scan"]
@@ -40,7 +40,37 @@ __all__ = ["CONTEXT_ROLES", "Scan"]
 #: roles of the layers a map shows around the sites
 CONTEXT_ROLES = ("municipalities", "cores", "business_parks", "exclusions", "work_sites")
 
-class Scan:
+#: up to this many candidates, the memos keep as many answers as they are made for
+_MEMO_FULL = 400_000
+
+
+def _keep(size: int, candidates: int) -> int:
+    """
+    How many answers a memo of `size` keeps for a scan of `candidates` (at least 2).
+
+    An answer holds a value per candidate: 16 evaluations of 8.4 million candidates would
+    hold 5 GiB.
+
+    Examples
+    --------
+    >>> _keep(16, 2_000), _keep(16, 800_000), _keep(16, 8_400_000)
+    (16, 8, 2)
+    """
+    return max(2, min(size, size * _MEMO_FULL // max(candidates, 1)))
+
+
+def _same_index(table: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """
+    `table` with `index` itself as its index, when they hold the same ids in the same order.
+
+    Rows are then taken by position without comparing millions of ids again.
+    """
+    if table.index is index or not table.index.equals(index):
+        return table
+    return table.set_axis(index)
+
+
+class Scan(CapacityQuestions):
     """
     A region and a criteria set, ready to be evaluated.
 
@@ -97,10 +127,13 @@ class Scan:
                      "geometry": not self.in_parts}
         self.candidates, self.measures = measures.compute_measures(
             region, criteria.used_measures(), on_measure=on_measure, **self._how)
+        self.measures = _same_index(self.measures, self.candidates.index)
         self.shapes = Shapes(self.candidates, region, cache=cache)
-        self._results = Memo(16)
-        self._parts = Memo(64)  # each criterion's outcome: a threshold change judges one
-        self._tables = Memo(8)
+        n = len(self.candidates)
+        self._results = Memo(_keep(16, n))
+        # each criterion's outcome (a threshold change judges one): room for two variants
+        self._parts = Memo(max(_keep(64, n), 2 * len(criteria.criteria) + 2))
+        self._tables = Memo(_keep(8, n))
         self._analyses = Memo(8)
         self._plans = Memo(8)
 
@@ -188,7 +221,8 @@ class Scan:
             todo = [s for s in todo if s.name not in self.measures.columns]
             if todo:
                 _, extra = measures.compute_measures(self.region, todo, **self._how)
-                self.measures = pd.concat([self.measures, extra], axis=1)
+                self.measures = _same_index(pd.concat([self.measures, extra], axis=1),
+                                            self.candidates.index)
 
     def evaluate(self, crit: Criteria | None = None) -> longlist.Result:
         """
@@ -268,17 +302,23 @@ class Scan:
             return None
         return self.with_shapes(chosen)
 
-    def texts(self, ids: Iterable[str], crit: Criteria | None = None) -> pd.DataFrame:
+    def texts(self, ids: Iterable[str], crit: Criteria | None = None, *,
+              subregio: str | None = None, gemeente: str | None = None,
+              everything: bool = True) -> pd.DataFrame:
         """
         The rule that applied and the Dutch reasons for the sites `ids` (:func:`longlist.texts`).
+
+        `subregio`, `gemeente` and `everything` say which table the ids come from (as in
+        :meth:`longlist`): they are looked up among its rows only.
 
         Raises
         ------
         CriteriaError
-            When an id is not a site of this region.
+            When an id is not among those sites.
         """
         try:
-            return longlist.texts(self.evaluate(crit), list(ids))
+            return longlist.texts(self.evaluate(crit), list(ids), subregio=subregio,
+                                  gemeente=gemeente, everything=everything)
         except KeyError as exc:
             raise CriteriaError(f"geen locatie {exc.args[0]!r} in deze regio") from None
 
@@ -373,122 +413,6 @@ class Scan:
             result = longlist.build(crit, result.candidates[keep], result.measures[keep],
                                     self.meta)
         return robustness(result, **kwargs)
-
-    # --- capacity -----------------------------------------------------------------------------
-
-    def assumptions(self, crit: Criteria | None = None) -> capacity.Assumptions:
-        """The capacity assumptions of the criteria, filled in from the region's norms."""
-        crit = crit or self.criteria
-        try:
-            return capacity.assumptions_of(crit.capacity, self.meta, self.reach_m(crit))
-        except CriteriaError as exc:
-            raise CriteriaError(f"criteria {crit.name!r}: {exc}") from exc
-
-    def _work_sites(self) -> tuple[gpd.GeoDataFrame, pd.Series]:
-        work = self.region.layer(self.layer_name(
-            "work_sites", needed_for="capacity and the task"))
-        muni = self.region.layer(self.layer_name(
-            "municipalities", needed_for="the gemeente of each work site"))
-        return work, municipality_of(work.geometry, muni)
-
-    def analysis(self, crit: Criteria | None = None,
-                 shortlist: Iterable[str] | pd.DataFrame = ()) -> capacity.Analysis:
-        """
-        Task against capacity, the work sites' demand and gaps, for one criteria variant.
-
-        `shortlist` is the working group's shortlist (:meth:`Shortlist.items`, whose typed
-        capacity replaces the computed one) or just its candidate ids.
-
-        Raises
-        ------
-        LocscanError
-            When the region has no work sites or municipalities, or the criteria's capacity
-            assumptions are wrong.
-        """
-        crit = crit or self.criteria
-        typed = None
-        if isinstance(shortlist, pd.DataFrame):
-            typed = shortlist.get("capacity")
-            ids = tuple(shortlist.index)
-        else:
-            ids = tuple(shortlist)
-        typed_key = tuple(typed.dropna().items()) if typed is not None else ()
-
-        def make() -> capacity.Analysis:
-            result = self.evaluate(crit)
-            work, gemeente = self._work_sites()
-            # only the sites it uses need their shapes (a scan in parts reads only those)
-            used = (result.on_longlist | result.candidates.index.isin(ids)).to_numpy()
-            return capacity.analyse(
-                self.meta, self.with_shapes(result.candidates[used]), result.measures[used],
-                result.on_longlist[used], work, gemeente, self.assumptions(crit), ids,
-                typed_capacity=typed,
-                reach_by_gemeente=criteria.reach_by_gemeente(crit, self.meta))
-
-        return self._analyses.get((crit.digest(), ids, typed_key), make)
-
-    def assign(self, crit: Criteria | None = None, *, subregio: str | None = None,
-               shortlist: Iterable[str] | pd.DataFrame = ()) -> capacity.Plan:
-        """
-        Where the workers would live: the work sites' demand assigned at the least distance.
-
-        The demand is that of `subregio` (all when ``None``). Assigned to the sites of the
-        shortlist when it holds any, else to the subregio's longlist; sites whose parking is
-        not shown to suffice are left out (the plan's ``left_out`` says which).
-        """
-        crit = crit or self.criteria
-        analysis = self.analysis(crit, shortlist)
-        demand, sites = analysis.for_subregio(subregio)
-        if len(analysis.shortlist_sites):
-            sites = analysis.shortlist_sites
-        usable, left_out = capacity.plannable(sites, analysis.assumptions)
-        plan = capacity.assign(demand, usable, analysis.assumptions)
-        return dataclasses.replace(plan, left_out=left_out)
-
-    def suggest(self, crit: Criteria | None = None, *, subregio: str,
-                min_spacing_m: float | None = None, max_sites_per_gemeente: int | None = None,
-                time_limit: float = 120) -> capacity.Plan:
-        """
-        A suggested set of longlist sites that covers the subregio's temporary task.
-
-        `min_spacing_m` and `max_sites_per_gemeente` replace the criteria's assumptions when
-        given (0 for the gemeente limit means no limit). Memoised by its inputs.
-        """
-        crit = crit or self.criteria
-        sub, _ = self.selection(subregio)
-        analysis = self.analysis(crit)
-        changes: dict[str, Any] = {}
-        if min_spacing_m is not None:
-            changes["min_spacing_m"] = float(min_spacing_m)
-        if max_sites_per_gemeente is not None:
-            changes["max_sites_per_gemeente"] = max_sites_per_gemeente or None
-        chosen = analysis.assumptions.model_copy(update=changes)
-        demand, sites = analysis.for_subregio(sub)
-        usable, left_out = capacity.plannable(sites, chosen)
-        key = (crit.digest(), sub, chosen.model_dump_json(), time_limit)
-        return self._plans.get(key, lambda: dataclasses.replace(
-            capacity.suggest(demand, usable, chosen, time_limit=time_limit), left_out=left_out))
-
-    def accept(self, plan: capacity.Plan, store: Shortlist, *, user: str,
-               crit: Criteria | None = None) -> int:
-        """
-        Put the sites of a plan on the shortlist, with their planned number of workers.
-
-        Sites already on the shortlist keep what the working group wrote (a colleague who put
-        one there at the same moment wins too). Returns how many sites were put on it.
-        """
-        crit = crit or self.criteria
-        score = self.evaluate(crit).evaluation["score"]
-        added = 0
-        for site, row in plan.sites.iterrows():  # a handful of chosen sites, one row each
-            try:
-                store.add(site, user=user, subregio=row["subregio"], gemeente=row["gemeente"],
-                          capacity=int(row["planned"]), criteria=f"{crit.name} suggestie",
-                          score=float(score[site]))
-            except ConflictError:
-                continue
-            added += 1
-        return added
 
     def add_to_shortlist(self, store: Shortlist, candidate_id: str, *, user: str,
                          crit: Criteria | None = None) -> dict[str, Any]:

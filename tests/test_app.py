@@ -67,6 +67,9 @@ def test_map_gets_region_files_once_and_one_byte_per_candidate(workdir):
     assert len(codes) == files["count"] == len(base64.b64decode(args["scores"]))
     assert args["tiles"] is False
     assert args["legend"]
+    from locscan.maps import deck
+
+    assert args["context_style"] == deck.context_draw()  # one place sets the colours
 
 
 def test_map_component_loads_only_local_assets():

@@ -81,6 +81,14 @@ def test_texts_made_per_page_equal_the_whole_tables(result):
     assert texts.equals(full.loc[page, ["rule", "reasons"]])
     with pytest.raises(KeyError, match="nergens"):
         longlist.texts(result, ["perceel:nergens"])
+    # looked up among a gemeente's longlist only: the same texts
+    listed = longlist.table(result, gemeente="GM0001")
+    some = list(listed.index[:2])
+    among = longlist.texts(result, some, gemeente="GM0001", everything=False)
+    assert among.equals(full.loc[some, ["rule", "reasons"]])
+    elsewhere = full.index[full["gemeente_code"] != "GM0001"][0]
+    with pytest.raises(KeyError):
+        longlist.texts(result, [elsewhere], gemeente="GM0001", everything=False)
 
 
 def test_a_gemeente_is_chosen_by_name_or_code_in_any_case(result):

@@ -69,3 +69,14 @@ def test_legend_names_every_class_and_only_present_context():
     assert colours["werklocatie"] != colours["op de shortlist"]
 
 
+
+
+def test_the_legend_and_the_map_draw_context_in_the_same_colours():
+    layers = {role: gdf([box(0, 0, 10, 10)]) for role in deck.CONTEXT_STYLE}
+    rows = {label: colour for colour, label, _ in deck.legend(layers)}
+    drawn = deck.context_draw()
+    for role, (label, colour) in deck.CONTEXT_STYLE.items():
+        assert rows[label] == colour
+        assert drawn[role]["line"][:3] == list(bytes.fromhex(colour[1:]))
+    assert drawn["work_site"]["fill"][:3] == list(bytes.fromhex(rows["werklocatie"][1:]))
+    assert drawn["gemeente"]["line"][:3] == list(bytes.fromhex(rows["gemeentegrens"][1:]))

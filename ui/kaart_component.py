@@ -109,7 +109,8 @@ def kaart(
         palette[code], labels[code] = list(rgba), label
     return _component(
         base=FILES_URL, files=asdict(files), codes=deck.pack(codes), scores=deck.pack(scores),
-        palette=palette, labels=labels, shortlist=[int(i) for i in shortlist],
+        palette=palette, labels=labels, context_style=deck.context_draw(),
+        shortlist=[int(i) for i in shortlist],
         selected=None if selected is None else int(selected), bounds=bounds,
         view_key=view_key, tiles=bool(tiles), legend=[list(row) for row in legend], note=note,
         reach=reach,

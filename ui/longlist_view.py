@@ -177,7 +177,8 @@ def explain(view: View, site: str, where: str) -> None:
 
 def _with_texts(view: View, rows: pd.DataFrame) -> pd.DataFrame:
     """The rows of one page with the rule and reasons, after the rank, as in the export."""
-    texts = view.scan.texts(rows.index, view.crit)
+    texts = view.scan.texts(rows.index, view.crit, subregio=view.subregio,
+                            gemeente=view.gemeente, everything=False)
     at = rows.columns.get_loc("rank_region" if "rank_region" in rows else "rank") + 1
     return pd.concat([rows.iloc[:, :at], texts, rows.iloc[:, at:]], axis=1)
 

@@ -32,11 +32,13 @@ from locscan.nl.words import STATUS
 
 __all__ = [
     "CLASSES",
+    "CONTEXT_DRAW",
     "HIDDEN",
     "TILE_M",
     "MapFiles",
     "bounds",
     "clicked",
+    "context_draw",
     "context_geojson",
     "legend",
     "pack",
@@ -63,6 +65,44 @@ CLASSES: dict[int, tuple[tuple[int, int, int, int], str]] = {
 
 #: colours of the other layers in the legend (work sites must not look like the shortlist)
 _WORK_SITE = "#6a3d9a"
+_BORDER = "#555555"
+
+
+def _rgba(colour: str, alpha: int = 255) -> tuple[int, int, int, int]:
+    """
+    A ``#rrggbb`` colour with an alpha (0–255) as an RGBA tuple.
+
+    Examples
+    --------
+    >>> _rgba("#b2182b", 26)
+    (178, 24, 43, 26)
+    """
+    r, g, b = bytes.fromhex(colour[1:])
+    return r, g, b, alpha
+
+
+#: how the map draws each kind of context feature (:func:`context_geojson`): line colour,
+#: line width in pixels and fill colour (RGBA); the one place these colours are set
+CONTEXT_DRAW: dict[str, tuple[tuple[int, ...], int, tuple[int, ...]]] = {
+    "gemeente": (_rgba(_BORDER), 1, (0, 0, 0, 0)),
+    "subregio": (_rgba("#000000"), 3, (0, 0, 0, 0)),
+    **{role: (_rgba(colour), 1, _rgba(colour, 38 if role == "exclusions" else 26))
+       for role, (_, colour) in CONTEXT_STYLE.items()},
+    "work_site": (_rgba("#ffffff"), 1, _rgba(_WORK_SITE, 230)),
+}
+
+
+def context_draw() -> dict[str, dict[str, object]]:
+    """
+    :data:`CONTEXT_DRAW` as the map component reads it.
+
+    Examples
+    --------
+    >>> context_draw()["cores"]
+    {'line': [178, 24, 43, 255], 'width': 1, 'fill': [178, 24, 43, 26]}
+    """
+    return {kind: {"line": list(line), "width": width, "fill": list(fill)}
+            for kind, (line, width, fill) in CONTEXT_DRAW.items()}
 
 
 def status_codes(status: pd.Series, score: pd.Series, shown: pd.Series | None = None
@@ -190,7 +230,7 @@ def legend(with_context: dict[str, gpd.GeoDataFrame] | None = None) -> list[tupl
              ("#000000", "gekozen locatie", "ring"),
              (_WORK_SITE, "werklocatie", "dot"),
              ("#08306b", "bereik rond werklocaties (als getoond)", "area"),
-             ("#555555", "gemeentegrens", "line"),
+             (_BORDER, "gemeentegrens", "line"),
              ("#000000", "subregiogrens", "line")]
     for role, (label, colour) in CONTEXT_STYLE.items():
         layer = (with_context or {}).get(role)

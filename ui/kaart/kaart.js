@@ -135,17 +135,11 @@ function storedOf(candidate) {
 
 // --- layers ----------------------------------------------------------------------------------
 
-const CONTEXT = {
-  gemeente: { line: [85, 85, 85, 255], width: 1, fill: [0, 0, 0, 0] },
-  subregio: { line: [0, 0, 0, 255], width: 3, fill: [0, 0, 0, 0] },
-  cores: { line: [178, 24, 43, 255], width: 1, fill: [178, 24, 43, 26] },
-  business_parks: { line: [84, 39, 136, 255], width: 1, fill: [84, 39, 136, 26] },
-  exclusions: { line: [27, 120, 55, 255], width: 1, fill: [27, 120, 55, 38] },
-  work_site: { line: [255, 255, 255, 255], width: 1, fill: [106, 61, 154, 230] },
-};
+// how each kind of context feature is drawn: set by locscan.maps.deck.CONTEXT_DRAW
+let CONTEXT = {};
 
 function style(feature) {
-  return CONTEXT[feature.properties.kind] || CONTEXT.gemeente;
+  return CONTEXT[feature.properties.kind] || CONTEXT.gemeente || {};
 }
 
 function visibleTiles(view) {
@@ -411,6 +405,7 @@ async function render(args) {
     S.context = { areas: kinds(["cores", "business_parks", "exclusions"]),
       lines: kinds(["gemeente", "subregio"]), sites: kinds(["work_site"]) };
     S.palette = args.palette;
+    CONTEXT = args.context_style || CONTEXT;
     S.labels = args.labels;
     const fresh = S.classified !== `${f.key}|${args.codes}`;
     if (fresh) {   // a click or another tab sends the same classes again: nothing to redo

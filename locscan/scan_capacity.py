@@ -1,0 +1,147 @@
+"""The capacity questions of a :class:`locscan.scan.Scan`: task against capacity, and plans.
+
+A part of the Scan (a base class of it), kept apart because the scan grew past what one file
+should hold: the assumptions of a criteria set filled in from the region's norms, the analysis
+of task and capacity, where the workers would live, a suggested set of sites, and accepting a
+plan into the shortlist. Every method works on what the Scan gives it: ``evaluate``,
+``with_shapes``, ``layer_name``, ``reach_m``, the region and its memos.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from locscan import capacity, criteria
+from locscan.candidates import municipality_of
+from locscan.criteria import Criteria
+from locscan.errors import ConflictError, CriteriaError
+from locscan.memo import Memo
+from locscan.shortlist import Shortlist
+
+__all__ = ["CapacityQuestions"]
+
+
+class CapacityQuestions:
+    """Capacity and plans of a scan; see :class:`locscan.scan.Scan`, which is one."""
+
+    _analyses: Memo
+    _plans: Memo
+
+    def assumptions(self, crit: Criteria | None = None) -> capacity.Assumptions:
+        """The capacity assumptions of the criteria, filled in from the region's norms."""
+        crit = crit or self.criteria
+        try:
+            return capacity.assumptions_of(crit.capacity, self.meta, self.reach_m(crit))
+        except CriteriaError as exc:
+            raise CriteriaError(f"criteria {crit.name!r}: {exc}") from exc
+
+    def _work_sites(self) -> tuple[gpd.GeoDataFrame, pd.Series]:
+        work = self.region.layer(self.layer_name(
+            "work_sites", needed_for="capacity and the task"))
+        muni = self.region.layer(self.layer_name(
+            "municipalities", needed_for="the gemeente of each work site"))
+        return work, municipality_of(work.geometry, muni)
+
+    def analysis(self, crit: Criteria | None = None,
+                 shortlist: Iterable[str] | pd.DataFrame = ()) -> capacity.Analysis:
+        """
+        Task against capacity, the work sites' demand and gaps, for one criteria variant.
+
+        `shortlist` is the working group's shortlist (:meth:`Shortlist.items`, whose typed
+        capacity replaces the computed one) or just its candidate ids.
+
+        Raises
+        ------
+        LocscanError
+            When the region has no work sites or municipalities, or the criteria's capacity
+            assumptions are wrong.
+        """
+        crit = crit or self.criteria
+        typed = None
+        if isinstance(shortlist, pd.DataFrame):
+            typed = shortlist.get("capacity")
+            ids = tuple(shortlist.index)
+        else:
+            ids = tuple(shortlist)
+        typed_key = tuple(typed.dropna().items()) if typed is not None else ()
+
+        def make() -> capacity.Analysis:
+            result = self.evaluate(crit)
+            work, gemeente = self._work_sites()
+            # only the sites it uses need their shapes (a scan in parts reads only those)
+            used = (result.on_longlist | result.candidates.index.isin(ids)).to_numpy()
+            return capacity.analyse(
+                self.meta, self.with_shapes(result.candidates[used]), result.measures[used],
+                result.on_longlist[used], work, gemeente, self.assumptions(crit), ids,
+                typed_capacity=typed,
+                reach_by_gemeente=criteria.reach_by_gemeente(crit, self.meta))
+
+        return self._analyses.get((crit.digest(), ids, typed_key), make)
+
+    def assign(self, crit: Criteria | None = None, *, subregio: str | None = None,
+               shortlist: Iterable[str] | pd.DataFrame = ()) -> capacity.Plan:
+        """
+        Where the workers would live: the work sites' demand assigned at the least distance.
+
+        The demand is that of `subregio` (all when ``None``). Assigned to the sites of the
+        shortlist when it holds any, else to the subregio's longlist; sites whose parking is
+        not shown to suffice are left out (the plan's ``left_out`` says which).
+        """
+        crit = crit or self.criteria
+        analysis = self.analysis(crit, shortlist)
+        demand, sites = analysis.for_subregio(subregio)
+        if len(analysis.shortlist_sites):
+            sites = analysis.shortlist_sites
+        usable, left_out = capacity.plannable(sites, analysis.assumptions)
+        plan = capacity.assign(demand, usable, analysis.assumptions)
+        return dataclasses.replace(plan, left_out=left_out)
+
+    def suggest(self, crit: Criteria | None = None, *, subregio: str,
+                min_spacing_m: float | None = None, max_sites_per_gemeente: int | None = None,
+                time_limit: float = 120) -> capacity.Plan:
+        """
+        A suggested set of longlist sites that covers the subregio's temporary task.
+
+        `min_spacing_m` and `max_sites_per_gemeente` replace the criteria's assumptions when
+        given (0 for the gemeente limit means no limit). Memoised by its inputs.
+        """
+        crit = crit or self.criteria
+        sub, _ = self.selection(subregio)
+        analysis = self.analysis(crit)
+        changes: dict[str, Any] = {}
+        if min_spacing_m is not None:
+            changes["min_spacing_m"] = float(min_spacing_m)
+        if max_sites_per_gemeente is not None:
+            changes["max_sites_per_gemeente"] = max_sites_per_gemeente or None
+        chosen = analysis.assumptions.model_copy(update=changes)
+        demand, sites = analysis.for_subregio(sub)
+        usable, left_out = capacity.plannable(sites, chosen)
+        key = (crit.digest(), sub, chosen.model_dump_json(), time_limit)
+        return self._plans.get(key, lambda: dataclasses.replace(
+            capacity.suggest(demand, usable, chosen, time_limit=time_limit), left_out=left_out))
+
+    def accept(self, plan: capacity.Plan, store: Shortlist, *, user: str,
+               crit: Criteria | None = None) -> int:
+        """
+        Put the sites of a plan on the shortlist, with their planned number of workers.
+
+        Sites already on the shortlist keep what the working group wrote (a colleague who put
+        one there at the same moment wins too). Returns how many sites were put on it.
+        """
+        crit = crit or self.criteria
+        score = self.evaluate(crit).evaluation["score"]
+        added = 0
+        for site, row in plan.sites.iterrows():  # a handful of chosen sites, one row each
+            try:
+                store.add(site, user=user, subregio=row["subregio"], gemeente=row["gemeente"],
+                          capacity=int(row["planned"]), criteria=f"{crit.name} suggestie",
+                          score=float(score[site]))
+            except ConflictError:
+                continue
+            added += 1
+        return added
