@@ -2,6 +2,8 @@
 
     python benchmarks/app_browser.py --parcels 400000          # builds the demo if needed
     python benchmarks/app_browser.py --region /path/to/region   # any region folder
+    python benchmarks/app_browser.py --region benchmarks/.data/nl-8400000 \
+        --gemeente Beekdaelen --narrow Zevenaar,Súdwest-Fryslân,Ede --out benchmarks/APP-national.md
 
 Starts the app (Streamlit, the real server) on a free port with the region as ``data/demo``
 and drives it with Debian's Chromium through Playwright, on this machine, WebGL in software
@@ -14,7 +16,10 @@ selected:
 - **threshold change**: a new value typed for "Groot genoeg" to the map redrawn, median of 5;
 - **click**: a click on a site on the map to its criteria ("waarom (niet)?") shown under the
   map, median of 5;
-- **browser memory**: the page's JavaScript heap and the browser's renderer processes (RSS).
+- **browser memory**: the page's JavaScript heap and the browser's renderer processes (RSS);
+- with ``--gemeente``, all of this with that gemeente chosen (the address says so), and with
+  ``--narrow``, each of those gemeenten chosen in the sidebar to its map drawn (#17: narrowing
+  a national region to one gemeente).
 
 Writes ``benchmarks/APP.md`` and screenshots next to it (``benchmarks/app-*.png``). Targets
 (#15): first map ≤ 3 s, threshold change ≤ 1 s, click ≤ 0.5 s, browser memory ≤ 1 GiB.
@@ -33,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -109,6 +115,23 @@ def _threshold_changes(page, frame) -> list[float]:
     return times
 
 
+def _narrowings(page, frame, names: list[str]) -> list[float]:
+    """Choose each gemeente in the sidebar; time until its map is drawn."""
+    times = []
+    for name in names:
+        before = frame.evaluate("document.querySelector('#kaart').dataset.drawn")
+        box = page.get_by_role("combobox", name="Gemeente")
+        box.click()
+        page.keyboard.type(name)
+        start = time.perf_counter()
+        page.get_by_role("option", name=name, exact=True).click()
+        frame = next(f for f in page.frames if "locscan_kaart" in f.url)
+        frame.wait_for_function(
+            f"document.querySelector('#kaart')?.dataset.drawn !== {before!r}", timeout=300_000)
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def _chosen(page) -> str:
     return page.evaluate("document.querySelector('.st-key-gekozen')?.innerText ?? ''")
 
@@ -154,7 +177,8 @@ def _memory(page) -> dict[str, float]:
             "gpu_rss_mib": sum(p.memory_info().rss for p in gpu) / 2**20}
 
 
-def measure(region: Path, shots: Path) -> dict:
+def measure(region: Path, shots: Path, gemeente: str | None = None,
+            narrow: list[str] | None = None) -> dict:
     """Run the app on `region` and measure; screenshots go to `shots` (a name prefix)."""
     from playwright.sync_api import sync_playwright
 
@@ -163,6 +187,8 @@ def measure(region: Path, shots: Path) -> dict:
         raise SystemExit("Chromium is not installed (apt-get install chromium)")
     with tempfile.TemporaryDirectory() as tmp:
         proc, url = _start(region, Path(tmp))
+        if gemeente:
+            url += "/?" + urllib.parse.urlencode({"gemeente": gemeente})
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
@@ -180,13 +206,15 @@ def measure(region: Path, shots: Path) -> dict:
                 changes = _threshold_changes(page, frame)
                 clicks, sites = _clicks(page, frame)
                 page.screenshot(path=f"{shots}-klik.png")
+                narrowed = _narrowings(page, frame, narrow or [])
                 memory = _memory(page)
                 browser.close()
         finally:
             proc.terminate()
             proc.wait(timeout=30)
     return {"candidates": count, "first_map_cold_s": cold, "first_map_s": warm,
-            "threshold_s": changes, "click_s": clicks, "clicked": sites, **memory}
+            "threshold_s": changes, "click_s": clicks, "clicked": sites,
+            "gemeente": gemeente, "narrow": narrow or [], "narrow_s": narrowed, **memory}
 
 
 def report(result: dict, region: Path, shots: str) -> str:
@@ -198,13 +226,18 @@ def report(result: dict, region: Path, shots: str) -> str:
         ("threshold change to redrawn map (median of 5)", med(result["threshold_s"]), "≤ 1 s"),
         (f"click to the site's criteria under the map (median of {len(result['click_s'])})",
          med(result["click_s"]) if result["click_s"] else float("nan"), "≤ 0,5 s"),
+        *[(f"another gemeente chosen ({name}) to its map drawn", seconds, "≤ 1 s")
+          for name, seconds in zip(result.get("narrow", []), result.get("narrow_s", []),
+                                   strict=True)],
     ]
+    chosen = (f"gemeente {result['gemeente']} selected" if result.get("gemeente")
+              else "whole region selected")
     lines = [
         "# The app in a real browser",
         "",
         "Generated by `benchmarks/app_browser.py`; do not edit by hand.",
         "",
-        f"- region: `{region.name}`, {result['candidates']:,} candidates, whole region selected",
+        f"- region: `{region.name}`, {result['candidates']:,} candidates on the map, {chosen}",
         f"- machine: {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}; Chromium with WebGL in software (SwiftShader)",
         f"- run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
@@ -236,11 +269,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--parcels", type=int, default=400_000)
     parser.add_argument("--region", help="a region folder instead of a demo")
     parser.add_argument("--out", default=str(HERE / "APP.md"))
+    parser.add_argument("--gemeente", help="open the app with this gemeente chosen")
+    parser.add_argument("--narrow", default="",
+                        help="gemeenten (comma-separated) to choose one after another")
     args = parser.parse_args(argv)
     region = _region(args)
     out = Path(args.out)
-    shots = str(out.parent / "app")
-    result = measure(region, Path(shots))
+    shots = str(out.parent / out.stem.lower())
+    narrow = [n for n in args.narrow.split(",") if n]
+    result = measure(region, Path(shots), args.gemeente, narrow)
     out.write_text(report(result, region, shots), encoding="utf-8")
     (out.with_suffix(".json")).write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(out.read_text())

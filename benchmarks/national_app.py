@@ -44,7 +44,8 @@ def narrow(scan, crit, code: str, folder: Path) -> dict[str, float]:
     from locscan.maps import deck
 
     table, t_list = timed(scan.longlist, crit, gemeente=code, shapes=False, texts=False)
-    _, t_texts = timed(scan.texts, table.index[:200], crit)  # the first page's texts
+    _, t_texts = timed(scan.texts, table.index[:200], crit, gemeente=code,
+                       everything=False)  # the first page's texts, as the app asks them
     _, t_summary = timed(scan.summary, crit, gemeente=code)
     cands, t_shapes = timed(scan.map_candidates, [code])
     _, t_files = timed(deck.write_region, cands, scan.context(), scan.meta, folder)

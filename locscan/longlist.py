@@ -23,6 +23,7 @@ from locscan.criteria import (
     evaluate,
     resolve_overrides,
 )
+from locscan.ids import member
 from locscan.memo import Memo
 from locscan.nl import text
 from locscan.region import RegionMeta
@@ -151,7 +152,7 @@ def table(
     """
     mask = select(result, subregio, gemeente)
     if ids is not None:
-        mask &= result.candidates.index.isin(list(ids))
+        mask &= member(result.candidates.index, ids)
     elif not everything:
         mask &= result.on_longlist
     rows = result.take(np.flatnonzero(mask.to_numpy()))  # the texts look up ids in these

@@ -26,6 +26,7 @@ from locscan import capacity, criteria, export, longlist, measures
 from locscan.compare import Comparison, compare
 from locscan.criteria import Criteria
 from locscan.errors import CriteriaError, LocscanError, RegionError
+from locscan.ids import prepare_lookup
 from locscan.measures import MeasureSpec
 from locscan.measures.shapes import Shapes
 from locscan.memo import Memo
@@ -128,6 +129,8 @@ class Scan(CapacityQuestions):
         self.candidates, self.measures = measures.compute_measures(
             region, criteria.used_measures(), on_measure=on_measure, **self._how)
         self.measures = _same_index(self.measures, self.candidates.index)
+        if self.in_parts:  # a country: its ids' hash table now, not at the first click
+            prepare_lookup(self.candidates.index)
         self.shapes = Shapes(self.candidates, region, cache=cache)
         n = len(self.candidates)
         self._results = Memo(_keep(16, n))
@@ -282,8 +285,8 @@ class Scan(CapacityQuestions):
         """
         if isinstance(table, gpd.GeoDataFrame):
             return table.copy(deep=False)
-        return gpd.GeoDataFrame(table, geometry=self.shapes.of(table.index).to_numpy(),
-                                crs=self.shapes.crs)
+        shapes = self.shapes.of(table.index, table.get("gemeente_code"))
+        return gpd.GeoDataFrame(table, geometry=shapes.to_numpy(), crs=self.shapes.crs)
 
     def map_candidates(self, codes: Iterable[str] | None = None, *,
                        limit: int | None = None) -> gpd.GeoDataFrame | None:

@@ -20,6 +20,7 @@ from locscan import capacity, criteria
 from locscan.candidates import municipality_of
 from locscan.criteria import Criteria
 from locscan.errors import ConflictError, CriteriaError
+from locscan.ids import member
 from locscan.memo import Memo
 from locscan.shortlist import Shortlist
 
@@ -74,7 +75,7 @@ class CapacityQuestions:
             result = self.evaluate(crit)
             work, gemeente = self._work_sites()
             # only the sites it uses need their shapes (a scan in parts reads only those)
-            used = (result.on_longlist | result.candidates.index.isin(ids)).to_numpy()
+            used = result.on_longlist.to_numpy() | member(result.candidates.index, ids)
             return capacity.analyse(
                 self.meta, self.with_shapes(result.candidates[used]), result.measures[used],
                 result.on_longlist[used], work, gemeente, self.assumptions(crit), ids,

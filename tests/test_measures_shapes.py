@@ -92,3 +92,15 @@ def test_parcels_changed_since_the_scan_was_opened_say_to_open_it_again(small_de
     pyogrio.write_dataframe(parcels, folder / "percelen.gpkg", driver="GPKG")
     with pytest.raises(RegionError, match="veranderd sinds de scan werd geopend"):
         Shapes(cands, Region(folder), cache=True).of([gone])
+
+
+def test_with_their_gemeenten_the_ids_are_not_looked_up_among_all_candidates(
+        small_demo, demo_measures, without_shapes):
+    _, whole, _ = demo_measures
+    shapes = Shapes(without_shapes, Region(small_demo), cache=False)
+    rows = without_shapes.iloc[[5, 700, 1500]]
+    got = shapes.of(rows.index, rows["gemeente_code"])
+    assert shapely.equals_exact(got.to_numpy(), whole.geometry.loc[rows.index].to_numpy(),
+                                0).all()
+    with pytest.raises(RegionError, match="geen gemeente 'GM9999'"):
+        shapes.of(rows.index[:1], ["GM9999"])

@@ -62,9 +62,12 @@ class Shapes:
         """The shapes' CRS."""
         return self._candidates.crs if self.held else settings.crs
 
-    def of(self, ids: Iterable[str]) -> gpd.GeoSeries:
+    def of(self, ids: Iterable[str], codes: Iterable[str] | None = None) -> gpd.GeoSeries:
         """
         The shapes of the candidates `ids`, in that order (an id may repeat).
+
+        `codes` are their gemeenten's CBS codes, when the caller has their rows: a scan in
+        parts then reads their parts without looking the ids up among all candidates.
 
         Raises
         ------
@@ -73,14 +76,21 @@ class Shapes:
             since the scan was opened (the region must be opened again).
         """
         ids = pd.Index(list(ids) if not isinstance(ids, pd.Index) else ids)
-        # the table's own hash of its ids, built once (isin on millions of ids is not)
-        at = self._candidates.index.get_indexer(ids)
-        if (at < 0).any():
-            raise RegionError(f"geen locatie {ids[np.flatnonzero(at < 0)[0]]!r} in deze regio")
-        if self.held:
-            geoms = self._candidates.geometry
-            return gpd.GeoSeries(geoms.iloc[at].to_numpy(), index=ids, crs=self.crs)
-        codes = self._candidates["gemeente_code"].iloc[at].astype(str).to_numpy()
+        if codes is None or self.held:
+            # the table's own hash of its ids, built once (isin on millions of ids is not)
+            at = self._candidates.index.get_indexer(ids)
+            if (at < 0).any():
+                raise RegionError(
+                    f"geen locatie {ids[np.flatnonzero(at < 0)[0]]!r} in deze regio")
+            if self.held:
+                geoms = self._candidates.geometry
+                return gpd.GeoSeries(geoms.iloc[at].to_numpy(), index=ids, crs=self.crs)
+            codes = self._candidates["gemeente_code"].iloc[at]
+        codes = np.asarray(pd.Series(list(codes) if not isinstance(codes, pd.Series)
+                                     else codes).astype(str))
+        unknown = [c for c in dict.fromkeys(codes) if c not in self._part_of]
+        if unknown:
+            raise RegionError(f"geen gemeente {unknown[0]!r} in deze regio")
         out = np.empty(len(ids), dtype=object)
         for part in dict.fromkeys(self._part_of[c] for c in codes):
             here = np.isin(codes, self._groups[part])
