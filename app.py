@@ -48,7 +48,9 @@ def _guarded(page: Callable[[], None]) -> Callable[[], None]:
 
 @st.cache_resource(show_spinner="Metingen laden of berekenen…")
 def _scan(region_dir: str, criteria_file: str, _stamp: float) -> Scan:
-    return Scan.open(region_dir, criteria_file)
+    scan = Scan.open(region_dir, criteria_file)
+    kaart_component.prepare(scan)
+    return scan
 
 
 @st.cache_resource

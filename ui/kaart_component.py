@@ -63,6 +63,17 @@ def region_files(scan: Scan, focus: list[str]) -> tuple[deck.MapFiles, pd.Index]
         return known[key]
 
 
+def prepare(scan: Scan) -> None:
+    """
+    Write the region's context file for the map now.
+
+    For a scan in parts, whose map files are written per gemeente, the first gemeente chosen
+    then does not wait for it.
+    """
+    if not scan.shapes.held:
+        deck.write_context(scan.context(), scan.meta, FILES_DIR)
+
+
 def kaart(
     files: deck.MapFiles,
     codes: np.ndarray,

@@ -26,6 +26,7 @@ from locscan.maps.regionfiles import (
     context_geojson,
     reach_geojson,
     tile_order,
+    write_context,
     write_region,
 )
 from locscan.nl.words import STATUS
@@ -46,6 +47,7 @@ __all__ = [
     "scores",
     "status_codes",
     "tile_order",
+    "write_context",
     "write_region",
 ]
 

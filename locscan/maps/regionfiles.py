@@ -27,7 +27,7 @@ from locscan.maps.base import _wgs84
 from locscan.region import RegionMeta
 
 __all__ = ["CONTEXT_STYLE", "TILE_M", "MapFiles", "context_geojson", "reach_geojson",
-           "tile_order", "write_region"]
+           "tile_order", "write_context", "write_region"]
 
 #: the context roles drawn as areas, with their Dutch legend label and colour
 CONTEXT_STYLE = {
@@ -195,7 +195,7 @@ def write_region(
     key = _digest(ids, b"".join(shapely.to_wkb(geoms, output_dimension=2)))
     files = MapFiles(key, len(candidates), *(f"{key}.{part}" for part in (
         "points.bin", "order.bin", "tiles.bin", "boxes.bin", "rings.bin", "starts.bin",
-        "owners.bin", "ids.json")), context=f"{_context_key(context, meta)}.context.json")
+        "owners.bin", "ids.json")), context=_context_name(context, meta))
     if all((folder / name).exists() for name in files.names()):
         return files
     xy = shapely.get_coordinates(shapely.point_on_surface(geoms))
@@ -208,10 +208,26 @@ def write_region(
                        (files.starts, starts), (files.owners, owners)):
         write_bytes(folder / name, np.ascontiguousarray(data).tobytes())
     write_bytes(folder / files.ids, ids)
-    if not (folder / files.context).exists():  # one per region, whatever the selection
-        write_bytes(folder / files.context,
-                    context_geojson(context, meta).encode())
+    write_context(context, meta, folder)
     return files
+
+
+def write_context(context: dict[str, gpd.GeoDataFrame], meta: RegionMeta,
+                  folder: str | Path) -> str:
+    """
+    Write the context layers' file into `folder`, unless it is there; returns its name.
+
+    One file per region, whatever part of it a map shows (:func:`context_geojson`).
+    """
+    name = _context_name(context, meta)
+    if not (Path(folder) / name).exists():
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        write_bytes(Path(folder) / name, context_geojson(context, meta).encode())
+    return name
+
+
+def _context_name(context: dict[str, gpd.GeoDataFrame], meta: RegionMeta) -> str:
+    return f"{_context_key(context, meta)}.context.json"
 
 
 def _context_key(context: dict[str, gpd.GeoDataFrame], meta: RegionMeta) -> str:
