@@ -154,7 +154,7 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
     for c in base_crit.hard:
         key = f"{base_crit.name}:{c.id}"
         if c.op in ("in", "not_in"):
-            options = criteria.choices(base_crit, c.id, scan.measures)
+            options = scan.choices(c.id, base_crit)
             wanted = [v for v in asked.get_all(c.id) if v in options] or list(c.value)
             chosen = st.multiselect(c.label, options, default=wanted, key=key)
             crit = crit.with_value(c.id, chosen)

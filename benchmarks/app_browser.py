@@ -115,19 +115,29 @@ def _threshold_changes(page, frame) -> list[float]:
     return times
 
 
-def _narrowings(page, frame, names: list[str]) -> list[float]:
-    """Choose each gemeente in the sidebar; time until its map is drawn."""
+def _narrowings(page, frame, names: list[str], shots: Path) -> list[float]:
+    """Choose each gemeente in the sidebar; time until its map is drawn (NaN: not within
+    5 minutes; the page is then saved as ``<shots>-smal-<n>.png``)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     times = []
-    for name in names:
+    for n, name in enumerate(names):
         before = frame.evaluate("document.querySelector('#kaart').dataset.drawn")
         box = page.get_by_role("combobox", name="Gemeente")
         box.click()
         page.keyboard.type(name)
+        page.get_by_role("option", name=name, exact=True).wait_for()
         start = time.perf_counter()
-        page.get_by_role("option", name=name, exact=True).click()
+        page.keyboard.press("Enter")  # the first option that matches what was typed
         frame = next(f for f in page.frames if "locscan_kaart" in f.url)
-        frame.wait_for_function(
-            f"document.querySelector('#kaart')?.dataset.drawn !== {before!r}", timeout=300_000)
+        try:
+            frame.wait_for_function(
+                f"document.querySelector('#kaart')?.dataset.drawn !== {before!r}",
+                timeout=300_000)
+        except PlaywrightTimeout:
+            page.screenshot(path=f"{shots}-smal-{n}.png")
+            times.append(float("nan"))
+            continue
         times.append(time.perf_counter() - start)
     return times
 
@@ -206,7 +216,7 @@ def measure(region: Path, shots: Path, gemeente: str | None = None,
                 changes = _threshold_changes(page, frame)
                 clicks, sites = _clicks(page, frame)
                 page.screenshot(path=f"{shots}-klik.png")
-                narrowed = _narrowings(page, frame, narrow or [])
+                narrowed = _narrowings(page, frame, narrow or [], shots)
                 memory = _memory(page)
                 browser.close()
         finally:

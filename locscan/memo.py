@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-__all__ = ["Memo"]
+__all__ = ["FULL_UP_TO", "Memo", "sized"]
 
 T = TypeVar("T")
 
@@ -40,3 +40,21 @@ class Memo:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return value
+
+
+#: up to this many rows per answer, a memo keeps as many answers as it is made for
+FULL_UP_TO = 400_000
+
+
+def sized(size: int, candidates: int) -> int:
+    """
+    How many answers (at least 2) a memo of `size` keeps when each holds a value per candidate.
+
+    16 evaluations of 8.4 million candidates would hold 5 GiB.
+
+    Examples
+    --------
+    >>> sized(16, 2_000), sized(16, 800_000), sized(16, 8_400_000)
+    (16, 8, 2)
+    """
+    return max(2, min(size, size * FULL_UP_TO // max(candidates, 1)))

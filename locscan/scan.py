@@ -22,18 +22,19 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from locscan import capacity, criteria, export, longlist, measures
+from locscan import capacity, criteria, longlist, measures
 from locscan.compare import Comparison, compare
 from locscan.criteria import Criteria
 from locscan.errors import CriteriaError, LocscanError, RegionError
-from locscan.ids import prepare_lookup
+from locscan.ids import prepare_lookup, same_index
 from locscan.measures import MeasureSpec
 from locscan.measures.shapes import Shapes
-from locscan.memo import Memo
-from locscan.nl import tables, text
+from locscan.memo import Memo, sized
+from locscan.nl import text
 from locscan.region import Region, open_region
 from locscan.robustness import Robustness, robustness
 from locscan.scan_capacity import CapacityQuestions
+from locscan.scan_export import ScanExports
 from locscan.shortlist import Shortlist
 
 __all__ = ["CONTEXT_ROLES", "Scan"]
@@ -41,37 +42,7 @@ __all__ = ["CONTEXT_ROLES", "Scan"]
 #: roles of the layers a map shows around the sites
 CONTEXT_ROLES = ("municipalities", "cores", "business_parks", "exclusions", "work_sites")
 
-#: up to this many candidates, the memos keep as many answers as they are made for
-_MEMO_FULL = 400_000
-
-
-def _keep(size: int, candidates: int) -> int:
-    """
-    How many answers a memo of `size` keeps for a scan of `candidates` (at least 2).
-
-    An answer holds a value per candidate: 16 evaluations of 8.4 million candidates would
-    hold 5 GiB.
-
-    Examples
-    --------
-    >>> _keep(16, 2_000), _keep(16, 800_000), _keep(16, 8_400_000)
-    (16, 8, 2)
-    """
-    return max(2, min(size, size * _MEMO_FULL // max(candidates, 1)))
-
-
-def _same_index(table: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
-    """
-    `table` with `index` itself as its index, when they hold the same ids in the same order.
-
-    Rows are then taken by position without comparing millions of ids again.
-    """
-    if table.index is index or not table.index.equals(index):
-        return table
-    return table.set_axis(index)
-
-
-class Scan(CapacityQuestions):
+class Scan(CapacityQuestions, ScanExports):
     """
     A region and a criteria set, ready to be evaluated.
 
@@ -128,16 +99,17 @@ class Scan(CapacityQuestions):
                      "geometry": not self.in_parts}
         self.candidates, self.measures = measures.compute_measures(
             region, criteria.used_measures(), on_measure=on_measure, **self._how)
-        self.measures = _same_index(self.measures, self.candidates.index)
+        self.measures = same_index(self.measures, self.candidates.index)
         if self.in_parts:  # a country: its ids' hash table now, not at the first click
             prepare_lookup(self.candidates.index)
         self.shapes = Shapes(self.candidates, region, cache=cache)
         n = len(self.candidates)
-        self._results = Memo(_keep(16, n))
+        self._results = Memo(sized(16, n))
         # each criterion's outcome (a threshold change judges one): room for two variants
-        self._parts = Memo(max(_keep(64, n), 2 * len(criteria.criteria) + 2))
-        self._tables = Memo(_keep(8, n))
+        self._parts = Memo(max(sized(64, n), 2 * len(criteria.criteria) + 2))
+        self._tables = Memo(sized(8, n))
         self._analyses = Memo(8)
+        self._choices = Memo(32)
         self._plans = Memo(8)
 
     @classmethod
@@ -224,7 +196,7 @@ class Scan(CapacityQuestions):
             todo = [s for s in todo if s.name not in self.measures.columns]
             if todo:
                 _, extra = measures.compute_measures(self.region, todo, **self._how)
-                self.measures = _same_index(pd.concat([self.measures, extra], axis=1),
+                self.measures = same_index(pd.concat([self.measures, extra], axis=1),
                                             self.candidates.index)
 
     def evaluate(self, crit: Criteria | None = None) -> longlist.Result:
@@ -246,6 +218,19 @@ class Scan(CapacityQuestions):
             lambda: longlist.build(crit, self.candidates, self.measures, self.meta,
                                    parts=self._parts),
         )
+
+    def choices(self, cid: str, crit: Criteria | None = None) -> list[str]:
+        """
+        The classes a class criterion can choose from (:func:`locscan.criteria.choices`).
+
+        Memoised by the criterion's measure: the measured classes do not change with the
+        thresholds, and finding them in millions of values takes a second.
+        """
+        crit = crit or self.criteria
+        self._ensure_measures(crit)
+        spec = crit.measures[crit.criterion(cid).measure]
+        key = (cid, spec.model_dump_json(), tuple(getattr(crit.criterion(cid), "value", ())))
+        return self._choices.get(key, lambda: criteria.choices(crit, cid, self.measures))
 
     def reach_m(self, crit: Criteria | None = None) -> float | None:
         """The distance (m) within which a hard criterion wants a site from the work sites."""
@@ -346,44 +331,6 @@ class Scan(CapacityQuestions):
         kept = items[["status", "note", "capacity", "updated_by", "updated_at"]]
         return self.with_shapes(
             table.join(kept.rename(columns={"status": "shortlist_status"}), how="inner"))
-
-    # --- export -------------------------------------------------------------------------------
-
-    def provenance(self, crit: Criteria | None = None, **extra: object) -> dict[str, str]:
-        """Provenance of an export of this scan: region, sources, criteria, software, time."""
-        return export.scan_provenance(self.region, crit or self.criteria, **extra)
-
-    def labels(self, crit: Criteria | None = None) -> dict[str, str]:
-        """Dutch spreadsheet headers with units (:func:`locscan.nl.tables.export_labels`)."""
-        return tables.export_labels(crit or self.criteria)
-
-    def export(self, table: gpd.GeoDataFrame, path: str | os.PathLike, *,
-               crit: Criteria | None = None, layer: str = "longlist", description: str = "",
-               **extra: object) -> Path:
-        """
-        Write `table` (a longlist, shortlist or plan) with this scan's provenance.
-
-        The format follows the suffix (:data:`locscan.export.FORMATS`); the region's own
-        files and the criteria file are never overwritten (:meth:`protected`).
-        """
-        return export.write(self.with_shapes(table), path, layer=layer,
-                            description=description,
-                            metadata=self.provenance(crit, **extra), labels=self.labels(crit),
-                            protect=self.protected())
-
-    def protected(self) -> list[Path]:
-        """Files an export must never overwrite: the region's inputs and the criteria file."""
-        extra = [self.criteria_file] if self.criteria_file else []
-        return [*self.region.input_files(), *extra]
-
-    def export_bytes(self, table: gpd.GeoDataFrame, suffix: str, *,
-                     crit: Criteria | None = None, layer: str = "longlist",
-                     description: str = "", **extra: object) -> bytes:
-        """The bytes of :meth:`export`, for a download button."""
-        return export.to_bytes(self.with_shapes(table), suffix, layer=layer,
-                               description=description,
-                               metadata=self.provenance(crit, **extra),
-                               labels=self.labels(crit))
 
     def compare(self, variants: dict[str, Criteria], *, subregio: str | None = None,
                 gemeente: str | None = None) -> Comparison:

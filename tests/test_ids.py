@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from locscan.ids import member, prepare_lookup
+from locscan.ids import member, prepare_lookup, same_index
 
 
 def test_member_marks_the_rows_whose_id_is_asked_for_arrow_strings_too():
@@ -19,3 +19,11 @@ def test_a_prepared_index_answers_the_same():
     prepare_lookup(index)
     assert index.get_loc("perceel:999") == 999
     assert member(index, ["perceel:0"]).sum() == 1
+
+
+def test_a_table_indexed_like_the_candidates_gets_their_index_object():
+    ids = pd.Index(["a", "b"])
+    table = pd.DataFrame({"x": [1, 2]}, index=pd.Index(["a", "b"]))
+    assert same_index(table, ids).index is ids
+    other = pd.DataFrame({"x": [1, 2]}, index=pd.Index(["b", "a"]))
+    assert same_index(other, ids) is other  # another order: left as it is

@@ -57,19 +57,6 @@ def test_shortlist_table_joins_the_working_groups_fields(scan):
     assert table.loc["perceel:p2", "shortlist_status"] == "voorgesteld"
 
 
-def test_exports_name_layers_and_their_dates_never_local_paths(scan, tmp_path):
-    meta = scan.provenance()
-    assert str(tmp_path) not in meta["data_sources"]
-    assert "parcels: toy.gpkg" in meta["data_sources"]
-    assert "parcels: 20" in meta["data_dates"]  # the file's date, said to be one
-    assert "(bestandsdatum)" in meta["data_dates"]
-    labels = scan.labels()
-    assert labels["dist_work_m"] == "dist_work_m (m)"
-    assert labels["zoning"] == "Bestemming"
-    assert labels["c_afstand_werk"] == "Binnen 15 km van werk – uitkomst"
-    assert labels["core_share__share"].endswith("– aandeel")
-
-
 @pytest.fixture
 def both(tmp_path):
     """The toy region scanned whole and in parts (the latter as its region.yaml asks)."""
@@ -115,3 +102,14 @@ def test_a_factsheet_of_a_scan_in_parts_draws_the_same_map(both):
     whole, parts = both
     assert (factsheet.facts(parts, "perceel:p4").map_svg
             == factsheet.facts(whole, "perceel:p4").map_svg)
+
+
+def test_the_classes_to_choose_from_are_found_once(scan, monkeypatch):
+    first = scan.choices("bestemming")
+    assert "Wonen" in first
+
+    def never(*args):
+        raise AssertionError("found again")
+
+    monkeypatch.setattr(criteria, "choices", never)
+    assert scan.choices("bestemming") == first
