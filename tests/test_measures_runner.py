@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 import types
 
@@ -10,8 +9,7 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
-import yaml
-from _parts import GMR, assert_same_measures, quiet
+from _parts import GMR, assert_same_measures, demo_with_own_parcels_file, quiet
 
 from locscan import criteria, longlist, measures
 from locscan.measures import Part, compute_in_parts
@@ -46,14 +44,7 @@ def test_the_parts_equal_the_whole_scan(small_demo, demo_measures, tile_m):
 
 
 def test_only_a_changed_part_is_measured_again(small_demo, tmp_path):
-    folder = tmp_path / "demo"
-    shutil.copytree(small_demo, folder, ignore=shutil.ignore_patterns(".locscan-cache"))
-    # the parcels in a file of their own (a change to them leaves the other layers' files be)
-    pyogrio.write_dataframe(pyogrio.read_dataframe(folder / "demo.gpkg", layer="parcels"),
-                            folder / "percelen.gpkg", driver="GPKG")
-    catalogue = yaml.safe_load((folder / "layers.yaml").read_text(encoding="utf-8"))
-    catalogue["layers"]["parcels"] |= {"source": "percelen.gpkg", "layer": None}
-    (folder / "layers.yaml").write_text(yaml.safe_dump(catalogue), encoding="utf-8")
+    folder = demo_with_own_parcels_file(small_demo, tmp_path / "demo")
     specs = criteria.load(GMR).used_measures()
     names = [s.name for s in specs]
     first: list[Part] = []

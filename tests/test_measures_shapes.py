@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pyogrio
 import pytest
 import shapely
-import yaml
-from _parts import GMR, quiet
+from _parts import GMR, demo_with_own_parcels_file, quiet
 
 from locscan import criteria
 from locscan.errors import RegionError
@@ -77,13 +74,7 @@ def test_an_unknown_id_is_named(small_demo, without_shapes):
 
 
 def test_parcels_changed_since_the_scan_was_opened_say_to_open_it_again(small_demo, tmp_path):
-    folder = tmp_path / "demo"
-    shutil.copytree(small_demo, folder, ignore=shutil.ignore_patterns(".locscan-cache"))
-    pyogrio.write_dataframe(pyogrio.read_dataframe(folder / "demo.gpkg", layer="parcels"),
-                            folder / "percelen.gpkg", driver="GPKG")
-    catalogue = yaml.safe_load((folder / "layers.yaml").read_text(encoding="utf-8"))
-    catalogue["layers"]["parcels"] |= {"source": "percelen.gpkg", "layer": None}
-    (folder / "layers.yaml").write_text(yaml.safe_dump(catalogue), encoding="utf-8")
+    folder = demo_with_own_parcels_file(small_demo, tmp_path / "demo")
     specs = criteria.load(GMR).used_measures()[:1]
     cands, _ = quiet(compute_in_parts, Region(folder), specs, cache=True, geometry=False)
     gone = cands.index[cands.index.str.startswith("perceel:")][0]
