@@ -374,13 +374,9 @@ class Region:
 
     @cached_property
     def meta_fingerprint(self) -> str:
-        """
-        Cache key of what the candidates take from the metadata.
-
-        That is the CRS and each gemeente's code, name and subregio. Other edits of
-        ``region.yaml`` (a task, a norm, ``in_parts``, a comment) keep the caches: at national
-        scale the candidates take minutes to read again.
-        """
+        """Cache key of what candidates take from the metadata: CRS and gemeenten."""
+        # code, name and subregio only: other edits of region.yaml keep the caches (a country's
+        # candidates take minutes to read again)
         gemeenten = [[m.code, m.name, m.subregio] for m in self.meta.municipalities]
         payload = json.dumps([self.meta.crs, gemeenten], ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()[:20]
