@@ -150,6 +150,7 @@ def _clicks(page, frame, n: int = 5) -> tuple[list[float], list[str]]:
     """Click sites on the map; time until "Gekozen locatie: <id>" and its criteria appear."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    page.locator(FRAME).scroll_into_view_if_needed()  # a click below the fold lands nowhere
     box = page.locator(FRAME).bounding_box()
     times, sites = [], []
     stored = frame.evaluate("S.passing.at.length")
