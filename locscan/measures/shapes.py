@@ -86,11 +86,10 @@ class Shapes:
                 geoms = self._candidates.geometry
                 return gpd.GeoSeries(geoms.iloc[at].to_numpy(), index=ids, crs=self.crs)
             codes = self._candidates["gemeente_code"].iloc[at]
-        codes = np.asarray(pd.Series(list(codes) if not isinstance(codes, pd.Series)
-                                     else codes).astype(str))
+        codes = np.asarray(codes).astype(str)
         unknown = [c for c in dict.fromkeys(codes) if c not in self._part_of]
         if unknown:
-            raise RegionError(f"geen gemeente {unknown[0]!r} in deze regio")
+            raise RegionError(f"geen gemeente '{unknown[0]}' in deze regio")
         out = np.empty(len(ids), dtype=object)
         for part in dict.fromkeys(self._part_of[c] for c in codes):
             here = np.isin(codes, self._groups[part])
