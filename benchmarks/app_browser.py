@@ -146,18 +146,33 @@ def _chosen(page) -> str:
     return page.evaluate("document.querySelector('.st-key-gekozen')?.innerText ?? ''")
 
 
-def _clicks(page, frame, n: int = 5) -> tuple[list[float], list[str]]:
-    """Click sites on the map; time until "Gekozen locatie: <id>" and its criteria appear."""
+def _clicks(page, frame, n: int = 5) -> tuple[list[float], list[str], int]:
+    """
+    Click sites on the map; time until "Gekozen locatie: <id>" and its criteria appear.
+
+    Returns the times, the sites chosen and how many clicks chose nothing within 30 s.
+    """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page.locator(FRAME).scroll_into_view_if_needed()  # a click below the fold lands nowhere
-    box = page.locator(FRAME).bounding_box()
-    times, sites = [], []
+    times, sites, missed = [], [], 0
     stored = frame.evaluate("S.passing.at.length")
     step = max(1, stored // (n + 1))
     for k in range(n):
-        x, y = frame.evaluate(f"""() => {{ const j = S.passing.at[{(k + 1) * step}];
-            return S.deck.getViewports()[0].project([S.points[2 * j], S.points[2 * j + 1]]); }}""")
+        page.locator(FRAME).scroll_into_view_if_needed()  # below the fold a click lands nowhere
+        box = page.locator(FRAME).bounding_box()
+        # a passing site on screen and drawn on top (where sites overlap a click takes the top one)
+        x, y = frame.evaluate(f"""() => {{ const viewport = S.deck.getViewports()[0];
+            for (let k = {(k + 1) * step}; k < S.passing.at.length; k++) {{
+                const j = S.passing.at[k];
+                const [x, y] = viewport.project([S.points[2 * j], S.points[2 * j + 1]]);
+                if (x < 5 || y < 5 || x > viewport.width - 5 || y > viewport.height - 5) continue;
+                if (document.elementFromPoint(x, y)?.tagName !== "CANVAS") continue;
+                const top = candidateOf(S.deck.pickObject({{x, y, radius: 0}}));
+                if (top === S.order[j]) return [x, y];
+            }}
+            return [-1, -1]; }}""")
+        if x < 0:
+            break
         old = _chosen(page)
         page.mouse.move(box["x"] + x, box["y"] + y)
         page.wait_for_timeout(300)
@@ -168,11 +183,12 @@ def _clicks(page, frame, n: int = 5) -> tuple[list[float], list[str]]:
                 """(old) => { const box = document.querySelector('.st-key-gekozen');
                    return box && box.innerText !== old && box.innerText.includes('score'); }""",
                 arg=old, timeout=30_000)
-        except PlaywrightTimeout:  # a miss (the point under another) is left out, not fatal
+        except PlaywrightTimeout:
+            missed += 1
             continue
         times.append(time.perf_counter() - start)
         sites.append(_chosen(page).splitlines()[0].removeprefix("Gekozen locatie: "))
-    return times, sites
+    return times, sites, missed
 
 
 def _memory(page) -> dict[str, float]:
@@ -215,7 +231,7 @@ def measure(region: Path, shots: Path, gemeente: str | None = None,
                 page.wait_for_timeout(1000)
                 page.screenshot(path=f"{shots}-kaart.png")
                 changes = _threshold_changes(page, frame)
-                clicks, sites = _clicks(page, frame)
+                clicks, sites, missed = _clicks(page, frame)
                 page.screenshot(path=f"{shots}-klik.png")
                 narrowed = _narrowings(page, frame, narrow or [], shots)
                 memory = _memory(page)
@@ -224,7 +240,7 @@ def measure(region: Path, shots: Path, gemeente: str | None = None,
             proc.terminate()
             proc.wait(timeout=30)
     return {"candidates": count, "first_map_cold_s": cold, "first_map_s": warm,
-            "threshold_s": changes, "click_s": clicks, "clicked": sites,
+            "threshold_s": changes, "click_s": clicks, "clicked": sites, "click_missed": missed,
             "gemeente": gemeente, "narrow": narrow or [], "narrow_s": narrowed, **memory}
 
 
@@ -259,7 +275,8 @@ def report(result: dict, region: Path, shots: str) -> str:
         "",
         "All runs (s): first map " + ", ".join(f"{v:.2f}" for v in result["first_map_s"])
         + "; threshold " + ", ".join(f"{v:.2f}" for v in result["threshold_s"])
-        + "; click " + ", ".join(f"{v:.2f}" for v in result["click_s"]) + ".",
+        + "; click " + ", ".join(f"{v:.2f}" for v in result["click_s"])
+        + f" ({result.get('click_missed', 0)} clicks chose nothing within 30 s).",
         "",
         "| browser memory | MiB | target |",
         "|---|---:|---|",

@@ -14,6 +14,7 @@ const FAIL_ZOOM = 11;        // from this zoom on, sites that fall away are draw
 const OUTLINE_ZOOM = 13.5;   // from this zoom on, candidates are drawn as their outlines
 const MAX_TILES = 400;       // never more tiles than this at once
 const FAIL = 1;
+const CLICK_MS = 10000;     // longest press (or busy page) that still counts as a click
 
 const S = {
   base: null, files: null, geometry: null, contextLoad: null, ticket: 0,
@@ -356,8 +357,11 @@ function redraw() {
     S.deck = new deck.Deck({
       parent: document.getElementById("kaart"), width: "100%", height: HEIGHT,
       views: new deck.MapView({ repeat: false }), initialViewState: S.view, controller: { doubleClickZoom: false },
-      // no double click: a click is then reported at once, not after the double-click wait
-      eventRecognizerOptions: { dblclick: { enable: false } },
+      // A click is a press and release without moving, however long the press and however busy
+      // the page: deck.gl picks on every press, and at 400,000 candidates in software WebGL that
+      // pick alone can outlast the default 250 ms a tap may take, which dropped the click. No
+      // double click, so no wait for a second tap (interval 0) either.
+      eventRecognizerOptions: { dblclick: { enable: false }, click: { time: CLICK_MS, interval: 0 } },
       getCursor: ({ isHovering }) => (isHovering ? "pointer" : "grab"),
       onViewStateChange: ({ viewState }) => {
         S.view = viewState;
