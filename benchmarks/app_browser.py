@@ -167,7 +167,7 @@ def _clicks(page, frame, n: int = 5) -> tuple[list[float], list[str], int]:
                 const [x, y] = viewport.project([S.points[2 * j], S.points[2 * j + 1]]);
                 if (x < 5 || y < 5 || x > viewport.width - 5 || y > viewport.height - 5) continue;
                 if (document.elementFromPoint(x, y)?.tagName !== "CANVAS") continue;
-                const top = candidateOf(S.deck.pickObject({{x, y, radius: 0}}));
+                const top = siteAt(x, y, S.deck.pickObject({{x, y, radius: 0}}));
                 if (top === S.order[j]) return [x, y];
             }}
             return [-1, -1]; }}""")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pyogrio
 import pytest
 from _toy import ROOT
@@ -227,3 +230,11 @@ def test_find_command(small_demo):
                                        str(GMR), "bestaat-niet"])
     assert result.exit_code == 1
     assert "geen locatie gevonden" in result.output
+
+
+def test_python_m_locscan_cli_runs_the_same_commands():
+    """``python -m locscan.cli`` (what the benchmarks call) is the ``locscan`` script."""
+    done = subprocess.run([sys.executable, "-m", "locscan.cli", "demo", "build", "--help"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "--parcels" in done.stdout

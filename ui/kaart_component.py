@@ -1,9 +1,10 @@
 """The app's WebGL map as a Streamlit component: geometry once per region, classes per change.
 
 The component (``ui/kaart/``: plain HTML and JavaScript on deck.gl from ``static/vendor``, no
-CDN) reads the region's binary map files from Streamlit's static file serving and receives only
-one byte per candidate for its class and one for its score on each rerun
-(:mod:`locscan.maps.deck`). A click returns the candidate's position in ``Scan.candidates``.
+CDN) reads the region's binary map files from Streamlit's static file serving, and the classes
+and scores (one byte each per candidate) from a file named by its content, which it fetches
+only when the name changes (:mod:`locscan.maps.deck`). A click returns the candidate's
+position in ``Scan.candidates``.
 """
 
 from __future__ import annotations
@@ -119,7 +120,8 @@ def kaart(
     for code, (rgba, label) in deck.CLASSES.items():
         palette[code], labels[code] = list(rgba), label
     return _component(
-        base=FILES_URL, files=asdict(files), codes=deck.pack(codes), scores=deck.pack(scores),
+        base=FILES_URL, files=asdict(files),
+        classes=deck.write_classes(codes, scores, FILES_DIR),
         palette=palette, labels=labels, context_style=deck.context_draw(),
         shortlist=[int(i) for i in shortlist],
         selected=None if selected is None else int(selected), bounds=bounds,

@@ -2,15 +2,14 @@
 
 The geometry goes to the browser once per region (:mod:`locscan.maps.regionfiles`); on every
 change of a threshold only the class of each candidate (:func:`status_codes`) and its score
-(:func:`scores`) travel, base64-encoded (:func:`pack`): 0.5 MB per 400,000 candidates instead
-of ~60 MB of GeoJSON. The candidate's position in these arrays is its position in
-``Scan.candidates``; a click in the browser comes back as that position (:func:`clicked`).
+(:func:`scores`) change: one file named by its content (:func:`write_classes`), 0.8 MB per
+400,000 candidates instead of ~60 MB of GeoJSON, fetched by the browser only when it changes.
+The candidate's position in these arrays is its position in ``Scan.candidates``; a click in
+the browser comes back as that position (:func:`clicked`).
 No Streamlit here.
 """
 
 from __future__ import annotations
-
-import base64
 
 import geopandas as gpd
 import numpy as np
@@ -26,6 +25,7 @@ from locscan.maps.regionfiles import (
     context_geojson,
     reach_geojson,
     tile_order,
+    write_classes,
     write_context,
     write_region,
 )
@@ -42,11 +42,11 @@ __all__ = [
     "context_draw",
     "context_geojson",
     "legend",
-    "pack",
     "reach_geojson",
     "scores",
     "status_codes",
     "tile_order",
+    "write_classes",
     "write_context",
     "write_region",
 ]
@@ -159,18 +159,6 @@ def scores(score: pd.Series) -> np.ndarray:
     known = np.isfinite(values)
     out[known] = np.clip(np.round(values[known]), 0, 100).astype(np.uint8)
     return out
-
-
-def pack(values: np.ndarray) -> str:
-    """
-    Bytes as base64 text, the way they travel to the browser.
-
-    Examples
-    --------
-    >>> pack(np.array([0, 1, 255], dtype=np.uint8))
-    'AAH/'
-    """
-    return base64.b64encode(np.ascontiguousarray(values, dtype=np.uint8).tobytes()).decode()
 
 
 def bounds(candidates: gpd.GeoDataFrame, shown: pd.Series | None = None

@@ -15,6 +15,10 @@ const OUTLINE_ZOOM = 13.5;   // from this zoom on, candidates are drawn as their
 const MAX_TILES = 400;       // never more tiles than this at once
 const FAIL = 1;
 const CLICK_MS = 10000;     // longest press (or busy page) that still counts as a click
+const SITE_PX = 3.5;         // radius of a site on the longlist or to check, in pixels
+const EDGE_PX = 0.5;         // its outline's width, in pixels
+const FAIL_PX = 2;           // radius of a site that falls away, in pixels
+const SMOOTH_PX = 0.5;       // deck.gl draws (and picks) a pixel whose centre is this far outside
 
 const S = {
   base: null, files: null, geometry: null, contextLoad: null, ticket: 0,
@@ -28,13 +32,6 @@ const S = {
 
 function post(type, data) {
   window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type }, data), "*");
-}
-
-function decode(b64) {
-  const text = atob(b64 || "");
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
 }
 
 async function binary(url, Type) {
@@ -101,7 +98,7 @@ function classify() {
   for (let j = 0; j < n; j++) {
     if (S.drawnCodes[j] !== FAIL) continue;
     grey.set(S.palette[FAIL], 4 * j);
-    radii[j] = 2;
+    radii[j] = FAIL_PX;
   }
   S.failing = { grey, radii };
   S.outlineColours = null;
@@ -189,7 +186,7 @@ function tileLayer(t, outlines) {
     ];
   } else {
     layer = [new deck.ScatterplotLayer({
-      id: `afvallers-${t}-${S.version}`, pickable: true, radiusUnits: "pixels", tileFirst: a,
+      id: `afvallers-${t}-${S.version}`, pickable: false, radiusUnits: "pixels", tileFirst: a,
       data: { length: b - a, attributes: {
         getPosition: { value: S.points.subarray(2 * a, 2 * b), size: 2 },
         getFillColor: { value: S.failing.grey.subarray(4 * a, 4 * b), size: 4, normalized: true },
@@ -249,10 +246,12 @@ function layers() {
     const outlines = S.outlines && view.zoom >= OUTLINE_ZOOM;
     const tiles = view.zoom >= FAIL_ZOOM ? visibleTiles(view) : null;
     if (tiles) for (const t of tiles) out.push(...tileLayer(t, outlines));
+    // the sites as points are picked by pointsAt, not by deck.gl (see there)
+    S.drawnPoints = { sites: !outlines, tiles: tiles && !outlines ? tiles : [] };
     out.push(new deck.ScatterplotLayer({
-      id: `kandidaten-${S.version}`, pickable: true, radiusUnits: "pixels", getRadius: 3.5,
+      id: `kandidaten-${S.version}`, pickable: false, radiusUnits: "pixels", getRadius: SITE_PX,
       visible: !outlines, stroked: true, getLineColor: [60, 60, 60, 160], lineWidthUnits: "pixels",
-      getLineWidth: 0.5,
+      getLineWidth: EDGE_PX,
       data: { length: S.passing.at.length, attributes: {
         getPosition: { value: S.passing.positions, size: 2 },
         getFillColor: { value: S.passing.colours, size: 4, normalized: true },
@@ -279,8 +278,67 @@ function layers() {
 
 // --- picking ---------------------------------------------------------------------------------
 
+// The sites drawn as points are picked here, on the CPU, not by deck.gl: its picking draws
+// every pickable layer again and reads the pixels back, which at 400,000 candidates in software
+// WebGL took ~250 ms for every hover and every press (and ~2 s the first time). This scan over
+// the drawn points takes well under a millisecond and answers as the drawing does: a point
+// covers a pixel whose centre lies within its outer radius (its outline's outer half included)
+// plus deck.gl's smoothed edge, as in its scatterplot shader, and the last one drawn is on top.
+
+function covers(viewport, cx, cy, lon, lat, radius) {
+  const [px, py] = viewport.project([lon, lat]);
+  return (px - cx) ** 2 + (py - cy) ** 2 < radius * radius;
+}
+
+function pointsAt(x, y) {
+  // the candidate drawn as a point under pixel (x, y), or -1
+  const drawn = S.drawnPoints;
+  if (!S.deck || !S.passing || !drawn) return -1;
+  const viewport = S.deck.getViewports()[0];
+  if (!viewport) return -1;
+  // the pixel deck.gl would read: the one x, y round to; its centre is tested
+  const cx = Math.round(x) + 0.5, cy = Math.round(y) + 0.5;
+  const site = SITE_PX + EDGE_PX / 2 + SMOOTH_PX;
+  const r = Math.max(site, FAIL_PX + SMOOTH_PX);
+  // the lon/lat box around the pixel (its corners unprojected: right under rotation and pitch)
+  let w = Infinity, e = -Infinity, s = Infinity, n = -Infinity;
+  for (const [qx, qy] of [[cx - r, cy - r], [cx + r, cy - r], [cx - r, cy + r], [cx + r, cy + r]]) {
+    const [lon, lat] = viewport.unproject([qx, qy]);
+    w = Math.min(w, lon); e = Math.max(e, lon); s = Math.min(s, lat); n = Math.max(n, lat);
+  }
+  const inBox = (lon, lat) => lon >= w && lon <= e && lat >= s && lat <= n;
+  if (drawn.sites) {   // drawn last, so on top; within the layer the last one drawn is on top
+    const p = S.passing.positions;
+    for (let k = S.passing.at.length - 1; k >= 0; k--) {
+      const lon = p[2 * k], lat = p[2 * k + 1];
+      if (inBox(lon, lat) && covers(viewport, cx, cy, lon, lat, site)) {
+        return S.order[S.passing.at[k]];
+      }
+    }
+  }
+  const { radii } = S.failing;
+  for (let q = drawn.tiles.length - 1; q >= 0; q--) {   // then the sites that fall away
+    const t = drawn.tiles[q];
+    for (let j = S.tiles[t + 1] - 1; j >= S.tiles[t]; j--) {
+      const lon = S.points[2 * j], lat = S.points[2 * j + 1];
+      if (radii[j] > 0 && inBox(lon, lat) && covers(viewport, cx, cy, lon, lat, radii[j] + SMOOTH_PX)) {
+        return S.order[j];
+      }
+    }
+  }
+  return -1;
+}
+
+function siteAt(x, y, info) {
+  // the candidate under pixel (x, y), or -1: a shortlist ring (drawn above the points), else a
+  // point (pointsAt), else what deck.gl picked below them (a parcel's outline)
+  const above = info && info.layer && info.layer.id.startsWith("shortlist");
+  const i = above ? -1 : pointsAt(x, y);
+  return i >= 0 ? i : candidateOf(info);
+}
+
 function candidateOf(info) {
-  // the candidate's position in Scan.candidates, or -1
+  // the candidate's position in Scan.candidates of what deck.gl picked, or -1
   if (!info || !info.layer || info.index < 0) return -1;
   const id = info.layer.id;
   if (id.startsWith("kandidaten")) return S.order[S.passing.at[info.index]];
@@ -293,7 +351,7 @@ function candidateOf(info) {
 function tooltip(info) {
   const tip = document.getElementById("tip");
   let text = "";
-  const i = candidateOf(info);
+  const i = siteAt(info.x, info.y, info);
   if (i >= 0 && S.codes[i]) {
     const score = S.scores[i];
     text = `${S.ids ? S.ids[i] : "locatie"}\n${S.labels[S.codes[i]] || ""}`
@@ -318,7 +376,7 @@ function tooltip(info) {
 }
 
 function click(info) {
-  const i = candidateOf(info);
+  const i = siteAt(info.x, info.y, info);
   if (i < 0 || !S.codes[i]) return;
   // the ring around the chosen site is drawn when Streamlit sends it back as `selected`
   post("streamlit:setComponentValue", {
@@ -374,6 +432,7 @@ function redraw() {
       },
       onHover: tooltip, onClick: click,
       onAfterRender: () => {
+        if (!S.passing) return;   // only the context yet: the map is not drawn until its sites are
         const box = document.getElementById("kaart");
         box.dataset.drawn = String(S.version);
         box.dataset.selected = String(S.selected);
@@ -395,45 +454,52 @@ async function render(args) {
         binary(S.base + f.tiles, Uint32Array), binary(S.base + f.boxes, Float32Array)]) };
     }
     if (!S.contextLoad || S.contextLoad.name !== f.context) {
-      S.contextLoad = { name: f.context, data: json(S.base + f.context) };
+      S.contextLoad = { name: f.context, data: json(S.base + f.context), shown: false };
     }
-    const [[points, order, tiles, boxes], context] = await Promise.all(
-      [S.geometry.data, S.contextLoad.data]);
+    S.palette = args.palette;
+    CONTEXT = args.context_style || CONTEXT;
+    S.labels = args.labels;
+    if (args.view_key !== S.viewKey) {
+      S.viewKey = args.view_key;
+      S.view = fit(args.bounds);
+      if (S.deck) S.deck.setProps({ initialViewState: S.view });
+    }
+    const load = S.contextLoad;
+    const context = await load.data;
+    if (ticket !== S.ticket) return;
+    if (!load.shown) {   // new arrays (and so new context layers) only for a new context file
+      const kinds = (wanted) => context.features.filter((f) => wanted.includes(f.properties.kind));
+      S.context = { areas: kinds(["cores", "business_parks", "exclusions"]),
+        lines: kinds(["gemeente", "subregio"]), sites: kinds(["work_site"]) };
+      load.shown = true;
+      // Draw the region's context while its candidates load: setting up WebGL and its
+      // programs (seconds in software WebGL) then overlaps the download.
+      if (!S.deck) redraw();
+    }
+    const [points, order, tiles, boxes] = await S.geometry.data;
     if (ticket !== S.ticket) return;
     if (!S.files || S.files.key !== f.key) {
       Object.assign(S, { points, order, tiles, boxes, count: order.length, inverse: null,
         outlines: null, outlinesWanted: false, ids: null, idsWanted: false });
     }
     S.files = f;
-    const kinds = (wanted) => context.features.filter((f) => wanted.includes(f.properties.kind));
-    S.context = { areas: kinds(["cores", "business_parks", "exclusions"]),
-      lines: kinds(["gemeente", "subregio"]), sites: kinds(["work_site"]) };
-    S.palette = args.palette;
-    CONTEXT = args.context_style || CONTEXT;
-    S.labels = args.labels;
-    const fresh = S.classified !== `${f.key}|${args.codes}`;
-    if (fresh) {   // a click or another tab sends the same classes again: nothing to redo
-      S.codes = decode(args.codes);
-      S.scores = decode(args.scores);
-      if (S.codes.length !== S.count) throw new Error(`${S.codes.length} klassen voor ${S.count} locaties`);
+    const classified = `${f.key}|${args.classes}`;
+    if (S.classified !== classified) {   // a click or another tab names the same file again
+      const both = await binary(S.base + args.classes, Uint8Array);   // the codes, then the scores
+      if (ticket !== S.ticket) return;
+      if (both.length !== 2 * S.count) throw new Error(`${both.length / 2} klassen voor ${S.count} locaties`);
+      S.codes = both.subarray(0, S.count);
+      S.scores = both.subarray(S.count);
       S.version += 1;
       classify();
-      S.classified = `${f.key}|${args.codes}`;
-    } else if (args.scores !== S.scoresText) {
-      S.scores = decode(args.scores);
+      S.classified = classified;
     }
-    S.scoresText = args.scores;
     S.shortlist = args.shortlist || [];
     S.selected = args.selected == null ? -1 : args.selected;
     S.tiles_on = !!args.tiles;
     S.reach = args.reach || null;
     if (!S.tiles_on && S.tileError) { S.tileError = false; say(""); }
     legend(args.legend || [], args.note);
-    if (args.view_key !== S.viewKey) {
-      S.viewKey = args.view_key;
-      S.view = fit(args.bounds);
-      if (S.deck) S.deck.setProps({ initialViewState: S.view });
-    }
     redraw();
     wantOutlines();
   } catch (error) {
