@@ -281,6 +281,98 @@ def test_a_click_picks_the_site_drawn_under_the_pointer(app_url, browser):
     assert problems == []
 
 
+# Every vertex of the context drawn on the 2D canvas, placed as deck.gl places it (the largest
+# difference in pixels), in a rotated and pitched view; and what a 2D canvas pixel holds there.
+_CONTEXT_JS = """async () => {
+  const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+  S.view = {...S.view, bearing: 30, pitch: 40};
+  S.deck.setProps({initialViewState: S.view});
+  for (let k = 0; k < 5; k++) await frame();
+  const viewport = S.deck.getViewports()[0];
+  const m = viewport.pixelProjectionMatrix;
+  let worst = 0, vertices = 0, inked = 0, inView = 0;
+  const ctx = document.getElementById("context").getContext("2d");
+  const ratio = window.devicePixelRatio || 1;
+  for (const shape of S.shapes) {
+    for (const { xy } of shape.paths) {
+      for (let k = 0; k < xy.length / 2; k++) {
+        // the world coordinates back to lon/lat, then as deck.gl projects them
+        const lonlat = viewport.unprojectFlat([xy[2 * k], xy[2 * k + 1]]);
+        const [dx, dy] = viewport.project(lonlat);
+        const [x, y] = toPixels(m, xy[2 * k], xy[2 * k + 1]);
+        worst = Math.max(worst, Math.hypot(x - dx, y - dy));
+        vertices++;
+        const inside = x > 2 && y > 2 && x < viewport.width - 2 && y < viewport.height - 2;
+        if (shape.kind === "gemeente" && inside) {
+          inView++;
+          const px = ctx.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data;
+          if (px[3] > 0) inked++;
+        }
+      }
+    }
+  }
+  return {worst, vertices, inked, inView, shapes: S.shapes.length};
+}"""
+
+# a pixel of a work site that no candidate covers, and one on a gemeente boundary, away from
+# work sites and candidates
+_CONTEXT_PIXELS_JS = """() => {
+  const free = (x, y) => pointsAt(x, y) < 0 && x > 5 && y > 5 && x < S.deck.width - 220 && y < 610;
+  const sites = S.drawn2d.filter((s) => s.kind === "work_site");
+  let site = null, edge = null;
+  for (const s of sites) for (const [x, y] of s.pixels) if (!site && free(x, y)) site = [x, y];
+  const ctx = document.getElementById("context").getContext("2d");
+  for (const s of S.drawn2d.filter((s) => s.kind === "gemeente")) {
+    for (let x = 10; x < S.deck.width - 220 && !edge; x += 3) {
+      for (let y = 10; y < 600 && !edge; y += 3) {
+        ctx.lineWidth = 1;
+        if (ctx.isPointInStroke(s.path2d, x, y) && free(x, y) && contextAt(x, y) === s) {
+          edge = [x, y, s.properties.name];
+        }
+      }
+    }
+    if (edge) break;
+  }
+  return {site, edge};
+}"""
+
+
+def test_the_context_is_drawn_under_the_sites_and_explains_itself(app_url, browser):
+    """
+    Boundaries, areas and work sites are drawn on a 2D canvas (deck.gl's programs for them
+    took ~3 s to compile in software WebGL): every vertex lands where deck.gl would put it,
+    also rotated and pitched; hovering a work site or a boundary names it; the reach zone is
+    drawn when asked for; a background map that cannot be reached says so.
+    """
+    page, problems = _open(browser, app_url, 1300)
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    frame = _map(page)
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    where = frame.evaluate(_CONTEXT_PIXELS_JS)
+    assert where["site"], where
+    assert where["edge"], where
+    box = page.locator(MAP_FRAME).bounding_box()
+    tip = frame.locator("#tip")
+    page.mouse.move(box["x"] + where["site"][0], box["y"] + where["site"][1])
+    expect(tip).to_contain_text("werknemers", timeout=10_000)
+    page.mouse.move(box["x"] + where["edge"][0], box["y"] + where["edge"][1])
+    expect(tip).to_contain_text(where["edge"][2], timeout=10_000)
+    expect(tip).to_contain_text("subregio", timeout=10_000)
+
+    placed = frame.evaluate(_CONTEXT_JS)
+    assert placed["vertices"] > 100, placed
+    assert placed["worst"] < 1e-6, placed
+    # the boundaries are drawn: most of their vertices in view have ink under them
+    assert placed["inked"] >= 0.9 * placed["inView"] > 20, placed
+
+    page.get_by_text("Bereik rond werklocaties tonen").click()
+    frame.wait_for_function("S.drawn2d.some((s) => s.colours)", timeout=30_000)
+    page.get_by_text("Achtergrondkaart (OpenStreetMap, online)").click()
+    expect(frame.locator("#melding")).to_contain_text("niet bereikbaar", timeout=30_000)
+    assert frame.evaluate("document.getElementById('tegels').style.display") == "block"
+    assert problems == []
+
+
 def _open(browser, url: str, height: int) -> tuple:
     """A new page at `url`; the list fills with the page's script errors."""
     page = browser.new_page(viewport={"width": 1500, "height": height})

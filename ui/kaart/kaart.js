@@ -27,7 +27,7 @@ const S = {
   codes: null, scores: null, drawnCodes: null, palette: null, labels: null,
   passing: null, failing: null, outlineColours: null, tileLayers: new Map(),
   shortlist: [], selected: -1, viewKey: null, view: null, tiles: false, tileError: false,
-  deck: null, version: 0,
+  deck: null, tileDeck: null, version: 0, drawn2d: null, shapes: [], reachShapes: [],
 };
 
 function post(type, data) {
@@ -133,11 +133,174 @@ function storedOf(candidate) {
 
 // --- layers ----------------------------------------------------------------------------------
 
+// --- the region's context: a 2D canvas below the sites -------------------------------------------
+
+// Boundaries, areas, work sites and the reach zone are a few thousand vertices. They are drawn
+// with the 2D canvas under deck.gl's, not by deck.gl: its programs for polygons, paths and
+// points took ~3 s to compile in software WebGL before the first map could appear, and their
+// picking ~1.6 s more at the first hover. Drawn after each frame deck.gl draws, with the
+// viewport of that frame, so both move together.
+
 // how each kind of context feature is drawn: set by locscan.maps.deck.CONTEXT_DRAW
 let CONTEXT = {};
+const WORK_SITE_PX = 6;      // radius of a work site, in pixels
+const HIT_PX = 3;            // how near a boundary the pointer must be for its tooltip
+const FLAT = new deck.WebMercatorViewport({ width: 1, height: 1, longitude: 0, latitude: 0, zoom: 0 });
 
-function style(feature) {
-  return CONTEXT[feature.properties.kind] || CONTEXT.gemeente || {};
+function style(kind) {
+  return CONTEXT[kind] || CONTEXT.gemeente || { line: [0, 0, 0, 255], width: 1, fill: [0, 0, 0, 0] };
+}
+
+function css([r, g, b, a]) {
+  return `rgba(${r},${g},${b},${a / 255})`;
+}
+
+function flatten(geometry, paths, points) {
+  // a GeoJSON geometry as world coordinates: its rings and lines in `paths`, points in `points`
+  if (!geometry) return;
+  const flat = (c) => FLAT.projectFlat(c);
+  const path = (coords, closed) => {
+    const xy = new Float64Array(2 * coords.length);
+    coords.forEach((c, k) => { const [x, y] = flat(c); xy[2 * k] = x; xy[2 * k + 1] = y; });
+    paths.push({ xy, closed });
+  };
+  const c = geometry.coordinates;
+  switch (geometry.type) {
+    case "Point": points.push(flat(c)); break;
+    case "MultiPoint": c.forEach((q) => points.push(flat(q))); break;
+    case "LineString": path(c, false); break;
+    case "MultiLineString": c.forEach((l) => path(l, false)); break;
+    case "Polygon": c.forEach((r) => path(r, true)); break;
+    case "MultiPolygon": c.forEach((poly) => poly.forEach((r) => path(r, true))); break;
+    case "GeometryCollection": geometry.geometries.forEach((g) => flatten(g, paths, points)); break;
+    default: break;
+  }
+}
+
+function shapesOf(features, kinds, filled) {
+  // features of these kinds, in world coordinates, in the order they are drawn
+  const out = [];
+  for (const f of features) {
+    const kind = (f.properties && f.properties.kind) || "gemeente";
+    if (kinds && !kinds.includes(kind)) continue;
+    const paths = [], points = [];
+    flatten(f.geometry, paths, points);
+    out.push({ kind, properties: f.properties || {}, paths, points, filled, path2d: null, pixels: [] });
+  }
+  return out;
+}
+
+function contextShapes(geojson) {
+  // areas first (filled), then the boundaries (lines), the work sites last: on top
+  const features = geojson.features || [];
+  return [...shapesOf(features, ["cores", "business_parks", "exclusions"], true),
+    ...shapesOf(features, ["gemeente", "subregio"], false),
+    ...shapesOf(features, ["work_site"], true)];
+}
+
+function toPixels(m, x, y) {
+  // world coordinates to pixels: the viewport's pixelProjectionMatrix, as viewport.project
+  const w = m[3] * x + m[7] * y + m[15];
+  return [(m[0] * x + m[4] * y + m[12]) / w, (m[1] * x + m[5] * y + m[13]) / w];
+}
+
+function drawContext(viewport) {
+  const canvas = document.getElementById("context");
+  const ratio = window.devicePixelRatio || 1;
+  const width = viewport.width, height = viewport.height;
+  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+    canvas.width = Math.round(width * ratio); canvas.height = Math.round(height * ratio);
+    canvas.style.width = `${width}px`; canvas.style.height = `${height}px`;
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.lineJoin = "round";
+  const m = viewport.pixelProjectionMatrix;
+  const reach = S.reachShapes.map((shape) => ({ ...shape, colours: REACH }));
+  // the reach zone above the areas and boundaries, below the work sites
+  const sites = S.shapes.filter((shape) => shape.kind === "work_site");
+  const order = [...S.shapes.filter((shape) => shape.kind !== "work_site"), ...reach, ...sites];
+  for (const shape of order) {
+    const look = shape.colours || style(shape.kind);
+    const path2d = new Path2D();
+    for (const { xy, closed } of shape.paths) {
+      for (let k = 0; k < xy.length / 2; k++) {
+        const [px, py] = toPixels(m, xy[2 * k], xy[2 * k + 1]);
+        if (k === 0) path2d.moveTo(px, py); else path2d.lineTo(px, py);
+      }
+      if (closed) path2d.closePath();
+    }
+    shape.pixels = shape.points.map(([x, y]) => toPixels(m, x, y));
+    for (const [px, py] of shape.pixels) {
+      path2d.moveTo(px + WORK_SITE_PX, py);
+      path2d.arc(px, py, WORK_SITE_PX, 0, 2 * Math.PI);
+    }
+    shape.path2d = path2d;
+    if (shape.filled && look.fill[3] > 0) {
+      ctx.fillStyle = css(look.fill);
+      ctx.fill(path2d, "evenodd");
+    }
+    if (look.width > 0 && look.line[3] > 0) {
+      ctx.strokeStyle = css(look.line);
+      ctx.lineWidth = look.width;
+      ctx.stroke(path2d);
+    }
+  }
+  S.drawn2d = order;
+}
+
+const REACH = { line: [8, 48, 107, 200], width: 1, fill: [8, 48, 107, 20] };
+
+function contextAt(x, y) {
+  // the context feature with a tooltip under pixel (x, y): a work site, an area, a boundary
+  const order = S.drawn2d;
+  if (!order) return null;
+  const ctx = document.getElementById("context").getContext("2d");
+  const ratio = window.devicePixelRatio || 1;
+  for (let k = order.length - 1; k >= 0; k--) {
+    const shape = order[k];
+    if (shape.colours || !shape.path2d) continue;   // the reach zone has no tooltip
+    if (shape.kind === "work_site") {
+      if (shape.pixels.some(([px, py]) => (px - x) ** 2 + (py - y) ** 2 <= WORK_SITE_PX ** 2)) return shape;
+      continue;
+    }
+    ctx.lineWidth = Math.max(style(shape.kind).width, 2 * HIT_PX);
+    if ((shape.filled && ctx.isPointInPath(shape.path2d, x * ratio, y * ratio, "evenodd"))
+        || ctx.isPointInStroke(shape.path2d, x * ratio, y * ratio)) return shape;
+  }
+  return null;
+}
+
+// --- background tiles: a deck of their own, below the context --------------------------------
+
+function tileLayers() {
+  return [new deck.TileLayer({
+    id: "achtergrond", data: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    minZoom: 0, maxZoom: 19, tileSize: 256,
+    onTileError: () => {
+      if (!S.tileError) { S.tileError = true; say("De achtergrondkaart (OpenStreetMap) is niet bereikbaar; de kaart toont alleen de eigen lagen."); }
+    },
+    renderSubLayers: (props) => {
+      const { boundingBox } = props.tile;
+      return new deck.BitmapLayer(props, {
+        data: null, image: props.data,
+        bounds: [boundingBox[0][0], boundingBox[0][1], boundingBox[1][0], boundingBox[1][1]],
+      });
+    },
+  })];
+}
+
+function showTiles(on) {
+  const canvas = document.getElementById("tegels");
+  canvas.style.display = on ? "block" : "none";
+  if (!on) { if (S.tileDeck) S.tileDeck.setProps({ layers: [] }); return; }
+  if (!S.tileDeck) {
+    S.tileDeck = new deck.Deck({ canvas, width: "100%", height: HEIGHT, controller: false,
+      views: new deck.MapView({ repeat: false }), viewState: S.view });
+  }
+  S.tileDeck.setProps({ viewState: S.view, layers: tileLayers() });
 }
 
 function visibleTiles(view) {
@@ -205,43 +368,10 @@ function lowerBound(sorted, value) {
 }
 
 function layers() {
+  // the sites only: the context is drawn on a 2D canvas below (drawContext), the background
+  // tiles by a deck of their own below that (tileLayers)
   const view = S.view;
   const out = [];
-  if (S.tiles_on) {
-    out.push(new deck.TileLayer({
-      id: "achtergrond", data: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-      minZoom: 0, maxZoom: 19, tileSize: 256,
-      onTileError: () => {
-        if (!S.tileError) { S.tileError = true; say("De achtergrondkaart (OpenStreetMap) is niet bereikbaar; de kaart toont alleen de eigen lagen."); }
-      },
-      renderSubLayers: (props) => {
-        const { boundingBox } = props.tile;
-        return new deck.BitmapLayer(props, {
-          data: null, image: props.data,
-          bounds: [boundingBox[0][0], boundingBox[0][1], boundingBox[1][0], boundingBox[1][1]],
-        });
-      },
-    }));
-  }
-  if (S.context) {
-    // boundaries as lines only (no fill to rasterise), areas filled, work sites as points
-    const common = { pickable: true, lineWidthUnits: "pixels", pointRadiusUnits: "pixels",
-      pointType: "circle", getLineColor: (f) => style(f).line, getFillColor: (f) => style(f).fill,
-      getLineWidth: (f) => style(f).width, getPointRadius: 6 };
-    out.push(new deck.GeoJsonLayer({ ...common, id: "gebieden", data: S.context.areas,
-      stroked: true, filled: true }));
-    out.push(new deck.GeoJsonLayer({ ...common, id: "grenzen", data: S.context.lines,
-      stroked: true, filled: false }));
-    out.push(new deck.GeoJsonLayer({ ...common, id: "werklocaties", data: S.context.sites,
-      stroked: true, filled: true }));
-  }
-  if (S.reach) {
-    out.push(new deck.GeoJsonLayer({
-      id: "bereik", data: S.reach, pickable: false, stroked: true, filled: true,
-      getFillColor: [8, 48, 107, 20], getLineColor: [8, 48, 107, 200], getLineWidth: 1,
-      lineWidthUnits: "pixels",
-    }));
-  }
   if (S.passing && view) {
     const outlines = S.outlines && view.zoom >= OUTLINE_ZOOM;
     const tiles = view.zoom >= FAIL_ZOOM ? visibleTiles(view) : null;
@@ -356,12 +486,16 @@ function tooltip(info) {
     const score = S.scores[i];
     text = `${S.ids ? S.ids[i] : "locatie"}\n${S.labels[S.codes[i]] || ""}`
       + (score === 255 ? "" : `\nscore ${score}`);
-  } else if (info && info.object && info.object.properties) {
-    const p = info.object.properties;
-    text = [p.name, p.subregio && p.kind === "gemeente" ? `subregio ${p.subregio}` : "",
-      p.kind === "work_site" && p.workers != null ? `${p.workers} werknemers` : ""]
-      .filter(Boolean).join("\n");
+  } else {
+    const shape = contextAt(info.x, info.y);
+    const p = shape ? shape.properties : null;
+    if (p) {
+      text = [p.name, p.subregio && p.kind === "gemeente" ? `subregio ${p.subregio}` : "",
+        p.kind === "work_site" && p.workers != null ? `${p.workers} werknemers` : ""]
+        .filter(Boolean).join("\n");
+    }
   }
+  S.hovering = Boolean(text);
   tip.style.display = text ? "block" : "none";
   if (text) {
     tip.textContent = text;
@@ -413,16 +547,18 @@ let pending = false;
 function redraw() {
   if (!S.deck) {
     S.deck = new deck.Deck({
-      parent: document.getElementById("kaart"), width: "100%", height: HEIGHT,
+      canvas: document.getElementById("locaties"), width: "100%", height: HEIGHT,
       views: new deck.MapView({ repeat: false }), initialViewState: S.view, controller: { doubleClickZoom: false },
       // A click is a press and release without moving, however long the press and however busy
       // the page: deck.gl picks on every press, and at 400,000 candidates in software WebGL that
       // pick alone can outlast the default 250 ms a tap may take, which dropped the click. No
       // double click, so no wait for a second tap (interval 0) either.
       eventRecognizerOptions: { dblclick: { enable: false }, click: { time: CLICK_MS, interval: 0 } },
-      getCursor: ({ isHovering }) => (isHovering ? "pointer" : "grab"),
+      // a hand over a site (picked by pointsAt or deck.gl) or a context feature with a tooltip
+      getCursor: ({ isDragging }) => (isDragging ? "grabbing" : S.hovering ? "pointer" : "grab"),
       onViewStateChange: ({ viewState }) => {
         S.view = viewState;
+        if (S.tileDeck && S.tiles_on) S.tileDeck.setProps({ viewState });
         wantOutlines();
         if (!pending) {   // at most one new set of layers per animation frame
           pending = true;
@@ -432,6 +568,11 @@ function redraw() {
       },
       onHover: tooltip, onClick: click,
       onAfterRender: () => {
+        const viewport = S.deck.getViewports()[0];
+        if (viewport && (S.contextDirty || viewport !== S.contextViewport)) {
+          S.contextDirty = false; S.contextViewport = viewport;
+          drawContext(viewport);
+        }
         if (!S.passing) return;   // only the context yet: the map is not drawn until its sites are
         const box = document.getElementById("kaart");
         box.dataset.drawn = String(S.version);
@@ -440,6 +581,7 @@ function redraw() {
     });
   }
   S.deck.setProps({ layers: layers() });
+  if (S.contextDirty) S.deck.redraw("context");   // drawn after the frame (onAfterRender)
 }
 
 async function render(args) {
@@ -463,17 +605,17 @@ async function render(args) {
       S.viewKey = args.view_key;
       S.view = fit(args.bounds);
       if (S.deck) S.deck.setProps({ initialViewState: S.view });
+      if (S.tileDeck && S.tiles_on) S.tileDeck.setProps({ viewState: S.view });
     }
     const load = S.contextLoad;
     const context = await load.data;
     if (ticket !== S.ticket) return;
-    if (!load.shown) {   // new arrays (and so new context layers) only for a new context file
-      const kinds = (wanted) => context.features.filter((f) => wanted.includes(f.properties.kind));
-      S.context = { areas: kinds(["cores", "business_parks", "exclusions"]),
-        lines: kinds(["gemeente", "subregio"]), sites: kinds(["work_site"]) };
+    if (!load.shown) {   // the shapes are prepared once per context file
+      S.shapes = contextShapes(context);
+      S.contextDirty = true;
       load.shown = true;
-      // Draw the region's context while its candidates load: setting up WebGL and its
-      // programs (seconds in software WebGL) then overlaps the download.
+      // Draw the region's context while its candidates load: setting up WebGL then overlaps
+      // the download.
       if (!S.deck) redraw();
     }
     const [points, order, tiles, boxes] = await S.geometry.data;
@@ -497,7 +639,13 @@ async function render(args) {
     S.shortlist = args.shortlist || [];
     S.selected = args.selected == null ? -1 : args.selected;
     S.tiles_on = !!args.tiles;
-    S.reach = args.reach || null;
+    showTiles(S.tiles_on);
+    const reach = args.reach ? JSON.stringify(args.reach) : "";
+    if (reach !== S.reachKey) {
+      S.reachKey = reach;
+      S.reachShapes = args.reach ? shapesOf(args.reach.features || [args.reach], null, true) : [];
+      S.contextDirty = true;
+    }
     if (!S.tiles_on && S.tileError) { S.tileError = false; say(""); }
     legend(args.legend || [], args.note);
     redraw();
