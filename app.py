@@ -25,6 +25,10 @@ from ui import ahp_page, compare_page, intro, kaart_component, longlist_view
 from ui.text import plain, shown
 
 st.set_page_config(page_title="locscan – locatiescan", layout="wide")
+TABS = ("Kaart", "Longlist", "Waarom (niet)?", "Shortlist", "Export")
+#: widgets in a tab that is not open are not run, and Streamlit then forgets their values:
+#: these are kept (set again at the start of every run)
+KEPT = ("site", "filter", "descending", "sort", "edit_site")
 FORMATS = [(".geojson", "GeoJSON (WGS84)"), (".gpkg", "GeoPackage (RD New)"), (".csv", "CSV"),
            (".xlsx", "Excel")]
 
@@ -71,6 +75,10 @@ def _regions() -> list[str]:
     found = sorted(str(p.parent) for p in Path("data").glob(f"*/{settings.catalogue_file}"))
     return found or [settings.default_region]
 
+
+for _kept in KEPT:
+    if _kept in st.session_state:
+        st.session_state[_kept] = st.session_state[_kept]
 
 # --- choose -------------------------------------------------------------------------------
 st.sidebar.title("locscan")
@@ -269,27 +277,31 @@ def _robustness_section() -> None:
 
 def _longlist_page() -> None:
     """Map, longlist, why (not), shortlist and exports."""
+    # only the open tab runs (and is sent to the browser): the other tabs' tables, exports and
+    # shortlist cost the first map ~0.5-1 s and every threshold change their rebuilding
     tab_map, tab_list, tab_why, tab_short, tab_export = st.tabs(
-        ["Kaart", "Longlist", "Waarom (niet)?", "Shortlist", "Export"]
+        list(TABS), on_change="rerun", key="tab"
     )
 
     with tab_map:
         longlist_view.map_fragment(view)
 
-    with tab_list:
-        longlist_view.longlist_table(view)
-        st.subheader("Per criterium")
-        st.dataframe(nl.dutch(summary["criteria"], nl.SUMMARY_COLUMNS), width="stretch")
-        st.subheader("Per subregio en gemeente")
-        st.dataframe(nl.dutch(areas, nl.AREA_COLUMNS), width="stretch")
-        _robustness_section()
+    if tab_list.open:
+        with tab_list:
+            longlist_view.longlist_table(view)
+            st.subheader("Per criterium")
+            st.dataframe(nl.dutch(summary["criteria"], nl.SUMMARY_COLUMNS), width="stretch")
+            st.subheader("Per subregio en gemeente")
+            st.dataframe(nl.dutch(areas, nl.AREA_COLUMNS), width="stretch")
+            _robustness_section()
 
-    with tab_why:
-        query = st.text_input("Locatie zoeken: id, perceelnummer, naam of adres (of klik op de "
-                              "kaart)", key="site")
-        site = _found(query)
-        if site:
-            longlist_view.explain(view, site, "waarom")
+    if tab_why.open:
+        with tab_why:
+            query = st.text_input("Locatie zoeken: id, perceelnummer, naam of adres (of klik op de "
+                                  "kaart)", key="site")
+            site = _found(query)
+            if site:
+                longlist_view.explain(view, site, "waarom")
 
 
     def _write(choice: str, version: int, draft: dict) -> None:
@@ -382,41 +394,43 @@ def _longlist_page() -> None:
                          width="stretch")
 
 
-    with tab_short:
-        if not user.strip():
-            st.info("Vul links uw naam in om de shortlist te wijzigen.")
-        _shortlist_view()
+    if tab_short.open:
+        with tab_short:
+            if not user.strip():
+                st.info("Vul links uw naam in om de shortlist te wijzigen.")
+            _shortlist_view()
 
-    with tab_export:
-        short_table = scan.shortlist_table(store, crit)
-        whole = partial(scan.longlist, crit, subregio=subregio, gemeente=gemeente, shapes=False)
-        for title, frame, stem in (("Longlist", sites, "longlist"),
-                                   ("Shortlist", short_table, "shortlist")):
-            st.subheader(title)
-            cols = st.columns(4)
-            # a scan in parts reads the shapes of an export when it is asked for
-            too_many = scan.in_parts and len(frame) > kaart_component.MAP_LIMIT
-            if too_many:
-                st.caption("Te veel locaties om hier te exporteren; kies links een subregio of "
-                           "gemeente, of gebruik `locscan scan --all -o bestand.gpkg`.")
-            for col, (suffix, label) in zip(cols, FORMATS, strict=True):
-                col.download_button(
-                    label, file_name=f"{stem}-{crit.name}{suffix}", key=f"dl:{stem}{suffix}",
-                    data=partial(_export, whole if stem == "longlist" else frame, suffix,
-                                 crit=crit, layer=stem,
-                                 description=f"{stem} {crit.name}", subregio=subregio or "",
-                                 gemeente=gemeente or ""),
-                    disabled=frame.empty or too_many, on_click="ignore",
-                )
-        c1, c2 = st.columns(2)
-        for col, (suffix, label) in zip((c1, c2), ((".pdf", "Factsheets shortlist (PDF)"),
-                                                   (".html", "Factsheets shortlist (HTML)")),
-                                        strict=True):
-            col.download_button(label, file_name=f"factsheets-shortlist{suffix}",
-                                key=f"fs:shortlist{suffix}", on_click="ignore",
-                                data=partial(longlist_view.factsheets, view, list(short.index),
-                                             suffix),
-                                disabled=short.empty)
+    if tab_export.open:
+        with tab_export:
+            short_table = scan.shortlist_table(store, crit)
+            whole = partial(scan.longlist, crit, subregio=subregio, gemeente=gemeente, shapes=False)
+            for title, frame, stem in (("Longlist", sites, "longlist"),
+                                       ("Shortlist", short_table, "shortlist")):
+                st.subheader(title)
+                cols = st.columns(4)
+                # a scan in parts reads the shapes of an export when it is asked for
+                too_many = scan.in_parts and len(frame) > kaart_component.MAP_LIMIT
+                if too_many:
+                    st.caption("Te veel locaties om hier te exporteren; kies links een subregio of "
+                               "gemeente, of gebruik `locscan scan --all -o bestand.gpkg`.")
+                for col, (suffix, label) in zip(cols, FORMATS, strict=True):
+                    col.download_button(
+                        label, file_name=f"{stem}-{crit.name}{suffix}", key=f"dl:{stem}{suffix}",
+                        data=partial(_export, whole if stem == "longlist" else frame, suffix,
+                                     crit=crit, layer=stem,
+                                     description=f"{stem} {crit.name}", subregio=subregio or "",
+                                     gemeente=gemeente or ""),
+                        disabled=frame.empty or too_many, on_click="ignore",
+                    )
+            c1, c2 = st.columns(2)
+            for col, (suffix, label) in zip((c1, c2), ((".pdf", "Factsheets shortlist (PDF)"),
+                                                       (".html", "Factsheets shortlist (HTML)")),
+                                            strict=True):
+                col.download_button(label, file_name=f"factsheets-shortlist{suffix}",
+                                    key=f"fs:shortlist{suffix}", on_click="ignore",
+                                    data=partial(longlist_view.factsheets, view, list(short.index),
+                                                 suffix),
+                                    disabled=short.empty)
 
 
 def _export(table: pd.DataFrame | Callable[[], pd.DataFrame], suffix: str, **kwargs) -> bytes:

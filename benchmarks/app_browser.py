@@ -125,10 +125,13 @@ def _narrowings(page, frame, names: list[str], shots: Path) -> list[float]:
         before = frame.evaluate("document.querySelector('#kaart').dataset.drawn")
         box = page.get_by_role("combobox", name="Gemeente")
         box.click()
-        page.keyboard.type(name)
-        page.get_by_role("option", name=name, exact=True).wait_for()
+        # as text, not as key presses: key presses lost a name's accents ("Súdwest-Fryslân"),
+        # and Enter then chose nothing
+        page.keyboard.insert_text(name)
+        option = page.get_by_role("option", name=name, exact=True)
+        option.wait_for()
         start = time.perf_counter()
-        page.keyboard.press("Enter")  # the first option that matches what was typed
+        option.click()
         frame = next(f for f in page.frames if "locscan_kaart" in f.url)
         try:
             frame.wait_for_function(

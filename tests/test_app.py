@@ -26,8 +26,18 @@ def workdir(small_demo, tmp_path, monkeypatch):
     return tmp_path
 
 
-def _app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+def _app(tab: str | None = None) -> AppTest:
+    """The app run once, with `tab` open (only the open tab runs; the first: the map)."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    if tab:
+        app.session_state["tab"] = tab
+    return app.run()
+
+
+def _tab(app: AppTest, tab: str) -> AppTest:
+    """Open `tab`, as a click on it does (the app runs again)."""
+    app.session_state["tab"] = tab
+    return app.run()
 
 
 def _metric(app: AppTest, label: str) -> int:
@@ -108,7 +118,7 @@ def test_stricter_threshold_shrinks_the_longlist_and_offers_to_save(workdir):
 
 
 def test_why_not_for_a_typed_id(workdir):
-    app = _app()
+    app = _app("Waarom (niet)?")
     app.text_input(key="site").set_value("perceel:P0000001").run()
     assert not app.exception
     assert not app.error
@@ -118,6 +128,7 @@ def test_why_not_for_a_typed_id(workdir):
 
 
 def _first_longlist_site(app: AppTest) -> str:
+    _tab(app, "Longlist")
     table = next(d.value for d in app.dataframe if "status" in d.value.columns)
     return table.index[0]
 
@@ -126,12 +137,13 @@ def test_shortlist_survives_a_fresh_app_run(workdir):
     app = _app()
     site = _first_longlist_site(app)
     app.text_input(key="user").set_value("Anna").run()
+    _tab(app, "Waarom (niet)?")
     app.text_input(key="site").set_value(site).run()
     next(b for b in app.button if b.label == "Op de shortlist zetten").click().run()
     assert not app.exception
     assert _metric(app, "Op de shortlist") == 1
     st.cache_resource.clear()  # as after a restart of the server
-    fresh = _app()
+    fresh = _app("Shortlist")
     assert _metric(fresh, "Op de shortlist") == 1
     assert site in fresh.selectbox(key="edit_site").options
 
@@ -143,9 +155,11 @@ def test_a_colleagues_save_never_replaces_typing_and_a_conflict_asks_which_to_ke
     app = _app()
     site = _first_longlist_site(app)
     app.text_input(key="user").set_value("Anna").run()
+    _tab(app, "Waarom (niet)?")
     app.text_input(key="site").set_value(site).run()
     next(b for b in app.button if b.label == "Op de shortlist zetten").click().run()
     tag = f"{site}:1"
+    _tab(app, "Shortlist")
     assert app.number_input(key=f"capacity:{tag}").value is None  # unknown, not 0
     bram = Shortlist(region=Region(workdir / "data/demo").key)
     bram.update(site, user="Bram", expected_version=1, note="van Bram", capacity=40)
@@ -177,13 +191,13 @@ def test_hostile_names_are_shown_as_text(workdir):
     evil = "![x](http://evil.example/p.png) [klik](http://evil.example) <b>x</b>"
     with Shortlist(region=Region(workdir / "data/demo").key) as store:
         store.add(site, user=evil)
-    app = _app()
+    app = _app("Shortlist")
     shown = " ".join(c.value for c in app.caption).replace("\u200b", "")
     assert "\\!\\[x\\]\\(http\\:" in shown  # escaped: Streamlit shows it, never fetches it
 
 
 def test_robustness_of_the_ranking_in_the_app(workdir):
-    app = _app()
+    app = _app("Longlist")
     next(b for b in app.button if b.label == "Bereken robuustheid").click().run()
     assert not app.exception
     assert any("wankele plaats in de top" in m.value for m in app.markdown)
@@ -236,6 +250,7 @@ def test_a_site_is_found_by_part_of_its_number(workdir):
     app = _app()
     site = _first_longlist_site(app)
     number = site.split(":")[1]  # "P0001234"
+    _tab(app, "Waarom (niet)?")
     app.text_input(key="site").set_value(f" {number.lower()} ").run()  # one hit: explained
     assert not app.exception
     assert any(site in m.value.replace("\\", "") for m in app.markdown)
@@ -244,6 +259,25 @@ def test_a_site_is_found_by_part_of_its_number(workdir):
     assert any(option.startswith(f"{site} – ") for option in found.options)  # failing ones too
     app.text_input(key="site").set_value("bestaat-niet-xyz").run()
     assert any("Geen locatie gevonden" in w.value for w in app.warning)
+
+
+def test_only_the_open_tab_runs_and_another_tab_keeps_what_was_typed(workdir):
+    app = _app("Waarom (niet)?")
+    app.text_input(key="site").set_value("perceel:P0000001").run()
+    _tab(app, "Kaart")
+    assert not [t for t in app.text_input if t.key == "site"]  # that tab did not run
+    assert not [d for d in app.dataframe if "status" in d.value.columns]  # nor the longlist's
+    _tab(app, "Waarom (niet)?")
+    assert app.text_input(key="site").value == "perceel:P0000001"
+    _tab(app, "Longlist")
+    app.text_input(key="filter").set_value("no site is called this").run()
+    app.selectbox(key="sort").set_value("area_m2").run()
+    _tab(app, "Export")
+    _tab(app, "Longlist")
+    assert not app.exception
+    assert app.text_input(key="filter").value == "no site is called this"
+    assert app.selectbox(key="sort").value == "area_m2"
+    assert not app.warning[1:]  # only the demo's label: no warning about a widget's value
 
 
 def test_a_reload_keeps_the_choices_in_the_address(workdir):
@@ -264,6 +298,7 @@ def test_a_reload_keeps_the_chosen_site_weights_and_classes(workdir):
     app.query_params["locatie"] = "perceel:P0000001"
     app.query_params["w.dichtbij_werk"] = "5"
     app.query_params["bestemming"] = ["Wonen", "Gemengd", "geen bestemming van de demo"]
+    app.session_state["tab"] = "Waarom (niet)?"
     app.run()
     assert not app.exception
     assert app.text_input(key="site").value == "perceel:P0000001"
@@ -277,7 +312,7 @@ def test_a_reload_keeps_the_chosen_site_weights_and_classes(workdir):
 
 
 def test_longlist_table_pages_over_every_site_and_filters(workdir):
-    app = _app()
+    app = _app("Longlist")
     total = _metric(app, "Op de longlist")
     shown = [c.value.replace("\\", "") for c in app.caption]
     assert any(f"van {total}" in c and "alle locaties staan in de export" in c for c in shown)

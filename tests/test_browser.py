@@ -174,12 +174,15 @@ def test_map_draws_sites_without_errors_and_explains_a_click(app_url, browser):
 
     # a site on the longlist
     stored = _click_candidate(page, frame, "Array.from(S.passing.at)")
-    site = _why_field(page)
-    expect(site).to_have_value(re.compile(r"^(perceel|bedrijventerrein):"), timeout=20_000)
-    clicked = site.input_value()
+    chosen = page.locator(".st-key-gekozen")  # under the map: the site and its criteria
+    expect(chosen).to_contain_text(re.compile(r"Gekozen locatie: (perceel|bedrijventerrein):"),
+                                   timeout=20_000)
+    clicked = chosen.inner_text().splitlines()[0].removeprefix("Gekozen locatie: ")
     # the app sends the chosen site back: the map rings the site that was clicked
     frame.wait_for_function(f"S.selected === S.order[{stored}]", timeout=20_000)
     page.get_by_role("tab", name="Waarom (niet)?").click()
+    site = _why_field(page)
+    expect(site).to_have_value(clicked, timeout=20_000)
     page.get_by_text("Binnen 15 km van een werklocatie").first.wait_for(timeout=20_000)
 
     # a site that falls away: zoom in on it (its parcel is drawn), click it, read why not
@@ -198,9 +201,10 @@ def test_map_draws_sites_without_errors_and_explains_a_click(app_url, browser):
     # a click still counts when the page is busy as the button goes down (deck.gl's default
     # let a press last at most 250 ms, and a slow pick made it longer: the click was lost)
     assert _click_candidate(page, frame, f"[{failing}]", busy_ms=600) == failing
-    expect(site).not_to_have_value(clicked, timeout=20_000)
+    expect(chosen).not_to_contain_text(f"Gekozen locatie: {clicked}", timeout=20_000)
     frame.wait_for_function(f"S.selected === S.order[{failing}]", timeout=20_000)
     page.get_by_role("tab", name="Waarom (niet)?").click()
+    expect(site).not_to_have_value(clicked, timeout=20_000)
     page.locator("text=valt af >> visible=true").first.wait_for(timeout=20_000)
     page.screenshot(path=str(ARTIFACTS / "browser-app.png"))
     (ARTIFACTS / "browser-timing.json").write_text(json.dumps(

@@ -192,8 +192,8 @@ def longlist_table(view: View) -> None:
     headers = dict(zip(columns, export.dutch_headers(columns, view.scan.labels(view.crit)),
                        strict=True))
     c1, c2, c3, c4 = st.columns([2, 1, 2, 1])
-    sort = c1.selectbox("Sorteren op", list(listed.columns), format_func=headers.get,
-                        index=list(listed.columns).index("rank"), key="sort")
+    st.session_state.setdefault("sort", "rank")   # kept while another tab is open (app.KEPT)
+    sort = c1.selectbox("Sorteren op", list(listed.columns), format_func=headers.get, key="sort")
     descending = c2.toggle("Aflopend", key="descending")
     query = c3.text_input("Filteren op id, gemeente of naam", key="filter")
     rows = paging.matching(listed, sort=sort, descending=descending, query=query,
