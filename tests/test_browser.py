@@ -178,6 +178,9 @@ def test_map_draws_sites_without_errors_and_explains_a_click(app_url, browser):
     expect(chosen).to_contain_text(re.compile(r"Gekozen locatie: (perceel|bedrijventerrein):"),
                                    timeout=20_000)
     clicked = chosen.inner_text().splitlines()[0].removeprefix("Gekozen locatie: ")
+    # the address holds the choice, for a reload or a shared link
+    page.wait_for_function("(site) => new URLSearchParams(location.search).get('locatie') === site",
+                           arg=clicked, timeout=20_000)
     # the app sends the chosen site back: the map rings the site that was clicked
     frame.wait_for_function(f"S.selected === S.order[{stored}]", timeout=20_000)
     page.get_by_role("tab", name="Waarom (niet)?").click()
