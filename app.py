@@ -205,14 +205,12 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
 
 # --- evaluate (cheap: no geometry) --------------------------------------------------------
 result = scan.evaluate(crit)
-# no shapes and no texts: the map reads its own shapes, the table makes texts per page
-sites = scan.longlist(crit, subregio=subregio, gemeente=gemeente, shapes=False, texts=False)
 summary = scan.summary(crit, subregio=subregio, gemeente=gemeente)
 store = _shortlist(default_url(), region.key)
 focus = region.meta.codes(subregio, gemeente)
 short = store.items()
 view = longlist_view.View(scan=scan, crit=crit, result=result, subregio=subregio,
-                          gemeente=gemeente, focus=focus, sites=sites, store=store, short=short,
+                          gemeente=gemeente, focus=focus, store=store, short=short,
                           user=user)
 
 if region.meta.demo:
@@ -404,7 +402,7 @@ def _longlist_page() -> None:
         with tab_export:
             short_table = scan.shortlist_table(store, crit)
             whole = partial(scan.longlist, crit, subregio=subregio, gemeente=gemeente, shapes=False)
-            for title, frame, stem in (("Longlist", sites, "longlist"),
+            for title, frame, stem in (("Longlist", view.sites, "longlist"),
                                        ("Shortlist", short_table, "shortlist")):
                 st.subheader(title)
                 cols = st.columns(4)
