@@ -157,6 +157,17 @@ def _chosen(page) -> str:
     return page.evaluate("document.querySelector('.st-key-gekozen')?.innerText ?? ''")
 
 
+#: true once the site named under the map is another than `old` (its first line) and its own
+#: line "<id>: <status>, score …" is there: while the app runs, the lines of the site chosen
+#: before stay on the page, so a new first line alone is not yet the new site's answer
+_SHOWN = """(old) => { const box = document.querySelector('.st-key-gekozen');
+  if (!box) return false;
+  const lines = box.innerText.split('\\n'), first = lines[0];
+  if (!first.startsWith('Gekozen locatie: ') || first === old) return false;
+  const id = first.slice('Gekozen locatie: '.length).trim();
+  return lines.some((line) => line.startsWith(`${id}: `) && line.includes('score')); }"""
+
+
 def _clicks(page, frame, n: int = 5) -> tuple[list[float], list[str], int]:
     """
     Click sites on the map; time until "Gekozen locatie: <id>" and its criteria appear.
@@ -190,10 +201,8 @@ def _clicks(page, frame, n: int = 5) -> tuple[list[float], list[str], int]:
         start = time.perf_counter()
         page.mouse.click(box["x"] + x, box["y"] + y)
         try:
-            page.wait_for_function(
-                """(old) => { const box = document.querySelector('.st-key-gekozen');
-                   return box && box.innerText !== old && box.innerText.includes('score'); }""",
-                arg=old, timeout=30_000)
+            page.wait_for_function(_SHOWN, arg=old.splitlines()[0] if old else "",
+                                   timeout=30_000)
         except PlaywrightTimeout:
             missed += 1
             continue

@@ -380,6 +380,33 @@ def test_the_context_is_drawn_under_the_sites_and_explains_itself(app_url, brows
     assert problems == []
 
 
+def test_a_click_chooses_a_site_on_the_map_of_a_region_scanned_in_parts(app_url, work,
+                                                                        small_demo, browser):
+    """
+    A region scanned in parts draws the chosen gemeente's own map files (per selection, not
+    per region); a click there chooses the site as on a region's map (once such clicks were
+    lost: no test clicked a map of a scan in parts).
+    """
+    import yaml
+
+    folder = work / "data/regio-in-delen"
+    shutil.copytree(small_demo, folder, ignore=shutil.ignore_patterns(".locscan-cache"))
+    meta = yaml.safe_load((folder / "region.yaml").read_text(encoding="utf-8"))
+    (folder / "region.yaml").write_text(yaml.safe_dump(meta | {"in_parts": True}),
+                                        encoding="utf-8")
+    page, problems = _open(browser, f"{app_url}/?regio=data/regio-in-delen&gemeente=Zevenaar",
+                           1300)
+    frame = _map(page)
+    # the map's files hold Zevenaar's candidates, all of them
+    candidates = int(page.get_by_test_id("stMetricValue").first.inner_text())
+    assert 0 < frame.evaluate("S.count") == candidates
+    stored = _click_candidate(page, frame, "Array.from(S.passing.at)")
+    chosen = page.locator(".st-key-gekozen")
+    expect(chosen).to_contain_text(re.compile(r"Gekozen locatie: perceel:"), timeout=30_000)
+    frame.wait_for_function(f"S.selected === S.order[{stored}]", timeout=20_000)
+    assert problems == []
+
+
 def _open(browser, url: str, height: int) -> tuple:
     """A new page at `url`; the list fills with the page's script errors."""
     page = browser.new_page(viewport={"width": 1500, "height": height})
