@@ -166,7 +166,10 @@ def explain(result: Result, candidate_id: str) -> pd.DataFrame:
         hint = f"; lijkt op: {', '.join(near)}" if len(near) else ""
         raise CriteriaError(f"geen locatie {candidate_id!r} in deze regio{hint} (zoek op "
                             "perceelnummer, naam of adres)")
-    ids = pd.Index([candidate_id])
+    # the one row, taken once: a lookup by id in the tables of 400,000 candidates took ~5 ms,
+    # and the texts look up ~40 times (0.3 s a click)
+    result = result.take(np.array([result.candidates.index.get_loc(candidate_id)]))
+    ids = result.candidates.index
     code = result.candidates.at[candidate_id, "gemeente_code"]
     overrides = result.overrides.get(code, {})
     total_weight = sum(_weight(c, overrides) for c in result.criteria.soft)
