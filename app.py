@@ -120,11 +120,14 @@ def _at(options: list[str], value: str | None) -> int:
 
 
 regions = _regions()
+# each choice has a key: its identity then does not change with the default the address gives
+# (without one, a choice after the address had changed made a new widget, and was lost)
 region_dir = st.sidebar.selectbox("Regio", regions, index=_at(regions, asked.get("regio")),
-                                  format_func=_region_label)
+                                  format_func=_region_label, key="keuze:regio")
 criteria_files = sorted(str(p) for p in Path("criteria").glob("*.yaml"))
 criteria_file = st.sidebar.selectbox("Criteriaset", criteria_files,
-                                     index=_at(criteria_files, asked.get("criteria")))
+                                     index=_at(criteria_files, asked.get("criteria")),
+                                     key="keuze:criteria")
 try:
     scan = _scan(region_dir, criteria_file, Path(criteria_file).stat().st_mtime)
     context = scan.context()
@@ -135,12 +138,14 @@ except LocscanError as exc:
 region, base_crit = scan.region, scan.criteria
 subregio_options = ["(alle)", *region.meta.subregios]
 subregio = st.sidebar.selectbox("Subregio", subregio_options,
-                                index=_at(subregio_options, asked.get("subregio")))
+                                index=_at(subregio_options, asked.get("subregio")),
+                                key="keuze:subregio")
 subregio = None if subregio == "(alle)" else subregio
 gemeenten = [m.name for m in region.meta.municipalities if subregio in (None, m.subregio)]
 gemeente_options = ["(alle)", *sorted(gemeenten)]
 gemeente = st.sidebar.selectbox("Gemeente", gemeente_options,
-                                index=_at(gemeente_options, asked.get("gemeente")))
+                                index=_at(gemeente_options, asked.get("gemeente")),
+                                key="keuze:gemeente")
 gemeente = None if gemeente == "(alle)" else gemeente
 
 # --- tune criteria live -------------------------------------------------------------------

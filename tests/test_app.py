@@ -293,6 +293,20 @@ def test_a_reload_keeps_the_choices_in_the_address(workdir):
     assert app.query_params["subregio"] == "Liemers"
 
 
+def test_every_choice_in_the_sidebar_takes_also_the_second(workdir):
+    """The address holds the choices; a choice must not be lost when the address changes the
+    widget's default (every second choice of a gemeente was: the widget was a new one)."""
+    app = _app()
+    for name in ("Zevenaar", "Arnhem", "Duiven", "Arnhem"):
+        next(s for s in app.sidebar.selectbox if s.label == "Gemeente").set_value(name).run()
+        assert not app.exception
+        assert next(s for s in app.sidebar.selectbox if s.label == "Gemeente").value == name
+        assert app.query_params["gemeente"] == name
+    for name in ("Liemers", "Arnhem", "(alle)"):
+        next(s for s in app.sidebar.selectbox if s.label == "Subregio").set_value(name).run()
+        assert next(s for s in app.sidebar.selectbox if s.label == "Subregio").value == name
+
+
 def test_a_reload_keeps_the_chosen_site_weights_and_classes(workdir):
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     app.query_params["locatie"] = "perceel:P0000001"
