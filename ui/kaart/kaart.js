@@ -131,8 +131,6 @@ function storedOf(candidate) {
   return S.inverse[candidate];
 }
 
-// --- layers ----------------------------------------------------------------------------------
-
 // --- the region's context: a 2D canvas below the sites -------------------------------------------
 
 // Boundaries, areas, work sites and the reach zone are a few thousand vertices. They are drawn
@@ -146,6 +144,7 @@ let CONTEXT = {};
 const WORK_SITE_PX = 6;      // radius of a work site, in pixels
 const HIT_PX = 3;            // how near a boundary the pointer must be for its tooltip
 const FLAT = new deck.WebMercatorViewport({ width: 1, height: 1, longitude: 0, latitude: 0, zoom: 0 });
+const REACH = { line: [8, 48, 107, 200], width: 1, fill: [8, 48, 107, 20] };   // the reach zone
 
 function style(kind) {
   return CONTEXT[kind] || CONTEXT.gemeente || { line: [0, 0, 0, 255], width: 1, fill: [0, 0, 0, 0] };
@@ -218,10 +217,10 @@ function drawContext(viewport) {
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.lineJoin = "round";
   const m = viewport.pixelProjectionMatrix;
-  const reach = S.reachShapes.map((shape) => ({ ...shape, colours: REACH }));
   // the reach zone above the areas and boundaries, below the work sites
   const sites = S.shapes.filter((shape) => shape.kind === "work_site");
-  const order = [...S.shapes.filter((shape) => shape.kind !== "work_site"), ...reach, ...sites];
+  const order = [...S.shapes.filter((shape) => shape.kind !== "work_site"), ...S.reachShapes,
+    ...sites];
   for (const shape of order) {
     const look = shape.colours || style(shape.kind);
     const path2d = new Path2D();
@@ -250,8 +249,6 @@ function drawContext(viewport) {
   }
   S.drawn2d = order;
 }
-
-const REACH = { line: [8, 48, 107, 200], width: 1, fill: [8, 48, 107, 20] };
 
 function contextAt(x, y) {
   // the context feature with a tooltip under pixel (x, y): a work site, an area, a boundary
@@ -293,6 +290,9 @@ function tileLayers() {
 }
 
 function showTiles(on) {
+  // turns the background deck on or off (it follows the view in onViewStateChange)
+  if (on === !!S.tilesShown) return;
+  S.tilesShown = on;
   const canvas = document.getElementById("tegels");
   canvas.style.display = on ? "block" : "none";
   if (!on) { if (S.tileDeck) S.tileDeck.setProps({ layers: [] }); return; }
@@ -302,6 +302,8 @@ function showTiles(on) {
   }
   S.tileDeck.setProps({ viewState: S.view, layers: tileLayers() });
 }
+
+// --- layers ----------------------------------------------------------------------------------
 
 function visibleTiles(view) {
   const viewport = new deck.WebMercatorViewport({
@@ -643,7 +645,8 @@ async function render(args) {
     const reach = args.reach ? JSON.stringify(args.reach) : "";
     if (reach !== S.reachKey) {
       S.reachKey = reach;
-      S.reachShapes = args.reach ? shapesOf(args.reach.features || [args.reach], null, true) : [];
+      S.reachShapes = args.reach ? shapesOf(args.reach.features || [args.reach], null, true)
+        .map((shape) => ({ ...shape, colours: REACH })) : [];
       S.contextDirty = true;
     }
     if (!S.tiles_on && S.tileError) { S.tileError = false; say(""); }
