@@ -181,8 +181,18 @@ def test_map_draws_sites_without_errors_and_explains_a_click(app_url, browser):
     # the address holds the choice, for a reload or a shared link
     page.wait_for_function("(site) => new URLSearchParams(location.search).get('locatie') === site",
                            arg=clicked, timeout=20_000)
-    # the app sends the chosen site back: the map rings the site that was clicked
+    # the app sends the chosen site back: the map rings the site that was clicked (on the 2D
+    # canvas above the sites: ink on the ring, none in its middle)
     frame.wait_for_function(f"S.selected === S.order[{stored}]", timeout=20_000)
+    ring = frame.evaluate(f"""() => {{
+        const [x, y] = S.deck.getViewports()[0].project(position({stored}));
+        const ctx = document.getElementById("keuze").getContext("2d"), r = window.devicePixelRatio;
+        const alpha = (dx, dy) => ctx.getImageData(Math.round((x + dx) * r),
+                                                   Math.round((y + dy) * r), 1, 1).data[3];
+        return [alpha(CHOSEN_PX, 0), alpha(0, -CHOSEN_PX), alpha(0, 0)]; }}""")
+    assert ring[0] > 0, ring
+    assert ring[1] > 0, ring
+    assert ring[2] == 0, ring
     page.get_by_role("tab", name="Waarom (niet)?").click()
     site = _why_field(page)
     expect(site).to_have_value(clicked, timeout=20_000)

@@ -18,6 +18,8 @@ const CLICK_MS = 10000;     // longest press (or busy page) that still counts as
 const SITE_PX = 3.5;         // radius of a site on the longlist or to check, in pixels
 const EDGE_PX = 0.5;         // its outline's width, in pixels
 const FAIL_PX = 2;           // radius of a site that falls away, in pixels
+const SITE_EDGE = [60, 60, 60, 160];            // the outline of a site (one array: see layers)
+const SHORTLIST_RING = [43, 131, 186, 255];
 const SMOOTH_PX = 0.5;       // deck.gl draws (and picks) a pixel whose centre is this far outside
 
 const S = {
@@ -93,6 +95,12 @@ function classify() {
     k++;
   }
   S.passing = { at, positions, colours };
+  // one data object per classification: deck.gl compares it by reference, and a new one (at
+  // every render, a click's too) made it upload and draw every site again
+  S.passingData = { length: m, attributes: {
+    getPosition: { value: positions, size: 2 },
+    getFillColor: { value: colours, size: 4, normalized: true },
+  } };
   // the sites that fall away: colour and radius per stored position, sliced per tile
   const grey = new Uint8Array(4 * n), radii = new Float32Array(n);
   for (let j = 0; j < n; j++) {
@@ -382,30 +390,46 @@ function layers() {
     S.drawnPoints = { sites: !outlines, tiles: tiles && !outlines ? tiles : [] };
     out.push(new deck.ScatterplotLayer({
       id: `kandidaten-${S.version}`, pickable: false, radiusUnits: "pixels", getRadius: SITE_PX,
-      visible: !outlines, stroked: true, getLineColor: [60, 60, 60, 160], lineWidthUnits: "pixels",
-      getLineWidth: EDGE_PX,
-      data: { length: S.passing.at.length, attributes: {
-        getPosition: { value: S.passing.positions, size: 2 },
-        getFillColor: { value: S.passing.colours, size: 4, normalized: true },
-      } },
+      visible: !outlines, stroked: true, getLineColor: SITE_EDGE, lineWidthUnits: "pixels",
+      getLineWidth: EDGE_PX, data: S.passingData,
     }));
   }
   if (S.points && S.shortlist.length) {
     out.push(new deck.ScatterplotLayer({
       id: `shortlist-${S.version}`, data: S.shortlist, getPosition: (i) => position(storedOf(i)),
       radiusUnits: "pixels", getRadius: 8, stroked: true, filled: false, pickable: true,
-      getLineColor: [43, 131, 186, 255], lineWidthUnits: "pixels", getLineWidth: 3,
-    }));
-  }
-  if (S.points && S.selected >= 0 && S.selected < S.count) {
-    out.push(new deck.ScatterplotLayer({
-      id: `gekozen-${S.selected}-${S.version}`, data: [S.selected],
-      getPosition: (i) => position(storedOf(i)), radiusUnits: "pixels", getRadius: 11,
-      stroked: true, filled: false, getLineColor: [0, 0, 0, 255], lineWidthUnits: "pixels",
-      getLineWidth: 3, pickable: false,
+      getLineColor: SHORTLIST_RING, lineWidthUnits: "pixels", getLineWidth: 3,
     }));
   }
   return out;
+}
+
+// The ring around the chosen site is drawn on a 2D canvas above deck.gl's: as a deck.gl layer,
+// every click made deck.gl draw all sites again (up to ~1 s in software WebGL), and the page
+// waited for that frame before it showed the site's criteria.
+const CHOSEN_PX = 11;        // radius of the ring around the chosen site (its stroke's middle)
+
+function drawChosen(viewport) {
+  const canvas = document.getElementById("keuze");
+  const ratio = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(viewport.width * ratio)
+      || canvas.height !== Math.round(viewport.height * ratio)) {
+    canvas.width = Math.round(viewport.width * ratio);
+    canvas.height = Math.round(viewport.height * ratio);
+    canvas.style.width = `${viewport.width}px`; canvas.style.height = `${viewport.height}px`;
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  document.getElementById("kaart").dataset.selected = String(S.selected);
+  if (!S.points || S.selected < 0 || S.selected >= S.count) return;
+  const [x, y] = viewport.project(position(storedOf(S.selected)));
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.beginPath();
+  ctx.arc(x, y, CHOSEN_PX, 0, 2 * Math.PI);
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = "#000";
+  ctx.stroke();
 }
 
 // --- picking ---------------------------------------------------------------------------------
@@ -574,11 +598,10 @@ function redraw() {
         if (viewport && (S.contextDirty || viewport !== S.contextViewport)) {
           S.contextDirty = false; S.contextViewport = viewport;
           drawContext(viewport);
+          drawChosen(viewport);
         }
         if (!S.passing) return;   // only the context yet: the map is not drawn until its sites are
-        const box = document.getElementById("kaart");
-        box.dataset.drawn = String(S.version);
-        box.dataset.selected = String(S.selected);
+        document.getElementById("kaart").dataset.drawn = String(S.version);
       },
     });
   }
@@ -638,8 +661,9 @@ async function render(args) {
       classify();
       S.classified = classified;
     }
-    S.shortlist = args.shortlist || [];
-    S.selected = args.selected == null ? -1 : args.selected;
+    const shortlist = args.shortlist || [];
+    if (shortlist.join() !== S.shortlist.join()) S.shortlist = shortlist;   // the same: no redraw
+    const selected = args.selected == null ? -1 : args.selected;
     S.tiles_on = !!args.tiles;
     showTiles(S.tiles_on);
     const reach = args.reach ? JSON.stringify(args.reach) : "";
@@ -652,6 +676,11 @@ async function render(args) {
     if (!S.tiles_on && S.tileError) { S.tileError = false; say(""); }
     legend(args.legend || [], args.note);
     redraw();
+    if (selected !== S.selected || S.chosenVersion !== S.version) {
+      S.selected = selected; S.chosenVersion = S.version;
+      const viewport = S.deck.getViewports()[0];
+      if (viewport) drawChosen(viewport);   // else after deck.gl's first frame (onAfterRender)
+    }
     wantOutlines();
   } catch (error) {
     say(`De kaart kan niet worden getekend: ${error.message}`);
