@@ -211,8 +211,9 @@ function toPixels(m, x, y) {
   return [(m[0] * x + m[4] * y + m[12]) / w, (m[1] * x + m[5] * y + m[13]) / w];
 }
 
-function drawContext(viewport) {
-  const canvas = document.getElementById("context");
+function blank(id, viewport) {
+  // the 2D canvas `id` sized to the viewport and cleared; drawn on in CSS pixels
+  const canvas = document.getElementById(id);
   const ratio = window.devicePixelRatio || 1;
   const width = viewport.width, height = viewport.height;
   if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
@@ -223,6 +224,11 @@ function drawContext(viewport) {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return ctx;
+}
+
+function drawContext(viewport) {
+  const ctx = blank("context", viewport);
   ctx.lineJoin = "round";
   const m = viewport.pixelProjectionMatrix;
   // the reach zone above the areas and boundaries, below the work sites
@@ -410,21 +416,10 @@ function layers() {
 const CHOSEN_PX = 11;        // radius of the ring around the chosen site (its stroke's middle)
 
 function drawChosen(viewport) {
-  const canvas = document.getElementById("keuze");
-  const ratio = window.devicePixelRatio || 1;
-  if (canvas.width !== Math.round(viewport.width * ratio)
-      || canvas.height !== Math.round(viewport.height * ratio)) {
-    canvas.width = Math.round(viewport.width * ratio);
-    canvas.height = Math.round(viewport.height * ratio);
-    canvas.style.width = `${viewport.width}px`; canvas.style.height = `${viewport.height}px`;
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const ctx = blank("keuze", viewport);
   document.getElementById("kaart").dataset.selected = String(S.selected);
   if (!S.points || S.selected < 0 || S.selected >= S.count) return;
   const [x, y] = viewport.project(position(storedOf(S.selected)));
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.beginPath();
   ctx.arc(x, y, CHOSEN_PX, 0, 2 * Math.PI);
   ctx.lineWidth = 3;
