@@ -156,6 +156,9 @@ def test_map_draws_sites_without_errors_and_explains_a_click(app_url, browser):
     longlist = int(page.get_by_test_id("stMetricValue").nth(1).inner_text())
     assert drawn == longlist  # every longlist site is on the map
     assert frame.evaluate("S.count") == int(page.get_by_test_id("stMetricValue").first.inner_text())
+    # the ids for the tooltips arrive once the page is idle, before any hover (the mouse has not
+    # moved): a first hover or click does not wait for them
+    frame.wait_for_function("S.ids !== null && S.ids.length === S.count", timeout=20_000)
 
     # live tuning: a stricter parking norm redraws the map with fewer sites
     before = _drawn(frame)
@@ -184,6 +187,7 @@ def test_map_draws_sites_without_errors_and_explains_a_click(app_url, browser):
     # the app sends the chosen site back: the map rings the site that was clicked (on the 2D
     # canvas above the sites: ink on the ring, none in its middle)
     frame.wait_for_function(f"S.selected === S.order[{stored}]", timeout=20_000)
+    assert frame.evaluate(f"S.ids[S.order[{stored}]]") == clicked  # the tooltip names it so
     ring = frame.evaluate(f"""() => {{
         const [x, y] = S.deck.getViewports()[0].project(position({stored}));
         const ctx = document.getElementById("keuze").getContext("2d"), r = window.devicePixelRatio;
@@ -414,6 +418,9 @@ def test_a_click_chooses_a_site_on_the_map_of_a_region_scanned_in_parts(app_url,
     chosen = page.locator(".st-key-gekozen")
     expect(chosen).to_contain_text(re.compile(r"Gekozen locatie: perceel:"), timeout=30_000)
     frame.wait_for_function(f"S.selected === S.order[{stored}]", timeout=20_000)
+    # the gemeente's own ids: the tooltip names the site the app chose
+    clicked = chosen.inner_text().splitlines()[0].removeprefix("Gekozen locatie: ")
+    assert frame.evaluate(f"S.ids[S.order[{stored}]]") == clicked
     assert problems == []
 
 

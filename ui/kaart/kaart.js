@@ -523,11 +523,18 @@ function tooltip(info) {
     tip.style.left = `${info.x + 12}px`;
     tip.style.top = `${info.y + 12}px`;
   }
-  if (i >= 0 && !S.ids && !S.idsWanted) {
-    // the ids (several MB at 400,000 candidates) are only needed for tooltips: load on hover
-    S.idsWanted = true;
-    json(`${S.base}${S.files.ids}`).then((ids) => { S.ids = ids; }).catch(() => {});
-  }
+  if (i >= 0) wantIds();
+}
+
+function wantIds() {
+  // the ids (several MB at 400,000 candidates) are only needed for tooltips: loaded on the
+  // first hover, or before it when the page is idle after the map is drawn (a first hover then
+  // does not wait for them, nor a first click for their parsing on the page's only thread)
+  if (S.ids || S.idsWanted || !S.files) return;
+  S.idsWanted = true;
+  const f = S.files;
+  json(`${S.base}${f.ids}`).then((ids) => { if (S.files.key === f.key) S.ids = ids; })
+    .catch(() => { if (S.files.key === f.key) S.idsWanted = false; });
 }
 
 function click(info) {
@@ -677,6 +684,9 @@ async function render(args) {
       if (viewport) drawChosen(viewport);   // else after deck.gl's first frame (onAfterRender)
     }
     wantOutlines();
+    if (!S.ids && !S.idsWanted) {
+      (window.requestIdleCallback || ((then) => setTimeout(then, 1000)))(wantIds);
+    }
   } catch (error) {
     say(`De kaart kan niet worden getekend: ${error.message}`);
   }
