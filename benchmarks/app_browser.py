@@ -168,6 +168,33 @@ _SHOWN = """(old) => { const box = document.querySelector('.st-key-gekozen');
   return lines.some((line) => line.startsWith(`${id}: `) && line.includes('score')); }"""
 
 
+def visible_site_js(candidates: str) -> str:
+    """
+    JavaScript that finds a site a user can click on the map.
+
+    Parameters
+    ----------
+    candidates
+        A JavaScript expression giving stored positions (indices into the map's files).
+
+    Returns
+    -------
+    str
+        A function for ``frame.evaluate``: the first of `candidates` that is on screen, not
+        under the legend and drawn on top (where sites overlap a click takes the top one), as
+        ``[position, x, y]`` in the map's pixels, or ``null``.
+    """
+    return f"""() => {{ const viewport = S.deck.getViewports()[0];
+        for (const j of {candidates}) {{
+            const [x, y] = viewport.project([S.points[2 * j], S.points[2 * j + 1]]);
+            if (x < 5 || y < 5 || x > viewport.width - 5 || y > viewport.height - 5) continue;
+            if (document.elementFromPoint(x, y)?.tagName !== "CANVAS") continue;
+            if (siteAt(x, y, S.deck.pickObject({{x, y, radius: 0}})) !== S.order[j]) continue;
+            return [j, x, y];
+        }}
+        return null; }}"""
+
+
 def _clicks(page, frame, n: int = 5) -> tuple[list[float], list[str], int]:
     """
     Click sites on the map; time until "Gekozen locatie: <id>" and its criteria appear.
@@ -182,19 +209,10 @@ def _clicks(page, frame, n: int = 5) -> tuple[list[float], list[str], int]:
     for k in range(n):
         page.locator(FRAME).scroll_into_view_if_needed()  # below the fold a click lands nowhere
         box = page.locator(FRAME).bounding_box()
-        # a passing site on screen and drawn on top (where sites overlap a click takes the top one)
-        x, y = frame.evaluate(f"""() => {{ const viewport = S.deck.getViewports()[0];
-            for (let k = {(k + 1) * step}; k < S.passing.at.length; k++) {{
-                const j = S.passing.at[k];
-                const [x, y] = viewport.project([S.points[2 * j], S.points[2 * j + 1]]);
-                if (x < 5 || y < 5 || x > viewport.width - 5 || y > viewport.height - 5) continue;
-                if (document.elementFromPoint(x, y)?.tagName !== "CANVAS") continue;
-                const top = siteAt(x, y, S.deck.pickObject({{x, y, radius: 0}}));
-                if (top === S.order[j]) return [x, y];
-            }}
-            return [-1, -1]; }}""")
-        if x < 0:
+        found = frame.evaluate(visible_site_js(f"S.passing.at.subarray({(k + 1) * step})"))
+        if found is None:
             break
+        _, x, y = found
         old = _chosen(page)
         page.mouse.move(box["x"] + x, box["y"] + y)
         page.wait_for_timeout(300)

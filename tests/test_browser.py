@@ -18,6 +18,8 @@ import urllib.request
 import pytest
 from _toy import ROOT
 
+from benchmarks.app_browser import visible_site_js
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
 MAP_FRAME = "iframe[title='ui.kaart_component.locscan_kaart']"
@@ -109,17 +111,7 @@ def _click_candidate(page, frame, candidates: str, busy_ms: int = 0) -> int:
     slow pick over a large region on a weak machine does.
     """
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
-    found = frame.evaluate(f"""() => {{
-        const viewport = S.deck.getViewports()[0];
-        for (const j of {candidates}) {{
-            const [x, y] = viewport.project([S.points[2 * j], S.points[2 * j + 1]]);
-            if (x < 5 || y < 5 || x > viewport.width - 5 || y > viewport.height - 5) continue;
-            if (document.elementFromPoint(x, y)?.tagName !== "CANVAS") continue;
-            // where sites overlap, a click chooses the one drawn on top
-            if (siteAt(x, y, S.deck.pickObject({{x, y, radius: 0}})) !== S.order[j]) continue;
-            return [j, x, y];
-        }}
-        return null; }}""")
+    found = frame.evaluate(visible_site_js(candidates))
     assert found, "no candidate of the list is visible on the map"
     stored, x, y = found
     # the app must be done with its last run, or it may not see the click's value
