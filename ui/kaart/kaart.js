@@ -529,7 +529,7 @@ function tooltip(info) {
 function wantIds() {
   // the ids (several MB at 400,000 candidates) are only needed for tooltips: loaded on the
   // first hover, or before it when the page is idle after the map is drawn (a first hover then
-  // does not wait for them, nor a first click for their parsing on the page's only thread)
+  // names the site at once, not "locatie" until they have loaded)
   if (S.ids || S.idsWanted || !S.files) return;
   S.idsWanted = true;
   const f = S.files;
@@ -684,9 +684,7 @@ async function render(args) {
       if (viewport) drawChosen(viewport);   // else after deck.gl's first frame (onAfterRender)
     }
     wantOutlines();
-    if (!S.ids && !S.idsWanted) {
-      (window.requestIdleCallback || ((then) => setTimeout(then, 1000)))(wantIds);
-    }
+    (window.requestIdleCallback || ((then) => setTimeout(then, 1000)))(wantIds);
   } catch (error) {
     say(`De kaart kan niet worden getekend: ${error.message}`);
   }
