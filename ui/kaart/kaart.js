@@ -441,11 +441,16 @@ function covers(viewport, cx, cy, lon, lat, radius) {
   return (px - cx) ** 2 + (py - cy) ** 2 < radius * radius;
 }
 
+function viewportNow() {
+  // the map's viewport, or null before deck.gl has set itself up (its device is made
+  // asynchronously: files that load at once, from the browser's cache, can arrive first)
+  return S.deck && S.deck.isInitialized ? S.deck.getViewports()[0] || null : null;
+}
+
 function pointsAt(x, y) {
   // the candidate drawn as a point under pixel (x, y), or -1
   const drawn = S.drawnPoints;
-  if (!S.deck || !S.passing || !drawn) return -1;
-  const viewport = S.deck.getViewports()[0];
+  const viewport = S.passing && drawn ? viewportNow() : null;
   if (!viewport) return -1;
   // the pixel deck.gl would read: the one x, y round to; its centre is tested
   const cx = Math.round(x) + 0.5, cy = Math.round(y) + 0.5;
@@ -622,6 +627,10 @@ async function render(args) {
         binary(S.base + f.points, Float32Array), binary(S.base + f.order, Uint32Array),
         binary(S.base + f.tiles, Uint32Array), binary(S.base + f.boxes, Float32Array)]) };
     }
+    // the classes load with the geometry, not after it
+    const classified = `${f.key}|${args.classes}`;
+    const classes = S.classified === classified ? null : binary(S.base + args.classes, Uint8Array);
+    if (classes) classes.catch(() => {});   // reported where it is awaited (below)
     if (!S.contextLoad || S.contextLoad.name !== f.context) {
       S.contextLoad = { name: f.context, data: json(S.base + f.context), shown: false };
     }
@@ -652,9 +661,9 @@ async function render(args) {
         outlines: null, outlinesWanted: false, ids: null, idsWanted: false });
     }
     S.files = f;
-    const classified = `${f.key}|${args.classes}`;
     if (S.classified !== classified) {   // a click or another tab names the same file again
-      const both = await binary(S.base + args.classes, Uint8Array);   // the codes, then the scores
+      // the codes, then the scores
+      const both = await (classes || binary(S.base + args.classes, Uint8Array));
       if (ticket !== S.ticket) return;
       if (both.length !== 2 * S.count) throw new Error(`${both.length / 2} klassen voor ${S.count} locaties`);
       S.codes = both.subarray(0, S.count);
@@ -680,7 +689,7 @@ async function render(args) {
     redraw();
     if (selected !== S.selected || S.chosenVersion !== S.version) {
       S.selected = selected; S.chosenVersion = S.version;
-      const viewport = S.deck.getViewports()[0];
+      const viewport = viewportNow();
       if (viewport) drawChosen(viewport);   // else after deck.gl's first frame (onAfterRender)
     }
     wantOutlines();
