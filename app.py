@@ -22,7 +22,7 @@ from locscan.region import load_meta
 from locscan.scan import Scan
 from locscan.shortlist import STATUSES, ConflictError, Shortlist, default_url
 from ui import ahp_page, compare_page, intro, kaart_component, longlist_view
-from ui.text import plain, shown
+from ui.text import distinct, plain, shown
 
 st.set_page_config(page_title="locscan – locatiescan", layout="wide")
 TABS = ("Kaart", "Longlist", "Waarom (niet)?", "Shortlist", "Export")
@@ -120,10 +120,11 @@ def _at(options: list[str], value: str | None) -> int:
 
 
 regions = _regions()
+region_labels = distinct({folder: _region_label(folder) for folder in regions})
 # each choice has a key: its identity then does not change with the default the address gives
 # (without one, a choice after the address had changed made a new widget, and was lost)
 region_dir = st.sidebar.selectbox("Regio", regions, index=_at(regions, asked.get("regio")),
-                                  format_func=_region_label, key="keuze:regio")
+                                  format_func=region_labels.get, key="keuze:regio")
 criteria_files = sorted(str(p) for p in Path("criteria").glob("*.yaml"))
 criteria_file = st.sidebar.selectbox("Criteriaset", criteria_files,
                                      index=_at(criteria_files, asked.get("criteria")),

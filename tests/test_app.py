@@ -54,6 +54,24 @@ def test_app_shows_demo_label_counts_and_a_map(workdir):
     assert maps
 
 
+def test_two_regions_with_one_label_stay_apart(workdir, small_demo):
+    """
+    A copy of a region folder has the region's label: both are offered, each named by its
+    folder, and a rerun keeps the region chosen (the selectbox answers with the label it
+    showed; with one label for both, the app switched to the copy).
+    """
+    shutil.copytree(small_demo, workdir / "data/kopie", ignore=shutil.ignore_patterns(".*"))
+    app = _app()
+    box = app.sidebar.selectbox(key="keuze:regio")
+    assert box.value == "data/demo"
+    labels = box.options
+    assert len(set(labels)) == 2
+    assert all(("data/demo" in x) != ("data/kopie" in x) for x in labels)
+    _tab(app, "Shortlist")
+    assert app.sidebar.selectbox(key="keuze:regio").value == "data/demo"
+    assert app.query_params["regio"] in ("data/demo", ["data/demo"])
+
+
 def _map_args(app: AppTest) -> dict:
     def walk(node):
         for child in getattr(node, "children", {}).values():

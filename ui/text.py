@@ -27,3 +27,23 @@ def plain(value: object) -> str:
 def shown(value: object) -> str:
     """A stored value as the user reads it: nothing stored is "onbekend"."""
     return "onbekend" if value is None or value != value else str(value)
+
+
+def distinct(labels: dict[str, str]) -> dict[str, str]:
+    """
+    Labels for choices, made distinct: a label two choices share gets the choice added.
+
+    A selectbox sends back the label the user saw, and Streamlit maps it to the last choice
+    with that label; two region folders with one label (a copy of a region) then switched a
+    user to the copy at the next rerun.
+
+    Examples
+    --------
+    >>> distinct({"data/a": "GMR", "data/b": "GMR", "data/c": "Liemers"})
+    {'data/a': 'GMR (data/a)', 'data/b': 'GMR (data/b)', 'data/c': 'Liemers'}
+    """
+    counts: dict[str, int] = {}
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    return {key: f"{label} ({key})" if counts[label] > 1 else label
+            for key, label in labels.items()}
