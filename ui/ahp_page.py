@@ -10,7 +10,7 @@ import streamlit as st
 from locscan import ahp, criteria
 from locscan.criteria import Criteria
 from locscan.errors import LocscanError
-from ui.text import plain
+from ui.text import distinct, plain
 
 
 def page(base: Criteria, user: str) -> None:
@@ -20,7 +20,7 @@ def page(base: Criteria, user: str) -> None:
                "op de schaal van Saaty: 1 even belangrijk, 3 iets, 5 duidelijk, 7 veel, 9 "
                "extreem belangrijker; 1/3, 1/5 … als het tweede belangrijker is. De "
                "consistentieratio (CR) moet onder 0,10 blijven.")
-    labels = {c.id: c.label for c in base.soft}
+    labels = distinct({c.id: c.label for c in base.soft})   # a label two criteria share
     chosen = st.multiselect("Criteria", list(labels), default=list(labels),
                             format_func=lambda cid: labels[cid])
     parties_text = st.text_input("Partijen (gescheiden door komma's)", "werkgroep")
