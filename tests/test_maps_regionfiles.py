@@ -67,6 +67,18 @@ def test_outlines_are_counter_clockwise_whatever_the_input():
     assert owners.tolist() == [0]
 
 
+def test_outlines_written_later_are_the_same_files(tmp_path):
+    cands = _candidates()
+    whole = deck.write_region(cands, {}, META, tmp_path / "whole")
+    later = deck.write_region(cands, {}, META, tmp_path / "later", outlines=False)
+    assert later == whole
+    outlines = [later.rings, later.starts, later.owners]
+    assert not any((tmp_path / "later" / name).exists() for name in outlines)
+    deck.write_outlines(cands, later, tmp_path / "later")
+    for name in whole.names():
+        assert (tmp_path / "later" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
+
+
 def test_same_content_same_names_other_content_other_names(tmp_path):
     cands = _candidates()
     first = deck.write_region(cands, {}, META, tmp_path)

@@ -57,8 +57,13 @@ def region_files(scan: Scan, focus: list[str]) -> tuple[deck.MapFiles, pd.Index]
             cands = scan.map_candidates(focus, limit=MAP_LIMIT)
             if cands is None:
                 return None
-            known[key] = (deck.write_region(cands, scan.context(), scan.meta, FILES_DIR),
-                          cands.index)
+            files = deck.write_region(cands, scan.context(), scan.meta, FILES_DIR,
+                                      outlines=False)
+            # the outlines (drawn from street zoom on) on the other core, after the map's
+            # files: the map does not wait for them; it asks again until they are there
+            threading.Thread(target=deck.write_outlines, args=(cands, files, FILES_DIR),
+                             name=f"omtrekken-{files.key}", daemon=True).start()
+            known[key] = (files, cands.index)
             while len(known) > _KEEP:
                 known.pop(next(iter(known)))
         return known[key]

@@ -27,6 +27,7 @@ from locscan.maps.regionfiles import (
     tile_order,
     write_classes,
     write_context,
+    write_outlines,
     write_region,
 )
 from locscan.nl.words import STATUS
@@ -48,6 +49,7 @@ __all__ = [
     "tile_order",
     "write_classes",
     "write_context",
+    "write_outlines",
     "write_region",
 ]
 

@@ -29,7 +29,7 @@ from locscan.maps.base import _wgs84
 from locscan.region import RegionMeta
 
 __all__ = ["CONTEXT_STYLE", "TILE_M", "MapFiles", "context_geojson", "reach_geojson",
-           "tile_order", "write_classes", "write_context", "write_region"]
+           "tile_order", "write_classes", "write_context", "write_outlines", "write_region"]
 
 #: the context roles drawn as areas, with their Dutch legend label and colour
 CONTEXT_STYLE = {
@@ -170,9 +170,15 @@ def write_region(
     context: dict[str, gpd.GeoDataFrame],
     meta: RegionMeta,
     folder: str | Path,
+    *,
+    outlines: bool = True,
 ) -> MapFiles:
     """
     Write the map files of a region into `folder`, unless files with the same content exist.
+
+    The outlines (``rings``, ``starts``, ``owners``) are more than half the work, and the map
+    needs them only when zoomed in to street level: with ``outlines=False`` they are left to
+    :func:`write_outlines`, which may run after the map is drawn.
 
     Parameters
     ----------
@@ -184,6 +190,8 @@ def write_region(
         The region's metadata, for the names of gemeenten and subregio's.
     folder
         Where the app serves static files from (e.g. ``static/kaart``).
+    outlines
+        Write the outlines too.
 
     Returns
     -------
@@ -198,20 +206,41 @@ def write_region(
     files = MapFiles(key, len(candidates), *(f"{key}.{part}" for part in (
         "points.bin", "order.bin", "tiles.bin", "boxes.bin", "rings.bin", "starts.bin",
         "owners.bin", "ids.json")), context=_context_name(context, meta))
-    if all((folder / name).exists() for name in files.names()):
+    needed = [n for n in files.names() if outlines or n not in _outline_names(files)]
+    if all((folder / name).exists() for name in needed):
         return files
     xy = shapely.get_coordinates(shapely.point_on_surface(geoms))
     order, tiles = tile_order(xy)
-    coords, starts, owners = _outlines(geoms[order])
-    lonlat = _lonlat(np.vstack([xy[order], coords]), candidates.crs)
-    points, coords = lonlat[: len(xy)], lonlat[len(xy):]
+    points = _lonlat(xy[order], candidates.crs)
     for name, data in ((files.points, points), (files.order, order), (files.tiles, tiles),
-                       (files.boxes, _boxes(points, tiles)), (files.rings, coords),
-                       (files.starts, starts), (files.owners, owners)):
+                       (files.boxes, _boxes(points, tiles))):
         write_bytes(folder / name, np.ascontiguousarray(data).tobytes())
     write_bytes(folder / files.ids, ids)
     write_context(context, meta, folder)
+    if outlines:
+        write_outlines(candidates, files, folder)
     return files
+
+
+def _outline_names(files: MapFiles) -> tuple[str, str, str]:
+    return files.rings, files.starts, files.owners
+
+
+def write_outlines(candidates: gpd.GeoDataFrame, files: MapFiles, folder: str | Path) -> None:
+    """
+    Write the outlines of the map files `files` (from :func:`write_region`) into `folder`.
+
+    In the stored order of the files' ``order`` (read back from `folder`); each file is written
+    whole or not at all, so the browser finds a file complete or not at all.
+    """
+    folder = Path(folder)
+    if all((folder / name).exists() for name in _outline_names(files)):
+        return
+    order = np.fromfile(folder / files.order, dtype="<u4")
+    coords, starts, owners = _outlines(candidates.geometry.to_numpy()[order])
+    for name, data in ((files.rings, _lonlat(coords, candidates.crs)), (files.starts, starts),
+                       (files.owners, owners)):
+        write_bytes(folder / name, np.ascontiguousarray(data).tobytes())
 
 
 def write_context(context: dict[str, gpd.GeoDataFrame], meta: RegionMeta,

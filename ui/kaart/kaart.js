@@ -562,10 +562,17 @@ function fit(bounds) {
   return { longitude, latitude, zoom: Math.min(zoom, 16), pitch: 0, bearing: 0 };
 }
 
+// The app writes the outlines after the map's other files (they are more than half the work,
+// and only needed from street zoom on): until they are there, the map asks again.
+const OUTLINE_TRIES = 60, OUTLINE_WAIT_MS = 1000;
+
 function wantOutlines() {
   if (!S.view || S.view.zoom < OUTLINE_ZOOM - 0.5 || S.outlinesWanted || !S.files) return;
   S.outlinesWanted = true;
-  const f = S.files;
+  loadOutlines(S.files, 0);
+}
+
+function loadOutlines(f, tries) {
   Promise.all([binary(S.base + f.rings, Float32Array), binary(S.base + f.starts, Uint32Array),
     binary(S.base + f.owners, Uint32Array)])
     .then(([coords, starts, owners]) => {
@@ -573,7 +580,12 @@ function wantOutlines() {
       S.outlines = { coords, starts, owners };
       redraw();
     })
-    .catch((error) => say(`De vlakken van de locaties konden niet worden geladen (${error.message}).`));
+    .catch((error) => {
+      if (S.files.key !== f.key) return;   // another map: its own outlines are asked for
+      if (tries + 1 < OUTLINE_TRIES) { setTimeout(() => loadOutlines(f, tries + 1), OUTLINE_WAIT_MS); return; }
+      S.outlinesWanted = false;   // the next zoom asks again
+      say(`De vlakken van de locaties konden niet worden geladen (${error.message}).`);
+    });
 }
 
 let pending = false;
