@@ -18,6 +18,7 @@ import shapely
 
 from locscan import rdnap, settings
 from locscan.maps.base import _SHORTLIST_COLOUR, SCORE_CLASSES, score_class
+from locscan.maps.classfiles import write_classes
 from locscan.maps.regionfiles import (
     CONTEXT_STYLE,
     TILE_M,
@@ -25,7 +26,6 @@ from locscan.maps.regionfiles import (
     context_geojson,
     reach_geojson,
     tile_order,
-    write_classes,
     write_context,
     write_outlines,
     write_region,
