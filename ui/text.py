@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
 _AUTOLINK = re.compile(r"(?i)(?<=[hfw])(?=ttps?\\?:|tp\\?:|ww\\?\.)|(?=@)")
@@ -42,8 +43,6 @@ def distinct(labels: dict[str, str]) -> dict[str, str]:
     >>> distinct({"data/a": "GMR", "data/b": "GMR", "data/c": "Liemers"})
     {'data/a': 'GMR (data/a)', 'data/b': 'GMR (data/b)', 'data/c': 'Liemers'}
     """
-    counts: dict[str, int] = {}
-    for label in labels.values():
-        counts[label] = counts.get(label, 0) + 1
+    counts = Counter(labels.values())
     return {key: f"{label} ({key})" if counts[label] > 1 else label
             for key, label in labels.items()}

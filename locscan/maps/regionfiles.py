@@ -204,7 +204,8 @@ def write_region(
     files = MapFiles(key, len(candidates), *(f"{key}.{part}" for part in (
         "points.bin", "order.bin", "tiles.bin", "boxes.bin", "rings.bin", "starts.bin",
         "owners.bin", "ids.json")), context=_context_name(context, meta))
-    needed = [n for n in files.names() if outlines or n not in _outline_names(files)]
+    later = () if outlines else _outline_names(files)
+    needed = [name for name in files.names() if name not in later]
     if all((folder / name).exists() for name in needed):
         return files
     xy = shapely.get_coordinates(shapely.point_on_surface(geoms))
