@@ -2,14 +2,15 @@
 
 Through :class:`locscan.scan.Scan`, as the app calls it, on a national demo whose parts are
 in the cache (run ``benchmarks/national.py`` first): the scan in parts holds no shapes, and
-narrowing to a gemeente reads the shapes of that gemeente's part only. Timed:
+narrowing to a gemeente joins the map's files from the pieces its part left in the cache
+(:mod:`locscan.maps.pieces`); only the outlines, written after, read the part's shapes. Timed:
 
 * opening the scan (measures from every part's cache) and the first evaluation;
 * a threshold change re-evaluated over every candidate (median of 10), as ``Scan.evaluate``;
 * the whole country's longlist table and counts (what the app shows before a choice);
-* narrowing to a gemeente: its longlist and counts, and the map's files (its candidates'
-  shapes read from the part cache, written as the WebGL map's binary files), for the gemeente
-  of median size and for the largest, the first time (its part not read yet) and again.
+* narrowing to a gemeente: its longlist and counts, and the map's files (from its part's
+  pieces), for the gemeente of median size and for the largest, the first time and again;
+  and the outlines (the part's shapes read), which the map does not wait for.
 
 Writes ``benchmarks/RESULTS-national-app.md``.
 
@@ -41,22 +42,17 @@ def timed(func, *args, **kwargs) -> tuple[object, float]:
 
 def narrow(scan, crit, code: str, folder: Path) -> dict[str, float]:
     """Seconds of each step the app takes when the user picks gemeente `code`."""
-    from locscan.maps import deck
-
     table, t_list = timed(scan.longlist, crit, gemeente=code, shapes=False, texts=False)
     _, t_texts = timed(scan.texts, table.index[:200], crit, gemeente=code,
                        everything=False)  # the first page's texts, as the app asks them
     _, t_summary = timed(scan.summary, crit, gemeente=code)
-    cands, t_shapes = timed(scan.map_candidates, [code])
-    # as the app writes them: the outlines after the map's other files, not waited for
-    files, t_files = timed(deck.write_region, cands, scan.context(), scan.meta, folder,
-                           outlines=False)
-    _, t_outlines = timed(deck.write_outlines, cands, files, folder)
-    return {"longlist": t_list + t_texts, "counts": t_summary, "shapes": t_shapes,
-            "map files": t_files, "outlines": t_outlines,
-            "total": t_list + t_texts + t_summary + t_shapes + t_files,
-            "candidates": len(cands),
-            "on the longlist": len(table)}
+    # as the app writes them: joined from the parts' pieces, the outlines after the map's
+    # other files (read from the shapes), not waited for
+    (files, rows), t_files = timed(scan.write_map, folder, [code])
+    _, t_outlines = timed(scan.write_map_outlines, files, rows, folder)
+    return {"longlist": t_list + t_texts, "counts": t_summary, "map files": t_files,
+            "outlines": t_outlines, "total": t_list + t_texts + t_summary + t_files,
+            "candidates": len(rows), "on the longlist": len(table)}
 
 
 def main() -> None:
@@ -112,20 +108,19 @@ def main() -> None:
         f"| the same with every row's reasons in Dutch, as an export | {t_country_texts:.2f} |",
         f"| the whole country's counts | {t_country_counts:.2f} |", "",
         "Narrowing to a gemeente: its longlist and counts (with the first page's texts), and "
-        "the map (its candidates' shapes "
-        "read from its part's cache, written as the map's binary files). *first*: the part "
-        "not read before; *again*: a second visit. *outlines*: the parcels' outlines, "
-        "written after the map's other files (the map draws without them; not in the "
-        "total).", "",
+        "the map's binary files, joined from the pieces the gemeente's part left in the "
+        "cache (no shape read). *first*: the gemeente not shown before; *again*: a second "
+        "visit. *outlines*: the parcels' outlines, read from the part's shapes and written "
+        "after the map's other files (the map draws without them; not in the total).", "",
         "| gemeente | visit | candidates | on the longlist | longlist (s) | counts (s) | "
-        "shapes (s) | map files (s) | total (s) | outlines (s) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "map files (s) | total (s) | outlines (s) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for code, visit, r in rows:
         lines.append(
             f"| {names.get(code, code)} ({code}) | {visit} | {r['candidates']:,} | "
             f"{r['on the longlist']:,} | {r['longlist']:.2f} | {r['counts']:.2f} | "
-            f"{r['shapes']:.2f} | {r['map files']:.2f} | **{r['total']:.2f}** | "
+            f"{r['map files']:.2f} | **{r['total']:.2f}** | "
             f"{r['outlines']:.2f} |")
     lines += ["", f"Resident memory after opening, evaluating and the country's tables: "
               f"{rss_open:.2f} GiB; peak of the process: {peak:.2f} GiB (the forked workers "

@@ -22,11 +22,12 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from locscan import capacity, criteria, longlist, measures
+from locscan import capacity, criteria, longlist, measures, settings
 from locscan.compare import Comparison, compare
 from locscan.criteria import Criteria
 from locscan.errors import CriteriaError, LocscanError, RegionError
 from locscan.ids import prepare_lookup, same_index
+from locscan.maps import pieces
 from locscan.measures import MeasureSpec
 from locscan.measures.shapes import Shapes
 from locscan.memo import Memo, sized
@@ -35,6 +36,7 @@ from locscan.region import Region, open_region
 from locscan.robustness import Robustness, robustness
 from locscan.scan_capacity import CapacityQuestions
 from locscan.scan_export import ScanExports
+from locscan.scan_maps import ScanMaps
 from locscan.shortlist import Shortlist
 
 __all__ = ["CONTEXT_ROLES", "Scan"]
@@ -42,7 +44,7 @@ __all__ = ["CONTEXT_ROLES", "Scan"]
 #: roles of the layers a map shows around the sites
 CONTEXT_ROLES = ("municipalities", "cores", "business_parks", "exclusions", "work_sites")
 
-class Scan(CapacityQuestions, ScanExports):
+class Scan(CapacityQuestions, ScanExports, ScanMaps):
     """
     A region and a criteria set, ready to be evaluated.
 
@@ -97,8 +99,12 @@ class Scan(CapacityQuestions, ScanExports):
         self.in_parts = bool(in_parts or scheduler)
         self._how = {"cache": cache, "in_parts": self.in_parts, "scheduler": scheduler,
                      "geometry": not self.in_parts}
+        self._start_maps()
+        # while each part's shapes are at hand: its gemeenten's pieces of the map, cached
+        cached = settings.use_cache if cache is None else cache
         self.candidates, self.measures = measures.compute_measures(
-            region, criteria.used_measures(), on_measure=on_measure, **self._how)
+            region, criteria.used_measures(), on_measure=on_measure, on_part=self._part_done,
+            after=pieces.write_part_pieces if self.in_parts and cached else None, **self._how)
         self.measures = same_index(self.measures, self.candidates.index)
         if self.in_parts:  # a country: its ids' hash table now, not at the first click
             prepare_lookup(self.candidates.index)
@@ -272,23 +278,6 @@ class Scan(CapacityQuestions, ScanExports):
             return table.copy(deep=False)
         shapes = self.shapes.of(table.index, table.get("gemeente_code"))
         return gpd.GeoDataFrame(table, geometry=shapes.to_numpy(), crs=self.shapes.crs)
-
-    def map_candidates(self, codes: Iterable[str] | None = None, *,
-                       limit: int | None = None) -> gpd.GeoDataFrame | None:
-        """
-        The candidates a map draws for the gemeenten `codes`, with their shapes.
-
-        A scan that holds its shapes draws the whole region (sent to the browser once;
-        another selection only zooms); a scan in parts draws the chosen gemeenten, read a
-        part at a time, or nothing (None) when they hold more than `limit` candidates.
-        """
-        if self.shapes.held:
-            return self.candidates
-        codes = list(self.meta.codes()) if codes is None else list(codes)
-        chosen = self.candidates[self.candidates["gemeente_code"].isin(codes).to_numpy()]
-        if limit is not None and len(chosen) > limit:
-            return None
-        return self.with_shapes(chosen)
 
     def texts(self, ids: Iterable[str], crit: Criteria | None = None, *,
               subregio: str | None = None, gemeente: str | None = None,

@@ -89,3 +89,29 @@ def test_the_parts_on_a_local_dask_cluster_equal_the_parts_here(small_demo, demo
     assert hits == [False] * len(crit.used_measures())
     assert_same_measures(table, got)
     assert len(cands) == len(table)
+
+
+def _note_shapes(region: Region, part: Part) -> None:
+    """An ``after``: notes, in the worker, how many shapes the part had at hand."""
+    import os
+    from pathlib import Path
+
+    folder = Path(os.environ["LOCSCAN_TEST_AFTER"])
+    (folder / f"{part.name}-{os.getpid()}").write_text(
+        str(int(part.candidates.geometry.notna().sum())))
+
+
+def test_after_runs_in_the_workers_with_each_parts_shapes(small_demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("LOCSCAN_TEST_AFTER", str(tmp_path))
+    crit = criteria.load(GMR)
+    seen: list[Part] = []
+    cands, _ = quiet(compute_in_parts, Region(small_demo), crit.used_measures(), cache=False,
+                     geometry=False, workers=2, after=_note_shapes, on_part=seen.append)
+    notes = {p.name.rsplit("-", 1)[0]: int(p.read_text()) for p in tmp_path.iterdir()}
+    assert notes == {p.name: len(p.candidates) for p in seen}  # every part, all its shapes
+    assert sum(notes.values()) == len(cands)
+    assert "geometry" not in cands  # dropped after
+    import os
+
+    assert str(os.getpid()) not in {p.name.rsplit("-", 1)[1] for p in tmp_path.iterdir()}
+    assert all(p.content for p in seen if len(p.candidates))

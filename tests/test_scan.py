@@ -89,13 +89,67 @@ def test_a_scan_in_parts_holds_no_shapes_yet_answers_like_the_whole_scan(both, t
     assert gpd.read_file(out).geometry.notna().all()
 
 
-def test_a_scan_in_parts_draws_the_chosen_gemeenten_or_asks_to_narrow(both):
+def _bytes(folder, files, names=("points", "order", "tiles", "boxes", "ids")):
+    return {n: (folder / getattr(files, n)).read_bytes() for n in names}
+
+
+def _point_of(folder, files) -> dict[str, tuple[float, float]]:
+    """Each candidate's drawn point in the map files, by its id."""
+    import json
+
+    import numpy as np
+
+    ids = json.loads((folder / files.ids).read_text())
+    order = np.fromfile(folder / files.order, dtype="<u4")
+    points = np.fromfile(folder / files.points, dtype="<f4").reshape(-1, 2)
+    return {ids[c]: tuple(points[s]) for s, c in enumerate(order)}
+
+
+def test_a_scan_in_parts_maps_the_chosen_gemeenten_from_its_parts_pieces(both, tmp_path,
+                                                                       monkeypatch):
+    from locscan.maps import deck
+
     whole, parts = both
-    assert whole.map_candidates(["GM0002"]) is whole.candidates  # the region, once
-    drawn = parts.map_candidates(["GM0002"])
-    assert set(drawn["gemeente_code"]) == {"GM0002"}
-    assert drawn.geometry.geom_equals_exact(whole.candidates.geometry.loc[drawn.index], 0).all()
-    assert parts.map_candidates(limit=len(parts.candidates) - 1) is None
+    files, rows = whole.write_map(tmp_path / "heel", ["GM0002"])
+    assert files.count == len(whole.candidates)  # the whole region, once
+    assert rows.tolist() == list(range(len(whole.candidates)))
+    # no shape is read: the gemeente's piece was made when its part was computed
+    monkeypatch.setattr(parts, "with_shapes", lambda table: pytest.fail("read shapes"))
+    files, rows = parts.write_map(tmp_path / "deel", ["GM0002"])
+    ids = parts.candidates.index[rows]
+    assert set(parts.candidates["gemeente_code"].iloc[rows]) == {"GM0002"}
+    assert sorted(ids) == sorted(whole.candidates.index[
+        whole.candidates["gemeente_code"] == "GM0002"])
+    # the very files the map of those candidates with their shapes would be
+    same = deck.write_region(whole.candidates.loc[ids], whole.context(), whole.meta,
+                             tmp_path / "vormen", outlines=False)
+    assert files.key == same.key
+    assert _bytes(tmp_path / "deel", files) == _bytes(tmp_path / "vormen", same)
+    # two gemeenten: each candidate drawn where the whole region's map draws it
+    files, rows = parts.write_map(tmp_path / "twee", ["GM0002", "GM0001"])
+    assert files.count == len(rows) == len(parts.candidates)
+    assert rows.tolist() == parts.map_rows(["GM0002"]).tolist() + parts.map_rows(
+        ["GM0001"]).tolist()
+    assert _point_of(tmp_path / "twee", files) == _point_of(tmp_path / "heel",
+                                                            whole.write_map(tmp_path / "heel")[0])
+    assert parts.write_map(tmp_path / "te-veel", limit=len(parts.candidates) - 1) is None
+
+
+def test_a_map_without_its_pieces_is_made_from_the_shapes(both, tmp_path):
+    parts = both[1]
+    folder = parts.region.folder
+    good = _bytes(tmp_path / "goed", parts.write_map(tmp_path / "goed", ["GM0001"])[0])
+    uncached = Scan(Region(folder), toy_crit(), cache=False)
+    pieces = list(folder.rglob("kaart-*.npz"))
+    assert pieces
+    for piece in pieces:  # a cache whose pieces were damaged
+        piece.write_bytes(b"kapot")
+    for scan, name in ((parts, "kapot"), (uncached, "zonder")):
+        files, rows = scan.write_map(tmp_path / name, ["GM0001"])
+        assert _bytes(tmp_path / name, files) == good
+        # the outlines follow, read from the shapes
+        scan.write_map_outlines(files, rows, tmp_path / name)
+        assert (tmp_path / name / files.rings).stat().st_size > 0
 
 
 def test_a_factsheet_of_a_scan_in_parts_draws_the_same_map(both):

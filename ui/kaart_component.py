@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -35,35 +35,52 @@ MAP_LIMIT = 400_000
 #: how many selections' map files of a scan in parts are remembered
 _KEEP = 8
 
-_FILES: weakref.WeakKeyDictionary[Scan, dict[tuple, tuple[deck.MapFiles, pd.Index]]] = (
-    weakref.WeakKeyDictionary())
+_FILES: weakref.WeakKeyDictionary[Scan, dict[tuple, Drawn]] = weakref.WeakKeyDictionary()
 _FILES_LOCK = threading.Lock()
 
 
-def region_files(scan: Scan, focus: list[str]) -> tuple[deck.MapFiles, pd.Index] | None:
+@dataclass(frozen=True)
+class Drawn:
     """
-    The map files of the candidates the map draws, and their ids in the files' order.
+    The map files of a selection and its candidates.
+
+    Attributes
+    ----------
+    files
+        The files' names (:class:`locscan.maps.deck.MapFiles`).
+    rows
+        Each candidate's position in ``Scan.candidates``, in the files' order.
+    ids
+        Their ids, in the same order.
+    """
+
+    files: deck.MapFiles
+    rows: np.ndarray
+    ids: pd.Index
+
+
+def region_files(scan: Scan, focus: list[str]) -> Drawn | None:
+    """
+    The map files of the candidates the map draws (:meth:`locscan.scan.Scan.write_map`).
 
     A scan that holds its shapes writes the whole region once (another selection only zooms);
-    a scan in parts writes the gemeenten `focus`, reading only their shapes, or returns None
-    when they hold more than :data:`MAP_LIMIT` candidates. Remembered per Scan object (not per
-    folder), so a region opened again after its layers changed gets files of its new
-    candidates.
+    a scan in parts writes the gemeenten `focus`, or returns None when they hold more than
+    :data:`MAP_LIMIT` candidates. Remembered per Scan object (not per folder), so a region
+    opened again after its layers changed gets files of its new candidates. The outlines are
+    written after, on the other core: the map does not wait for them (it asks again until
+    they are there).
     """
-    key = () if scan.shapes.held else tuple(sorted(focus))
+    key = () if scan.shapes.held else tuple(focus)
     with _FILES_LOCK:
         known = _FILES.setdefault(scan, {})
         if key not in known:
-            cands = scan.map_candidates(focus, limit=MAP_LIMIT)
-            if cands is None:
+            written = scan.write_map(FILES_DIR, focus, limit=MAP_LIMIT)
+            if written is None:
                 return None
-            files = deck.write_region(cands, scan.context(), scan.meta, FILES_DIR,
-                                      outlines=False)
-            # the outlines (drawn from street zoom on) on the other core, after the map's
-            # files: the map does not wait for them; it asks again until they are there
-            threading.Thread(target=deck.write_outlines, args=(cands, files, FILES_DIR),
+            files, rows = written
+            threading.Thread(target=scan.write_map_outlines, args=(files, rows, FILES_DIR),
                              name=f"omtrekken-{files.key}", daemon=True).start()
-            known[key] = (files, cands.index)
+            known[key] = Drawn(files, rows, scan.candidates.index[rows])
             while len(known) > _KEEP:
                 known.pop(next(iter(known)))
         return known[key]

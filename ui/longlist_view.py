@@ -94,9 +94,10 @@ def map_tab(view: View) -> bool:
                 "locaties; dat is te veel voor één kaart. Kies links een subregio of gemeente. "
                 "De longlist en de export bevatten wel alle locaties.")
         return False
-    files, index = drawn
-    shown = scan.candidates["gemeente_code"].reindex(index).isin(view.focus)
-    score = result.evaluation["score"].reindex(index)
+    files, rows, index = drawn.files, drawn.rows, drawn.ids
+    # by position, not by id: a national scan's ids are millions of texts
+    shown = scan.candidates["gemeente_code"].iloc[rows].isin(view.focus)
+    score = result.evaluation["score"].iloc[rows]
     # the last click is in the session before the map is drawn again: read it first, so the
     # map rings the site just clicked
     value = st.session_state.get("kaart")
@@ -108,7 +109,7 @@ def map_tab(view: View) -> bool:
     chosen = st.session_state.get("site")
     kaart_component.kaart(
         files,
-        maps.deck.status_codes(result.status.reindex(index), score, shown),
+        maps.deck.status_codes(result.status.iloc[rows], score, shown),
         maps.deck.scores(score), shortlist=kaart_component.positions(index, view.short.index),
         selected=(kaart_component.positions(index, [chosen]) or [None])[0] if chosen else None,
         bounds=_bounds(scan, files.key, view.subregio, view.gemeente),

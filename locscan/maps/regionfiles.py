@@ -26,8 +26,9 @@ from locscan.atomic import write_bytes
 from locscan.maps.base import _wgs84
 from locscan.region import RegionMeta
 
-__all__ = ["CONTEXT_STYLE", "TILE_M", "MapFiles", "context_geojson", "reach_geojson",
-           "tile_order", "write_context", "write_outlines", "write_region"]
+__all__ = ["CONTEXT_STYLE", "TILE_M", "MapFiles", "candidates_key", "context_geojson",
+           "ids_json", "map_files", "missing", "reach_geojson", "sites", "tile_order",
+           "write_context", "write_outlines", "write_region", "write_sites"]
 
 #: the context roles drawn as areas, with their Dutch legend label and colour
 CONTEXT_STYLE = {
@@ -80,6 +81,10 @@ class MapFiles:
         """Every file name."""
         return [self.points, self.order, self.tiles, self.boxes, self.rings, self.starts,
                 self.owners, self.ids, self.context]
+
+    def outlines(self) -> tuple[str, str, str]:
+        """The outlines' file names."""
+        return self.rings, self.starts, self.owners
 
 
 #: side of the square tiles the browser draws (or skips) as a whole, in metres
@@ -163,6 +168,47 @@ def _boxes(points: np.ndarray, starts: np.ndarray) -> np.ndarray:
                             np.maximum.reduceat(points[:, 1], first)]).astype("<f4")
 
 
+def sites(geoms: np.ndarray, crs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """
+    The map's arrays of the candidates with shapes `geoms` (in `crs`): where each is drawn.
+
+    Returns
+    -------
+    points, order, tiles, boxes
+        As in :class:`MapFiles`: one point on each candidate's surface (``float32``
+        longitude/latitude, stored tile by tile), the candidate of each stored position, the
+        first stored position of each tile and each tile's bounds.
+    """
+    xy = shapely.get_coordinates(shapely.point_on_surface(geoms))
+    order, tiles = tile_order(xy)
+    points = _lonlat(xy[order], crs)
+    return points, order, tiles, _boxes(points, tiles)
+
+
+def write_sites(files: MapFiles, arrays: tuple[np.ndarray, ...], folder: Path) -> None:
+    """Write the arrays from :func:`sites` as the files `files` names, each one atomically."""
+    for name, data in zip((files.points, files.order, files.tiles, files.boxes), arrays,
+                          strict=True):
+        write_bytes(folder / name, np.ascontiguousarray(data).tobytes())
+
+
+def map_files(key: str, count: int, context: str) -> MapFiles:
+    """The names of the map files of candidates with digest `key` (and `context`'s file)."""
+    return MapFiles(key, count, *(f"{key}.{part}" for part in (
+        "points.bin", "order.bin", "tiles.bin", "boxes.bin", "rings.bin", "starts.bin",
+        "owners.bin", "ids.json")), context=context)
+
+
+def candidates_key(ids: bytes, geoms: np.ndarray) -> str:
+    """The digest of candidates by their ids (as the map's ids file) and shapes."""
+    return _digest(ids, b"".join(shapely.to_wkb(geoms, output_dimension=2)))
+
+
+def ids_json(ids: pd.Index) -> bytes:
+    """The map's ids file: the candidate ids as a JSON list."""
+    return json.dumps([str(i) for i in ids], ensure_ascii=False).encode()
+
+
 def write_region(
     candidates: gpd.GeoDataFrame,
     context: dict[str, gpd.GeoDataFrame],
@@ -199,21 +245,12 @@ def write_region(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     geoms = candidates.geometry.to_numpy()
-    ids = json.dumps([str(i) for i in candidates.index], ensure_ascii=False).encode()
-    key = _digest(ids, b"".join(shapely.to_wkb(geoms, output_dimension=2)))
-    files = MapFiles(key, len(candidates), *(f"{key}.{part}" for part in (
-        "points.bin", "order.bin", "tiles.bin", "boxes.bin", "rings.bin", "starts.bin",
-        "owners.bin", "ids.json")), context=_context_name(context, meta))
-    later = () if outlines else _outline_names(files)
-    needed = [name for name in files.names() if name not in later]
-    if all((folder / name).exists() for name in needed):
+    ids = ids_json(candidates.index)
+    files = map_files(candidates_key(ids, geoms), len(candidates),
+                      _context_name(context, meta))
+    if not missing(files, folder, outlines=outlines):
         return files
-    xy = shapely.get_coordinates(shapely.point_on_surface(geoms))
-    order, tiles = tile_order(xy)
-    points = _lonlat(xy[order], candidates.crs)
-    for name, data in ((files.points, points), (files.order, order), (files.tiles, tiles),
-                       (files.boxes, _boxes(points, tiles))):
-        write_bytes(folder / name, np.ascontiguousarray(data).tobytes())
+    write_sites(files, sites(geoms, candidates.crs), folder)
     write_bytes(folder / files.ids, ids)
     write_context(context, meta, folder)
     if outlines:
@@ -221,8 +258,17 @@ def write_region(
     return files
 
 
-def _outline_names(files: MapFiles) -> tuple[str, str, str]:
-    return files.rings, files.starts, files.owners
+def missing(files: MapFiles, folder: str | Path, *, outlines: bool = True,
+            only_outlines: bool = False) -> bool:
+    """
+    Whether a file of `files` is not in `folder`.
+
+    Any file; any but the outlines with ``outlines=False``; any outline with
+    ``only_outlines``.
+    """
+    names = files.outlines() if only_outlines else [
+        name for name in files.names() if outlines or name not in files.outlines()]
+    return any(not (Path(folder) / name).exists() for name in names)
 
 
 def write_outlines(candidates: gpd.GeoDataFrame, files: MapFiles, folder: str | Path) -> None:
@@ -233,7 +279,7 @@ def write_outlines(candidates: gpd.GeoDataFrame, files: MapFiles, folder: str | 
     whole or not at all, so the browser finds a file complete or not at all.
     """
     folder = Path(folder)
-    if all((folder / name).exists() for name in _outline_names(files)):
+    if all((folder / name).exists() for name in files.outlines()):
         return
     order = np.fromfile(folder / files.order, dtype="<u4")
     coords, starts, owners = _outlines(candidates.geometry.to_numpy()[order])

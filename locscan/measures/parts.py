@@ -69,6 +69,9 @@ class Part:
         Names of the measures read from the cache.
     messages
         Warnings raised while reading the part's layers, to be shown once by the caller.
+    content
+        A digest of the candidates (ids, shapes and attributes; empty without candidates):
+        what the part's cached products are keyed by.
     """
 
     name: str
@@ -77,6 +80,7 @@ class Part:
     measures: pd.DataFrame
     from_cache: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    content: str = ""
 
 
 def reach_m(spec: MeasureSpec) -> float | None:
@@ -258,4 +262,4 @@ def _measure_part(region: Region, specs: list[MeasureSpec], name: str, codes: li
                 _cache.write(path, frame.reset_index(drop=True))
         frames.append(masked_outside_coverage(region, cands, spec, frame))
     table = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=cands.index)
-    return Part(name, codes, cands, table, from_cache)
+    return Part(name, codes, cands, table, from_cache, content=content)

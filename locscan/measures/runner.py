@@ -40,6 +40,7 @@ class _Task:
     cache: bool
     keys: dict[str, str]
     geometry: bool = True
+    after: Callable[[Region, Part], None] | None = None
 
 
 _OPEN: dict[str, Region] = {}  # per worker process: each region opened once
@@ -49,8 +50,8 @@ def _run(task: _Task) -> Part:
     region = _OPEN.get(task.folder)
     if region is None:
         region = _OPEN.setdefault(task.folder, open_region(task.folder))
-    return _done(measure_part(region, task.specs, task.name, task.codes, cache=task.cache,
-                              keys=task.keys), task)
+    return _done(region, measure_part(region, task.specs, task.name, task.codes,
+                                      cache=task.cache, keys=task.keys), task)
 
 
 def _without_geometry(part: Part) -> Part:
@@ -69,6 +70,7 @@ def compute_in_parts(
     tile_m: float | None = PART_M,
     geometry: bool = True,
     workers: int | None = None,
+    after: Callable[[Region, Part], None] | None = None,
 ) -> tuple[gpd.GeoDataFrame | pd.DataFrame, pd.DataFrame]:
     """
     Candidates of `region` and their measures, computed part by part.
@@ -94,6 +96,10 @@ def compute_in_parts(
     geometry
         Keep the candidates' shapes; without them (a plain DataFrame) the result of a whole
         country fits in a few GiB, and each part's shapes stay in its cache.
+    after
+        Called with the region and each part, shapes and all, where the part was computed (a
+        worker), before its shapes are dropped: to derive and cache more from the shapes
+        while they are at hand. A module-level function, so that it reaches the workers.
 
     Returns
     -------
@@ -108,7 +114,7 @@ def compute_in_parts(
     groups = part_groups(region, tile_m)
     keys = layer_keys(region, specs)
     tasks = [_Task(str(Path(region.folder).resolve()), tuple(specs), name, codes, cache,
-                   keys, geometry) for name, codes in groups.items()]
+                   keys, geometry, after) for name, codes in groups.items()]
     workers = settings.workers if workers is None else workers
     with contextlib.ExitStack() as stack:
         if client is not None:
@@ -119,12 +125,14 @@ def compute_in_parts(
                 max_workers=workers, mp_context=multiprocessing.get_context("fork")))
             parts = pool.map(_run, tasks)
         else:
-            parts = (_done(measure_part(region, specs, t.name, t.codes, cache=cache,
-                                        keys=keys), t) for t in tasks)
+            parts = (_done(region, measure_part(region, specs, t.name, t.codes, cache=cache,
+                                                keys=keys), t) for t in tasks)
         return _joined(parts, geometry, on_part)
 
 
-def _done(part: Part, task: _Task) -> Part:
+def _done(region: Region, part: Part, task: _Task) -> Part:
+    if task.after is not None:
+        task.after(region, part)
     part = part if task.geometry else _without_geometry(part)
     part.candidates = _compact(part.candidates)
     part.measures = _compact(part.measures)
@@ -216,6 +224,8 @@ def compute_measures(
     in_parts: bool = False,
     scheduler: str | None = None,
     geometry: bool = True,
+    after: Callable[[Region, Part], None] | None = None,
+    on_part: Callable[[Part], None] | None = None,
 ) -> tuple[gpd.GeoDataFrame | pd.DataFrame, pd.DataFrame]:
     """
     Candidates and measures of `region`: whole, in parts here, or in parts on a cluster.
@@ -233,6 +243,9 @@ def compute_measures(
     on_measure
         Called after all measures with each spec and whether it came from the cache (in every
         part).
+    after, on_part
+        In parts: called in the worker with the region and each part with its shapes, and
+        here with each part as it is done (:func:`compute_in_parts`).
 
     Raises
     ------
@@ -247,10 +260,12 @@ def compute_measures(
     def seen(part: Part) -> None:
         for s in specs:
             hits[s.name] &= s.name in part.from_cache
+        if on_part:
+            on_part(part)
 
     with _client(scheduler) as client:
         out = compute_in_parts(region, specs, cache=cache, client=client, on_part=seen,
-                               geometry=geometry)
+                               geometry=geometry, after=after)
     for spec in specs if on_measure else ():
         on_measure(spec, hits[spec.name])
     return out

@@ -102,6 +102,19 @@ class Shapes:
                 "regio opnieuw")
         return gpd.GeoSeries(out, index=ids, crs=self.crs)
 
+    def part_of(self, code: str) -> str:
+        """
+        The name of the part that holds the candidates of gemeente `code` (a scan in parts).
+
+        Raises
+        ------
+        RegionError
+            When `code` is not a gemeente of the scan.
+        """
+        if code not in self._part_of:
+            raise RegionError(f"geen gemeente '{code}' in deze regio")
+        return self._part_of[code]
+
     def within(self, bbox: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
         """
         The candidates (their ids and shapes) whose shape meets the box ``(x0, y0, x1, y1)``.

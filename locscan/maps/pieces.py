@@ -1,0 +1,194 @@
+"""The map of a scan in parts, joined from one piece per gemeente made while its part is computed.
+
+A scan in parts holds no shapes, so a map of a gemeente would read its part's shapes and work
+out where each site is drawn at the first visit: 0.5-1 s for 130,000 candidates, every time
+the app starts. Instead, while a part is computed and its shapes are at hand (the ``after`` of
+:func:`locscan.measures.compute_in_parts`), every gemeente of it gets a *piece*: the arrays of
+the map's files (:func:`locscan.maps.regionfiles.sites`) for its candidates, in their order,
+kept in the part's cache beside its measures and keyed as they are. A map of a gemeente, a
+subregio or any set of gemeenten is then joined from their pieces (:func:`write_joined`)
+without reading a shape; a single piece gives the very files
+:func:`locscan.maps.regionfiles.write_region` writes for the same candidates.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from locscan.atomic import write_bytes
+from locscan.maps.regionfiles import (
+    MapFiles,
+    _digest,
+    candidates_key,
+    ids_json,
+    map_files,
+    sites,
+    write_sites,
+)
+from locscan.region import Region
+
+__all__ = ["Piece", "join", "piece", "piece_path", "read_piece", "write_joined",
+           "write_part_pieces"]
+
+#: the pieces' file format; part of their names, so a changed format is written again
+_FORMAT = "1"
+
+
+@dataclass(frozen=True, eq=False)
+class Piece:
+    """
+    The map's arrays of one gemeente's candidates, in the scan's order of them.
+
+    Attributes
+    ----------
+    code
+        The gemeente's CBS code.
+    key
+        Digest of the candidates' ids and shapes (:func:`locscan.maps.regionfiles.candidates_key`).
+    points, order, tiles, boxes
+        As in :class:`locscan.maps.regionfiles.MapFiles`, for these candidates alone.
+    """
+
+    code: str
+    key: str
+    points: np.ndarray
+    order: np.ndarray
+    tiles: np.ndarray
+    boxes: np.ndarray
+
+    @property
+    def count(self) -> int:
+        """The number of candidates."""
+        return len(self.order)
+
+
+def piece(code: str, candidates: gpd.GeoDataFrame) -> Piece:
+    """The piece of gemeente `code`, of its candidates (with shapes, in the scan's order)."""
+    geoms = candidates.geometry.to_numpy()
+    return Piece(code, candidates_key(ids_json(candidates.index), geoms),
+                 *sites(geoms, candidates.crs))
+
+
+def piece_path(region: Region, part: str, content: str) -> Path:
+    """Where the pieces of the part `part`, whose candidates have digest `content`, are kept."""
+    return region.cache_dir / "parts" / part / f"kaart-{content}-v{_FORMAT}.npz"
+
+
+def write_part_pieces(region: Region, part) -> None:
+    """
+    Write the pieces of every gemeente of `part` into its cache, unless they are there.
+
+    `part` is a :class:`locscan.measures.parts.Part` with its shapes: this is the ``after``
+    of :func:`locscan.measures.compute_in_parts`, run where the part was computed.
+    One file per part, written whole or not at all.
+    """
+    if not part.content or not len(part.candidates):
+        return
+    path = piece_path(region, part.name, part.content)
+    if path.exists():
+        return
+    cands = part.candidates
+    codes = cands["gemeente_code"].astype(str).to_numpy()
+    arrays = {}
+    for code in part.codes:
+        made = piece(code, cands[codes == code])
+        arrays |= {f"{code}.key": np.frombuffer(made.key.encode(), dtype=np.uint8),
+                   f"{code}.points": made.points, f"{code}.order": made.order,
+                   f"{code}.tiles": made.tiles, f"{code}.boxes": made.boxes}
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes(path, buffer.getvalue())
+
+
+def read_piece(path: Path, code: str) -> Piece | None:
+    """
+    The piece of gemeente `code` from a part's file (:func:`piece_path`).
+
+    None when the file or the piece is not there or cannot be read: it is then made again
+    from the shapes.
+    """
+    try:
+        with path.open("rb") as file, np.load(file) as npz:
+            return Piece(code, npz[f"{code}.key"].tobytes().decode(),
+                         *(npz[f"{code}.{name}"] for name in ("points", "order", "tiles",
+                                                               "boxes")))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+
+
+def join(pieces: list[Piece]) -> tuple[str, tuple[np.ndarray, ...]]:
+    """
+    The key and the map's arrays of the candidates of `pieces`, one piece after the other.
+
+    One piece is its own key and arrays; several keep their own tiles (a tile on a border
+    between two gemeenten is two tiles: the browser draws or skips each).
+
+    Examples
+    --------
+    >>> one = Piece("GM1", "a", np.zeros((2, 2), "<f4"), np.array([1, 0], "<u4"),
+    ...             np.array([0, 2], "<u4"), np.zeros((1, 4), "<f4"))
+    >>> two = Piece("GM2", "b", np.ones((1, 2), "<f4"), np.array([0], "<u4"),
+    ...             np.array([0, 1], "<u4"), np.ones((1, 4), "<f4"))
+    >>> key, (points, order, tiles, boxes) = join([one, two])
+    >>> order.tolist(), tiles.tolist(), len(boxes)
+    ([1, 0, 2], [0, 2, 3], 2)
+    """
+    if len(pieces) == 1:
+        p = pieces[0]
+        return p.key, (p.points, p.order, p.tiles, p.boxes)
+    if not pieces:
+        raise ValueError("a map needs at least one piece")
+    key = _digest(*(p.key.encode() for p in pieces))
+    offsets = np.cumsum([0] + [p.count for p in pieces])
+    order = np.concatenate([p.order.astype(np.int64) + at
+                            for p, at in zip(pieces, offsets[:-1], strict=True)])
+    tiles = np.concatenate([p.tiles[:-1].astype(np.int64) + at
+                            for p, at in zip(pieces, offsets[:-1], strict=True)]
+                           + [offsets[-1:]])
+    return key, (np.concatenate([p.points for p in pieces]).astype("<f4"),
+                 order.astype("<u4"), tiles.astype("<u4"),
+                 np.concatenate([p.boxes for p in pieces]).astype("<f4"))
+
+
+def write_joined(pieces: list[Piece], ids: pd.Index, context: str,
+                 folder: str | Path) -> MapFiles:
+    """
+    Write the map files of the candidates of `pieces` into `folder`, unless they are there.
+
+    Parameters
+    ----------
+    pieces
+        One per gemeente, in the order their candidates are in `ids`.
+    ids
+        The candidates' ids, piece after piece.
+    context
+        The name of the context layers' file (written once per region, see
+        :func:`locscan.maps.regionfiles.write_context`).
+    folder
+        Where the app serves the files from.
+
+    Returns
+    -------
+    MapFiles
+        Their names; the outlines are not written (:func:`locscan.maps.regionfiles.write_outlines`).
+    """
+    key, arrays = join(pieces)
+    if len(arrays[1]) != len(ids):
+        raise ValueError(f"{len(ids)} ids for {len(arrays[1])} candidates")
+    folder = Path(folder)
+    files = map_files(key, len(ids), context)
+    if all((folder / name).exists() for name in (files.points, files.order, files.tiles,
+                                                 files.boxes, files.ids)):
+        return files
+    folder.mkdir(parents=True, exist_ok=True)
+    write_sites(files, arrays, folder)
+    write_bytes(folder / files.ids, ids_json(ids))
+    return files
