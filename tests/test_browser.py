@@ -429,6 +429,21 @@ def test_a_click_chooses_a_site_on_the_map_of_a_region_scanned_in_parts(app_url,
     # the gemeente's own ids: the tooltip names the site the app chose
     clicked = chosen.inner_text().splitlines()[0].removeprefix("Gekozen locatie: ")
     assert frame.evaluate(f"S.ids[S.order[{stored}]]") == clicked
+    # another gemeente chosen in the sidebar: its own files, joined from its part's piece
+    before, key = _drawn(frame), frame.evaluate("S.files.key")
+    page.get_by_role("combobox", name="Gemeente").click()
+    page.get_by_role("option", name="Duiven", exact=True).click()
+    frame.wait_for_function(f"document.querySelector('#kaart').dataset.drawn !== {before!r} "
+                            f"&& S.files.key !== {key!r}", timeout=30_000)
+    expect(page.get_by_test_id("stMetricValue").first).not_to_have_text(str(candidates))
+    assert frame.evaluate("S.count") == int(
+        page.get_by_test_id("stMetricValue").first.inner_text())
+    # Duiven's sites all fall away: drawn (grey) at its zoom, and clickable
+    stored = _click_candidate(page, frame, "Array.from({length: S.count}, (_, j) => j)")
+    frame.wait_for_function(f"S.selected === S.order[{stored}]", timeout=20_000)
+    frame.wait_for_function("S.ids !== null && S.ids.length === S.count", timeout=20_000)
+    expect(chosen).to_contain_text(frame.evaluate(f"S.ids[S.order[{stored}]]"),
+                                   timeout=30_000)
     assert problems == []
 
 

@@ -73,6 +73,17 @@ def test_an_unknown_id_is_named(small_demo, without_shapes):
         Shapes(without_shapes, Region(small_demo), cache=False).of(["perceel:nergens"])
 
 
+def test_each_gemeente_is_in_the_part_the_scan_computed_it_in(small_demo, without_shapes):
+    from locscan.measures.parts import part_groups
+
+    region = Region(small_demo)
+    shapes = Shapes(without_shapes, region, cache=False)
+    for name, codes in part_groups(region).items():
+        assert {shapes.part_of(code) for code in codes} == {name}
+    with pytest.raises(RegionError, match="geen gemeente 'GM9999'"):
+        shapes.part_of("GM9999")
+
+
 def test_parcels_changed_since_the_scan_was_opened_say_to_open_it_again(small_demo, tmp_path):
     folder = demo_with_own_parcels_file(small_demo, tmp_path / "demo")
     specs = criteria.load(GMR).used_measures()[:1]

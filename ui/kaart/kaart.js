@@ -192,9 +192,34 @@ function shapesOf(features, kinds, filled) {
     if (kinds && !kinds.includes(kind)) continue;
     const paths = [], points = [];
     flatten(f.geometry, paths, points);
-    out.push({ kind, properties: f.properties || {}, paths, points, filled, path2d: null, pixels: [] });
+    out.push({ kind, properties: f.properties || {}, paths, points, filled, path2d: null, pixels: [],
+      box: boxOf(paths, points) });
   }
   return out;
+}
+
+function boxOf(paths, points) {
+  // the world-coordinate bounds [west, south, east, north] of a shape's paths and points
+  const box = [Infinity, Infinity, -Infinity, -Infinity];
+  const add = (x, y) => {
+    if (x < box[0]) box[0] = x; if (y < box[1]) box[1] = y;
+    if (x > box[2]) box[2] = x; if (y > box[3]) box[3] = y;
+  };
+  for (const { xy } of paths) for (let k = 0; k < xy.length; k += 2) add(xy[k], xy[k + 1]);
+  for (const [x, y] of points) add(x, y);
+  return box;
+}
+
+const CULL_PX = 2 * WORK_SITE_PX;   // a shape this near the view (in pixels) is drawn
+
+function viewBox(viewport) {
+  // the world-coordinate bounds of what the viewport shows (rotated or pitched too), widened
+  // by CULL_PX
+  const [w, s, e, n] = viewport.getBounds();
+  const [x0, y0] = FLAT.projectFlat([w, s]), [x1, y1] = FLAT.projectFlat([e, n]);
+  const pad = CULL_PX / viewport.scale;
+  return [Math.min(x0, x1) - pad, Math.min(y0, y1) - pad, Math.max(x0, x1) + pad,
+    Math.max(y0, y1) + pad];
 }
 
 function contextShapes(geojson) {
@@ -233,8 +258,11 @@ function drawContext(viewport) {
   const m = viewport.pixelProjectionMatrix;
   // the reach zone above the areas and boundaries, below the work sites
   const sites = S.shapes.filter((shape) => shape.kind === "work_site");
+  // only what lies in view: a national region's boundaries and areas are 100,000s of
+  // vertices, of which a gemeente's view shows a few per cent
+  const [vx0, vy0, vx1, vy1] = viewBox(viewport);
   const order = [...S.shapes.filter((shape) => shape.kind !== "work_site"), ...S.reachShapes,
-    ...sites];
+    ...sites].filter(({ box }) => box[0] <= vx1 && box[2] >= vx0 && box[1] <= vy1 && box[3] >= vy0);
   for (const shape of order) {
     const look = shape.colours || style(shape.kind);
     const path2d = new Path2D();
@@ -628,6 +656,15 @@ function redraw() {
   if (S.contextDirty) S.deck.redraw("context");   // drawn after the frame (onAfterRender)
 }
 
+function forget() {
+  // another selection's sites are on their way: the map stops drawing (and picking) the
+  // previous ones now, or it would draw them once more at the new view while they load (in
+  // software WebGL up to ~0.5 s of the wait)
+  Object.assign(S, { passing: null, drawnPoints: null, points: null, classified: null,
+    tileLayers: new Map() });
+  if (S.deck) S.deck.setProps({ layers: [] });
+}
+
 async function render(args) {
   const ticket = ++S.ticket;   // a newer render makes an older one that is still loading stop
   try {
@@ -638,6 +675,7 @@ async function render(args) {
       S.geometry = { key: f.key, data: Promise.all([
         binary(S.base + f.points, Float32Array), binary(S.base + f.order, Uint32Array),
         binary(S.base + f.tiles, Uint32Array), binary(S.base + f.boxes, Float32Array)]) };
+      if (S.files && S.files.key !== f.key) forget();
     }
     // the classes load with the geometry, not after it
     const classified = `${f.key}|${args.classes}`;
