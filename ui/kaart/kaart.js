@@ -4,9 +4,9 @@
 // carry a digest of their content, so the browser caches them), stored tile by tile. On every
 // change of the criteria only one byte per candidate (its class) and one (its score) arrive.
 // The sites on the longlist and those to check are always drawn; the many that fall away are
-// drawn per tile, only for the tiles in view and from FAIL_ZOOM on, so the work per frame
-// follows what is on screen, not the size of the region. From OUTLINE_ZOOM on the parcels
-// are drawn as their outlines. Talks to Streamlit with the custom-component protocol.
+// drawn per tile (on a 2D canvas, see drawFailing), only for the tiles in view and from
+// FAIL_ZOOM on, so the work per frame follows what is on screen, not the size of the region.
+// From OUTLINE_ZOOM on the parcels are drawn as their outlines. Talks to Streamlit with the custom-component protocol.
 "use strict";
 
 const HEIGHT = 620;
@@ -101,14 +101,11 @@ function classify() {
     getPosition: { value: positions, size: 2 },
     getFillColor: { value: colours, size: 4, normalized: true },
   } };
-  // the sites that fall away: colour and radius per stored position, sliced per tile
-  const grey = new Uint8Array(4 * n), radii = new Float32Array(n);
-  for (let j = 0; j < n; j++) {
-    if (S.drawnCodes[j] !== FAIL) continue;
-    grey.set(S.palette[FAIL], 4 * j);
-    radii[j] = FAIL_PX;
-  }
-  S.failing = { grey, radii };
+  // the sites that fall away: a radius per stored position (0: not one), drawn per tile
+  const radii = new Float32Array(n);
+  for (let j = 0; j < n; j++) if (S.drawnCodes[j] === FAIL) radii[j] = FAIL_PX;
+  S.failing = { radii };
+  S.failingDirty = true;
   S.outlineColours = null;
   S.tileLayers = new Map();
 }
@@ -362,47 +359,79 @@ function visibleTiles(view) {
   return out;
 }
 
-function tileLayer(t, outlines) {
-  const cacheKey = `${outlines ? "v" : "p"}${t}`;
-  let layer = S.tileLayers.get(cacheKey);
+function tileLayer(t) {
+  // the outlines of tile t's candidates (from OUTLINE_ZOOM on), made once per classification
+  let layer = S.tileLayers.get(t);
   if (layer) return layer;
   const a = S.tiles[t], b = S.tiles[t + 1];
-  if (outlines) {
-    const { coords, starts, owners } = S.outlines;
-    // outlines of this tile: those owned by stored positions a..b (owners are sorted)
-    const p0 = lowerBound(owners, a), p1 = lowerBound(owners, b);
-    const v0 = starts[p0], v1 = starts[p1];
-    const rebased = new Uint32Array(p1 - p0 + 1);
-    for (let p = p0; p <= p1; p++) rebased[p - p0] = starts[p] - v0;
-    const colours = outlineColours();
-    const attributes = {
-      getPolygon: { value: coords.subarray(2 * v0, 2 * v1), size: 2 },
-      getFillColor: { value: colours.subarray(4 * v0, 4 * v1), size: 4, normalized: true },
-    };
-    layer = [
-      new deck.SolidPolygonLayer({
-        id: `vlakken-${t}-${S.version}`, pickable: true, opacity: 0.75, _normalize: false,
-        data: { length: p1 - p0, startIndices: rebased, attributes }, tileFirst: p0,
-      }),
-      new deck.PathLayer({
-        id: `randen-${t}-${S.version}`, pickable: false, widthUnits: "pixels", getWidth: 1,
-        getColor: [60, 60, 60, 200], _pathType: "open",
-        data: { length: p1 - p0, startIndices: rebased,
-          attributes: { getPath: { value: coords.subarray(2 * v0, 2 * v1), size: 2 } } },
-      }),
-    ];
-  } else {
-    layer = [new deck.ScatterplotLayer({
-      id: `afvallers-${t}-${S.version}`, pickable: false, radiusUnits: "pixels", tileFirst: a,
-      data: { length: b - a, attributes: {
-        getPosition: { value: S.points.subarray(2 * a, 2 * b), size: 2 },
-        getFillColor: { value: S.failing.grey.subarray(4 * a, 4 * b), size: 4, normalized: true },
-        getRadius: { value: S.failing.radii.subarray(a, b), size: 1 },
-      } },
-    })];
-  }
-  S.tileLayers.set(cacheKey, layer);
+  const { coords, starts, owners } = S.outlines;
+  // outlines of this tile: those owned by stored positions a..b (owners are sorted)
+  const p0 = lowerBound(owners, a), p1 = lowerBound(owners, b);
+  const v0 = starts[p0], v1 = starts[p1];
+  const rebased = new Uint32Array(p1 - p0 + 1);
+  for (let p = p0; p <= p1; p++) rebased[p - p0] = starts[p] - v0;
+  const colours = outlineColours();
+  const attributes = {
+    getPolygon: { value: coords.subarray(2 * v0, 2 * v1), size: 2 },
+    getFillColor: { value: colours.subarray(4 * v0, 4 * v1), size: 4, normalized: true },
+  };
+  layer = [
+    new deck.SolidPolygonLayer({
+      id: `vlakken-${t}-${S.version}`, pickable: true, opacity: 0.75, _normalize: false,
+      data: { length: p1 - p0, startIndices: rebased, attributes }, tileFirst: p0,
+    }),
+    new deck.PathLayer({
+      id: `randen-${t}-${S.version}`, pickable: false, widthUnits: "pixels", getWidth: 1,
+      getColor: [60, 60, 60, 200], _pathType: "open",
+      data: { length: p1 - p0, startIndices: rebased,
+        attributes: { getPath: { value: coords.subarray(2 * v0, 2 * v1), size: 2 } } },
+    }),
+  ];
+  S.tileLayers.set(t, layer);
   return layer;
+}
+
+// The sites that fall away are drawn on a 2D canvas below deck.gl's, pixel by pixel on the
+// CPU: as deck.gl points, software WebGL took ~20 µs per site and frame (0.5 s for the 25,000
+// of a small gemeente at its zoom), this takes well under 1 µs. A pixel is grey when its centre
+// lies within FAIL_PX + SMOOTH_PX of a site: the rule pointsAt picks by.
+function drawFailing(viewport) {
+  S.failingDirty = false;
+  const canvas = document.getElementById("afvallers");
+  const width = Math.round(viewport.width), height = Math.round(viewport.height);
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width; canvas.height = height;
+    canvas.style.width = `${width}px`; canvas.style.height = `${height}px`;
+  }
+  const ctx = canvas.getContext("2d");
+  const drawn = S.drawnPoints;
+  if (!drawn || !drawn.tiles.length || !S.failing) { ctx.clearRect(0, 0, width, height); return; }
+  const image = ctx.createImageData(width, height);
+  const pixels = new Uint32Array(image.data.buffer);
+  const [r, g, b, a] = S.palette[FAIL];
+  const grey = new Uint8Array(new Uint32Array([0]).buffer);
+  grey.set([r, g, b, a]);
+  const colour = new Uint32Array(grey.buffer)[0];
+  const m = viewport.pixelProjectionMatrix;
+  const { radii } = S.failing;
+  const reach = FAIL_PX + SMOOTH_PX, r2 = reach * reach;
+  for (const t of drawn.tiles) {
+    for (let j = S.tiles[t]; j < S.tiles[t + 1]; j++) {
+      if (!(radii[j] > 0)) continue;
+      const [x, y] = FLAT.projectFlat([S.points[2 * j], S.points[2 * j + 1]]);
+      const [cx, cy] = toPixels(m, x, y);
+      const x0 = Math.max(0, Math.ceil(cx - reach - 0.5)), x1 = Math.min(width - 1, Math.floor(cx + reach - 0.5));
+      const y0 = Math.max(0, Math.ceil(cy - reach - 0.5)), y1 = Math.min(height - 1, Math.floor(cy + reach - 0.5));
+      for (let py = y0; py <= y1; py++) {
+        const dy = py + 0.5 - cy, row = py * width;
+        for (let px = x0; px <= x1; px++) {
+          const dx = px + 0.5 - cx;
+          if (dx * dx + dy * dy < r2) pixels[row + px] = colour;
+        }
+      }
+    }
+  }
+  ctx.putImageData(image, 0, 0);
 }
 
 function lowerBound(sorted, value) {
@@ -419,9 +448,13 @@ function layers() {
   if (S.passing && view) {
     const outlines = S.outlines && view.zoom >= OUTLINE_ZOOM;
     const tiles = view.zoom >= FAIL_ZOOM ? visibleTiles(view) : null;
-    if (tiles) for (const t of tiles) out.push(...tileLayer(t, outlines));
+    // outlines by deck.gl; the sites that fall away, as points, on a 2D canvas (drawFailing)
+    if (tiles && outlines) for (const t of tiles) out.push(...tileLayer(t));
     // the sites as points are picked by pointsAt, not by deck.gl (see there)
-    S.drawnPoints = { sites: !outlines, tiles: tiles && !outlines ? tiles : [] };
+    const failing = tiles && !outlines ? tiles : [];
+    if (!S.drawnPoints || S.drawnPoints.tiles.join() !== failing.join()
+        || S.drawnPoints.sites !== !outlines) S.failingDirty = true;
+    S.drawnPoints = { sites: !outlines, tiles: failing };
     out.push(new deck.ScatterplotLayer({
       id: `kandidaten-${S.version}`, pickable: false, radiusUnits: "pixels", getRadius: SITE_PX,
       visible: !outlines, stroked: true, getLineColor: SITE_EDGE, lineWidthUnits: "pixels",
@@ -526,7 +559,6 @@ function candidateOf(info) {
   if (!info || !info.layer || info.index < 0) return -1;
   const id = info.layer.id;
   if (id.startsWith("kandidaten")) return S.order[S.passing.at[info.index]];
-  if (id.startsWith("afvallers")) return S.order[info.layer.props.tileFirst + info.index];
   if (id.startsWith("vlakken")) return S.order[S.outlines.owners[info.layer.props.tileFirst + info.index]];
   if (id.startsWith("shortlist")) return S.shortlist[info.index];
   return -1;
@@ -646,7 +678,9 @@ function redraw() {
           S.contextDirty = false; S.contextViewport = viewport;
           drawContext(viewport);
           drawChosen(viewport);
+          S.failingDirty = true;
         }
+        if (viewport && S.failingDirty) drawFailing(viewport);
         if (!S.passing) return;   // only the context yet: the map is not drawn until its sites are
         document.getElementById("kaart").dataset.drawn = String(S.version);
       },
@@ -661,7 +695,7 @@ function forget() {
   // previous ones now, or it would draw them once more at the new view while they load (in
   // software WebGL up to ~0.5 s of the wait)
   Object.assign(S, { passing: null, drawnPoints: null, points: null, classified: null,
-    tileLayers: new Map() });
+    tileLayers: new Map(), failingDirty: true });
   if (S.deck) S.deck.setProps({ layers: [] });
 }
 
