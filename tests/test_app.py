@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 
 import pytest
 import streamlit as st
@@ -93,8 +94,13 @@ def test_map_gets_region_files_once_and_one_byte_per_candidate(workdir):
     args = _map_args(_app())
     files = args["files"]
     assert args["base"] == "/app/static/kaart/"
-    for name in (files["points"], files["order"], files["rings"], files["context"]):
+    for name in (files["points"], files["order"], files["context"]):
         assert (ROOT / "static/kaart" / name).is_file()
+    # the outlines a moment later (they are not waited for)
+    deadline = time.monotonic() + 30
+    while not (ROOT / "static/kaart" / files["rings"]).is_file():
+        assert time.monotonic() < deadline, "the outlines were not written"
+        time.sleep(0.2)
     # the classes and scores travel as a file (two bytes per candidate), not in the arguments
     assert (ROOT / "static/kaart" / args["classes"]).stat().st_size == 2 * files["count"]
     assert len(json.dumps(args)) < 20_000
@@ -402,3 +408,17 @@ def test_a_region_scanned_in_parts_maps_only_the_chosen_gemeente(workdir, small_
     gemeente.set_value("(alle)").run()
     assert not app.exception
     assert any("te veel voor één kaart" in i.value for i in app.info)
+
+
+def test_outlines_that_cannot_be_written_are_logged_not_raised(caplog):
+    from locscan.errors import RegionError
+    from ui import kaart_component
+
+    class Gone:
+        def write_map_outlines(self, files, rows, folder):
+            raise RegionError("de bestanden van de regio zijn veranderd")
+
+    files = kaart_component.deck.MapFiles("k", 0, *["x"] * 9)
+    kaart_component._write_outlines(Gone(), files, None)
+    assert "de vlakken van kaart k zijn niet geschreven" in caplog.text
+    assert "veranderd" in caplog.text

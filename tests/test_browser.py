@@ -242,9 +242,9 @@ def test_map_draws_sites_without_errors_and_explains_a_click(app_url, browser):
 
 # Around drawn points, the pixels at which the CPU pick (siteAt) is compared with what is drawn
 # there: deck.gl's own GPU pick of the sites it draws (their layer made pickable again), and
-# below them the 2D canvas of the sites that fall away (a grey pixel must pick one of them); offsets in pixels from a point's centre: its
-# middle, the edges of a site on the longlist (4.25 px) and of one that falls away (2.5 px), and
-# beyond both.
+# below them the 2D canvas of the sites that fall away (a grey pixel must pick one of them).
+# Offsets in pixels from a point's centre: its middle, the edges of a site on the longlist
+# (4.25 px) and of one that falls away (2.5 px), and beyond both.
 _PICK_JS = """async (zoom) => {
   const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
   if (zoom !== null) {   // close in on a site that falls away: those are drawn from FAIL_ZOOM on

@@ -9,6 +9,7 @@ position in ``Scan.candidates``.
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from dataclasses import asdict, dataclass
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 import streamlit.components.v1 as components
 
+from locscan.errors import LocscanError
 from locscan.maps import deck
 from locscan.scan import Scan
 
@@ -26,12 +28,18 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 FILES_DIR = STATIC / "kaart"
 FILES_URL = "/app/static/kaart/"
 
+_LOG = logging.getLogger(__name__)
+
 _component = components.declare_component(
     "locscan_kaart", path=str(Path(__file__).resolve().parent / "kaart"))
 
 
 #: the most candidates the map of a scan in parts draws at once (a larger selection: narrow it)
 MAP_LIMIT = 400_000
+#: seconds after the map's other files that its outlines are written: Streamlit serves the
+#: files from this process, and a thread writing outlines meanwhile (1-2 s for a large
+#: gemeente) slowed their download several-fold (1.5 s for 0.7 MB)
+OUTLINE_DELAY_S = 2.0
 #: how many selections' map files of a scan in parts are remembered
 _KEEP = 8
 
@@ -67,8 +75,8 @@ def region_files(scan: Scan, focus: list[str]) -> Drawn | None:
     a scan in parts writes the gemeenten `focus`, or returns None when they hold more than
     :data:`MAP_LIMIT` candidates. Remembered per Scan object (not per folder), so a region
     opened again after its layers changed gets files of its new candidates. The outlines are
-    written after, on the other core: the map does not wait for them (it asks again until
-    they are there).
+    written :data:`OUTLINE_DELAY_S` later, on the other core: the map does not wait for them
+    (it asks again until they are there).
     """
     key = () if scan.shapes.held else tuple(focus)
     with _FILES_LOCK:
@@ -78,12 +86,26 @@ def region_files(scan: Scan, focus: list[str]) -> Drawn | None:
             if written is None:
                 return None
             files, rows = written
-            threading.Thread(target=scan.write_map_outlines, args=(files, rows, FILES_DIR),
-                             name=f"omtrekken-{files.key}", daemon=True).start()
+            later = threading.Timer(OUTLINE_DELAY_S, _write_outlines, args=(scan, files, rows))
+            later.name, later.daemon = f"omtrekken-{files.key}", True
+            later.start()
             known[key] = Drawn(files, rows, scan.candidates.index[rows])
             while len(known) > _KEEP:
                 known.pop(next(iter(known)))
         return known[key]
+
+
+def _write_outlines(scan: Scan, files: deck.MapFiles, rows: np.ndarray) -> None:
+    """
+    Write the outlines of a map (in a thread of its own).
+
+    When they cannot be written (the region's files changed or went away since the scan was
+    opened) that is logged; the map, which asks for them for a minute, then says so.
+    """
+    try:
+        scan.write_map_outlines(files, rows, FILES_DIR)
+    except (LocscanError, OSError) as exc:
+        _LOG.warning("de vlakken van kaart %s zijn niet geschreven: %s", files.key, exc)
 
 
 def prepare(scan: Scan) -> None:
