@@ -3,14 +3,14 @@
 Through :class:`locscan.scan.Scan`, as the app calls it, on a national demo whose parts are
 in the cache (run ``benchmarks/national.py`` first): the scan in parts holds no shapes, and
 narrowing to a gemeente joins the map's files from the pieces its part left in the cache
-(:mod:`locscan.maps.pieces`); only the outlines, written after, read the part's shapes. Timed:
+(:mod:`locscan.maps.pieces`) without reading a shape. Timed:
 
 * opening the scan (measures from every part's cache) and the first evaluation;
 * a threshold change re-evaluated over every candidate (median of 10), as ``Scan.evaluate``;
 * the whole country's longlist table and counts (what the app shows before a choice);
 * narrowing to a gemeente: its longlist and counts, and the map's files (from its part's
   pieces), for the gemeente of median size and for the largest, the first time and again;
-  and the outlines (the part's shapes read), which the map does not wait for.
+  and the outlines (joined from the pieces too), which the map does not wait for.
 
 Writes ``benchmarks/RESULTS-national-app.md``.
 
@@ -47,9 +47,9 @@ def narrow(scan, crit, code: str, folder: Path) -> dict[str, float]:
                        everything=False)  # the first page's texts, as the app asks them
     _, t_summary = timed(scan.summary, crit, gemeente=code)
     # as the app writes them: joined from the parts' pieces, the outlines after the map's
-    # other files (read from the shapes), not waited for
+    # other files, not waited for
     (files, rows), t_files = timed(scan.write_map, folder, [code])
-    _, t_outlines = timed(scan.write_map_outlines, files, rows, folder)
+    _, t_outlines = timed(scan.write_map_outlines, files, rows, folder, [code])
     return {"longlist": t_list + t_texts, "counts": t_summary, "map files": t_files,
             "outlines": t_outlines, "total": t_list + t_texts + t_summary + t_files,
             "candidates": len(rows), "on the longlist": len(table)}
@@ -110,7 +110,7 @@ def main() -> None:
         "Narrowing to a gemeente: its longlist and counts (with the first page's texts), and "
         "the map's binary files, joined from the pieces the gemeente's part left in the "
         "cache (no shape read). *first*: the gemeente not shown before; *again*: a second "
-        "visit. *outlines*: the parcels' outlines, read from the part's shapes and written "
+        "visit. *outlines*: the parcels' outlines, joined from the pieces too and written "
         "after the map's other files (the map draws without them; not in the total).", "",
         "| gemeente | visit | candidates | on the longlist | longlist (s) | counts (s) | "
         "map files (s) | total (s) | outlines (s) |",

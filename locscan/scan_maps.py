@@ -90,26 +90,34 @@ class ScanMaps:
                                     self._context_name(folder), folder)
         return files, rows
 
-    def _piece(self, code: str) -> pieces.Piece:
+    def _piece(self, code: str, *, with_outlines: bool = False) -> pieces.Piece:
         """The map's piece of gemeente `code`: from its part's cache, else from the shapes."""
         rows = self.map_rows([code])
         part = self.shapes.part_of(code)
         content = self._contents.get(part, "")
-        found = (pieces.read_piece(pieces.piece_path(self.region, part, content), code)
-                 if content else None)
+        found = (pieces.read_piece(pieces.piece_path(self.region, part, content), code,
+                                   with_outlines=with_outlines) if content else None)
         if found is not None and found.count == len(rows):
             return found
-        return pieces.piece(code, self.with_shapes(self.candidates.iloc[rows]))
+        return pieces.piece(code, self.with_shapes(self.candidates.iloc[rows]),
+                            with_outlines=with_outlines)
 
     def write_map_outlines(self, files: regionfiles.MapFiles, rows: np.ndarray,
-                           folder: str | Path) -> None:
+                           folder: str | Path, codes: Iterable[str] | None = None) -> None:
         """
         Write the outlines of the map files `files` (from :meth:`write_map`), unless there.
 
-        A scan in parts reads the shapes of the candidates at `rows` for them.
+        A scan in parts joins them from the pieces of the gemeenten `codes` the files were
+        written for (all when None); the shapes are read only where a piece is missing.
         """
         if not regionfiles.missing(files, folder, only_outlines=True):
             return
-        cands = self.candidates if self.shapes.held else self.with_shapes(
-            self.candidates.iloc[rows])
-        regionfiles.write_outlines(cands, files, folder)
+        if self.shapes.held:
+            regionfiles.write_outlines(self.candidates, files, folder)
+            return
+        codes = list(self.meta.codes()) if codes is None else list(codes)
+        made = [self._piece(code, with_outlines=True) for code in codes]
+        if sum(p.count for p in made) != len(rows):
+            raise ValueError(f"{len(rows)} rows for the {sum(p.count for p in made)} "
+                             "candidates of the gemeenten")
+        pieces.write_joined_outlines(made, files, folder)

@@ -415,10 +415,10 @@ def test_outlines_that_cannot_be_written_are_logged_not_raised(caplog):
     from ui import kaart_component
 
     class Gone:
-        def write_map_outlines(self, files, rows, folder):
+        def write_map_outlines(self, files, rows, folder, codes):
             raise RegionError("de bestanden van de regio zijn veranderd")
 
     files = kaart_component.deck.MapFiles("k", 0, *["x"] * 9)
-    kaart_component._write_outlines(Gone(), files, None)
+    kaart_component._write_outlines(Gone(), files, None, ["GM0001"])
     assert "de vlakken van kaart k zijn niet geschreven" in caplog.text
     assert "veranderd" in caplog.text

@@ -105,6 +105,23 @@ def _point_of(folder, files) -> dict[str, tuple[float, float]]:
     return {ids[c]: tuple(points[s]) for s, c in enumerate(order)}
 
 
+def _rings_of(folder, files) -> dict[str, list[bytes]]:
+    """Each candidate's outlines in the map files (their vertices' bytes), by its id."""
+    import json
+
+    import numpy as np
+
+    ids = json.loads((folder / files.ids).read_text())
+    order = np.fromfile(folder / files.order, dtype="<u4")
+    rings = np.fromfile(folder / files.rings, dtype="<f4").reshape(-1, 2)
+    starts = np.fromfile(folder / files.starts, dtype="<u4")
+    owners = np.fromfile(folder / files.owners, dtype="<u4")
+    out: dict[str, list[bytes]] = {}
+    for k, stored in enumerate(owners):
+        out.setdefault(ids[order[stored]], []).append(rings[starts[k]:starts[k + 1]].tobytes())
+    return out
+
+
 def test_a_scan_in_parts_maps_the_chosen_gemeenten_from_its_parts_pieces(both, tmp_path,
                                                                        monkeypatch):
     from locscan.maps import deck
@@ -125,13 +142,21 @@ def test_a_scan_in_parts_maps_the_chosen_gemeenten_from_its_parts_pieces(both, t
                              tmp_path / "vormen", outlines=False)
     assert files.key == same.key
     assert _bytes(tmp_path / "deel", files) == _bytes(tmp_path / "vormen", same)
+    # and the outlines, joined from the piece too
+    parts.write_map_outlines(files, rows, tmp_path / "deel", ["GM0002"])
+    deck.write_outlines(whole.candidates.loc[ids], same, tmp_path / "vormen")
+    assert (_bytes(tmp_path / "deel", files, ("rings", "starts", "owners"))
+            == _bytes(tmp_path / "vormen", same, ("rings", "starts", "owners")))
     # two gemeenten: each candidate drawn where the whole region's map draws it
     files, rows = parts.write_map(tmp_path / "twee", ["GM0002", "GM0001"])
     assert files.count == len(rows) == len(parts.candidates)
     assert rows.tolist() == parts.map_rows(["GM0002"]).tolist() + parts.map_rows(
         ["GM0001"]).tolist()
-    assert _point_of(tmp_path / "twee", files) == _point_of(tmp_path / "heel",
-                                                            whole.write_map(tmp_path / "heel")[0])
+    heel = whole.write_map(tmp_path / "heel")[0]
+    assert _point_of(tmp_path / "twee", files) == _point_of(tmp_path / "heel", heel)
+    parts.write_map_outlines(files, rows, tmp_path / "twee", ["GM0002", "GM0001"])
+    whole.write_map_outlines(heel, None, tmp_path / "heel")
+    assert _rings_of(tmp_path / "twee", files) == _rings_of(tmp_path / "heel", heel)
     assert parts.write_map(tmp_path / "te-veel", limit=len(parts.candidates) - 1) is None
 
 
@@ -148,7 +173,7 @@ def test_a_map_without_its_pieces_is_made_from_the_shapes(both, tmp_path):
         files, rows = scan.write_map(tmp_path / name, ["GM0001"])
         assert _bytes(tmp_path / name, files) == good
         # the outlines follow, read from the shapes
-        scan.write_map_outlines(files, rows, tmp_path / name)
+        scan.write_map_outlines(files, rows, tmp_path / name, ["GM0001"])
         assert (tmp_path / name / files.rings).stat().st_size > 0
 
 

@@ -86,7 +86,8 @@ def region_files(scan: Scan, focus: list[str]) -> Drawn | None:
             if written is None:
                 return None
             files, rows = written
-            later = threading.Timer(OUTLINE_DELAY_S, _write_outlines, args=(scan, files, rows))
+            later = threading.Timer(OUTLINE_DELAY_S, _write_outlines,
+                                    args=(scan, files, rows, focus))
             later.name, later.daemon = f"omtrekken-{files.key}", True
             later.start()
             known[key] = Drawn(files, rows, scan.candidates.index[rows])
@@ -95,7 +96,8 @@ def region_files(scan: Scan, focus: list[str]) -> Drawn | None:
         return known[key]
 
 
-def _write_outlines(scan: Scan, files: deck.MapFiles, rows: np.ndarray) -> None:
+def _write_outlines(scan: Scan, files: deck.MapFiles, rows: np.ndarray,
+                    focus: list[str]) -> None:
     """
     Write the outlines of a map (in a thread of its own).
 
@@ -103,7 +105,7 @@ def _write_outlines(scan: Scan, files: deck.MapFiles, rows: np.ndarray) -> None:
     opened) that is logged; the map, which asks for them for a minute, then says so.
     """
     try:
-        scan.write_map_outlines(files, rows, FILES_DIR)
+        scan.write_map_outlines(files, rows, FILES_DIR, focus)
     except (LocscanError, OSError) as exc:
         _LOG.warning("de vlakken van kaart %s zijn niet geschreven: %s", files.key, exc)
 

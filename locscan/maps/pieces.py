@@ -4,10 +4,11 @@ A scan in parts holds no shapes, so a map of a gemeente would read its part's sh
 out where each site is drawn at the first visit: 0.5-1 s for 130,000 candidates, every time
 the app starts. Instead, while a part is computed and its shapes are at hand (the ``after`` of
 :func:`locscan.measures.compute_in_parts`), every gemeente of it gets a *piece*: the arrays of
-the map's files (:func:`locscan.maps.regionfiles.sites`) for its candidates, in their order,
+the map's files (:func:`locscan.maps.regionfiles.sites` and
+:func:`locscan.maps.regionfiles.outlines`) for its candidates, in their order,
 kept in the part's cache beside its measures and keyed as they are. A map of a gemeente, a
-subregio or any set of gemeenten is then joined from their pieces (:func:`write_joined`)
-without reading a shape; a single piece gives the very files
+subregio or any set of gemeenten is then joined from their pieces (:func:`write_joined`,
+:func:`write_joined_outlines`) without reading a shape; a single piece gives the very files
 :func:`locscan.maps.regionfiles.write_region` writes for the same candidates.
 """
 
@@ -29,16 +30,20 @@ from locscan.maps.regionfiles import (
     candidates_key,
     ids_json,
     map_files,
+    outlines,
     sites,
+    write_outline_arrays,
     write_sites,
 )
 from locscan.region import Region
 
-__all__ = ["Piece", "join", "piece", "piece_path", "read_piece", "write_joined",
-           "write_part_pieces"]
+__all__ = ["Piece", "join", "join_outlines", "piece", "piece_path", "read_piece",
+           "write_joined", "write_joined_outlines", "write_part_pieces"]
 
 #: the pieces' file format; part of their names, so a changed format is written again
-_FORMAT = "1"
+_FORMAT = "2"
+_SITES = ("points", "order", "tiles", "boxes")
+_OUTLINES = ("rings", "starts", "owners")
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +59,9 @@ class Piece:
         Digest of the candidates' ids and shapes (:func:`locscan.maps.regionfiles.candidates_key`).
     points, order, tiles, boxes
         As in :class:`locscan.maps.regionfiles.MapFiles`, for these candidates alone.
+    outlines
+        Their ``rings``, ``starts`` and ``owners`` (stored positions of this piece), or None
+        when not read (:func:`read_piece`).
     """
 
     code: str
@@ -62,6 +70,7 @@ class Piece:
     order: np.ndarray
     tiles: np.ndarray
     boxes: np.ndarray
+    outlines: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def count(self) -> int:
@@ -69,11 +78,13 @@ class Piece:
         return len(self.order)
 
 
-def piece(code: str, candidates: gpd.GeoDataFrame) -> Piece:
+def piece(code: str, candidates: gpd.GeoDataFrame, *, with_outlines: bool = True) -> Piece:
     """The piece of gemeente `code`, of its candidates (with shapes, in the scan's order)."""
     geoms = candidates.geometry.to_numpy()
-    return Piece(code, candidates_key(ids_json(candidates.index), geoms),
-                 *sites(geoms, candidates.crs))
+    arrays = sites(geoms, candidates.crs)
+    return Piece(code, candidates_key(ids_json(candidates.index), geoms), *arrays,
+                 outlines=outlines(geoms[arrays[1]], candidates.crs) if with_outlines
+                 else None)
 
 
 def piece_path(region: Region, part: str, content: str) -> Path:
@@ -99,27 +110,29 @@ def write_part_pieces(region: Region, part) -> None:
     arrays = {}
     for code in part.codes:
         made = piece(code, cands[codes == code])
-        arrays |= {f"{code}.key": np.frombuffer(made.key.encode(), dtype=np.uint8),
-                   f"{code}.points": made.points, f"{code}.order": made.order,
-                   f"{code}.tiles": made.tiles, f"{code}.boxes": made.boxes}
+        arrays[f"{code}.key"] = np.frombuffer(made.key.encode(), dtype=np.uint8)
+        arrays |= {f"{code}.{name}": data for name, data in zip(
+            _SITES + _OUTLINES, (made.points, made.order, made.tiles, made.boxes,
+                                 *made.outlines), strict=True)}
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(path, buffer.getvalue())
 
 
-def read_piece(path: Path, code: str) -> Piece | None:
+def read_piece(path: Path, code: str, *, with_outlines: bool = False) -> Piece | None:
     """
     The piece of gemeente `code` from a part's file (:func:`piece_path`).
 
-    None when the file or the piece is not there or cannot be read: it is then made again
-    from the shapes.
+    Its outlines too `with_outlines` (several times the rest). None when the file or the
+    piece is not there or cannot be read: it is then made again from the shapes.
     """
     try:
         with path.open("rb") as file, np.load(file) as npz:
             return Piece(code, npz[f"{code}.key"].tobytes().decode(),
-                         *(npz[f"{code}.{name}"] for name in ("points", "order", "tiles",
-                                                               "boxes")))
+                         *(npz[f"{code}.{name}"] for name in _SITES),
+                         outlines=tuple(npz[f"{code}.{name}"] for name in _OUTLINES)
+                         if with_outlines else None)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return None
 
@@ -156,6 +169,40 @@ def join(pieces: list[Piece]) -> tuple[str, tuple[np.ndarray, ...]]:
     return key, (np.concatenate([p.points for p in pieces]).astype("<f4"),
                  order.astype("<u4"), tiles.astype("<u4"),
                  np.concatenate([p.boxes for p in pieces]).astype("<f4"))
+
+
+def join_outlines(pieces: list[Piece]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """
+    The outline arrays of the candidates of `pieces`, joined as :func:`join` joins the rest.
+
+    The pieces must have been read with their outlines.
+
+    Examples
+    --------
+    >>> one = Piece("GM1", "a", *[np.zeros(0)] * 2, np.array([0, 2]), np.zeros(0), outlines=(
+    ...     np.zeros((4, 2), "<f4"), np.array([0, 4], "<u4"), np.array([1], "<u4")))
+    >>> two = Piece("GM2", "b", *[np.zeros(0)] * 2, np.array([0, 1]), np.zeros(0), outlines=(
+    ...     np.ones((3, 2), "<f4"), np.array([0, 3], "<u4"), np.array([0], "<u4")))
+    >>> rings, starts, owners = join_outlines([one, two])
+    >>> len(rings), starts.tolist(), owners.tolist()
+    (7, [0, 4, 7], [1, 2])
+    """
+    if len(pieces) == 1:
+        return pieces[0].outlines
+    counts = np.cumsum([0] + [int(p.tiles[-1]) for p in pieces])
+    vertices = np.cumsum([0] + [len(p.outlines[0]) for p in pieces])
+    rings = np.concatenate([p.outlines[0] for p in pieces]).astype("<f4")
+    starts = np.concatenate([p.outlines[1][:-1].astype(np.int64) + at
+                             for p, at in zip(pieces, vertices[:-1], strict=True)]
+                            + [vertices[-1:]])
+    owners = np.concatenate([p.outlines[2].astype(np.int64) + at
+                             for p, at in zip(pieces, counts[:-1], strict=True)])
+    return rings, starts.astype("<u4"), owners.astype("<u4")
+
+
+def write_joined_outlines(pieces: list[Piece], files: MapFiles, folder: str | Path) -> None:
+    """Write the outlines of the map files `files` of `pieces` (:func:`write_joined`)."""
+    write_outline_arrays(files, join_outlines(pieces), folder)
 
 
 def write_joined(pieces: list[Piece], ids: pd.Index, context: str,

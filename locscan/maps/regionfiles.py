@@ -27,8 +27,9 @@ from locscan.maps.base import _wgs84
 from locscan.region import RegionMeta
 
 __all__ = ["CONTEXT_STYLE", "TILE_M", "MapFiles", "candidates_key", "context_geojson",
-           "ids_json", "map_files", "missing", "reach_geojson", "sites", "tile_order",
-           "write_context", "write_outlines", "write_region", "write_sites"]
+           "ids_json", "map_files", "missing", "outlines", "reach_geojson", "sites",
+           "tile_order", "write_context", "write_outline_arrays", "write_outlines",
+           "write_region", "write_sites"]
 
 #: the context roles drawn as areas, with their Dutch legend label and colour
 CONTEXT_STYLE = {
@@ -282,10 +283,30 @@ def write_outlines(candidates: gpd.GeoDataFrame, files: MapFiles, folder: str | 
     if all((folder / name).exists() for name in files.outlines()):
         return
     order = np.fromfile(folder / files.order, dtype="<u4")
-    coords, starts, owners = _outlines(candidates.geometry.to_numpy()[order])
-    for name, data in ((files.rings, _lonlat(coords, candidates.crs)), (files.starts, starts),
-                       (files.owners, owners)):
-        write_bytes(folder / name, np.ascontiguousarray(data).tobytes())
+    write_outline_arrays(files, outlines(candidates.geometry.to_numpy()[order], candidates.crs),
+                         folder)
+
+
+def outlines(geoms: np.ndarray, crs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """
+    The map's outline arrays of the shapes `geoms` (in stored order, in `crs`).
+
+    Returns
+    -------
+    rings, starts, owners
+        As in :class:`MapFiles`: ``float32`` longitude/latitude of every outline's vertices,
+        the first vertex of each outline (one more than there are outlines) and the stored
+        position each outline belongs to.
+    """
+    coords, starts, owners = _outlines(geoms)
+    return _lonlat(coords, crs), starts, owners
+
+
+def write_outline_arrays(files: MapFiles, arrays: tuple[np.ndarray, ...],
+                         folder: str | Path) -> None:
+    """Write the arrays from :func:`outlines` as the files `files` names, each atomically."""
+    for name, data in zip(files.outlines(), arrays, strict=True):
+        write_bytes(Path(folder) / name, np.ascontiguousarray(data).tobytes())
 
 
 def write_context(context: dict[str, gpd.GeoDataFrame], meta: RegionMeta,
