@@ -240,11 +240,11 @@ def test_map_draws_sites_without_errors_and_explains_a_click(app_url, browser):
     assert real == []
 
 
-# Around drawn points, the pixels at which the CPU pick (siteAt) is compared with what is drawn
-# there: deck.gl's own GPU pick of the sites it draws (their layer made pickable again), and
-# below them the 2D canvas of the sites that fall away (a grey pixel must pick one of them).
-# Offsets in pixels from a point's centre: its middle, the edges of a site on the longlist
-# (4.25 px) and of one that falls away (2.5 px), and beyond both.
+# Around drawn points, the pixels at which the CPU pick (siteAt) is compared with what the 2D
+# canvas of the points shows there: a blank pixel picks nothing, a coloured one a site drawn in
+# that colour (its class's, or the outline of a site on the longlist), a grey one a site that
+# falls away. Offsets in pixels from a point's centre: its middle, the edges of a site on the
+# longlist (4.25 px) and of one that falls away (2.5 px), and beyond both.
 _PICK_JS = """async (zoom) => {
   const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
   if (zoom !== null) {   // close in on a site that falls away: those are drawn from FAIL_ZOOM on
@@ -253,8 +253,6 @@ _PICK_JS = """async (zoom) => {
     S.deck.setProps({initialViewState: S.view});
     redraw();
   }
-  const points = (l) => l.id.startsWith("kandidaten");
-  S.deck.setProps({layers: layers().map((l) => points(l) ? l.clone({pickable: true}) : l)});
   for (let k = 0; k < 5; k++) await frame();
   const viewport = S.deck.getViewports()[0];
   const drawn = Array.from(S.passing.at);
@@ -263,17 +261,13 @@ _PICK_JS = """async (zoom) => {
   }
   const offsets = [[0, 0], [1, 1], [2, 0], [0, -2], [1, 2], [-2, 1], [3, 0], [4, 0], [0, 4],
                    [3, 3], [-4, 1], [2, -4], [6, 0], [0, 8]];
-  // a pixel whose centre lies within 0.1 px of a point's edge is left out: the GPU places a
-  // point in 32-bit floats, so there either answer may be right (seen at 400,000 candidates)
-  const edge = SITE_PX + EDGE_PX / 2 + SMOOTH_PX;
-  const centres = drawn.map((j, q) => [
-    ...viewport.project([S.points[2 * j], S.points[2 * j + 1]]),
-    q < S.passing.at.length ? edge : FAIL_PX + SMOOTH_PX]);
-  const onAnEdge = (cx, cy) => centres.some(
-    ([px, py, r]) => Math.abs(Math.hypot(px - cx, py - cy) - r) < 0.1);
-  const result = {sites: 0, failing: 0, pixels: 0, edge: 0, differ: []};
-  const grey = document.getElementById("afvallers").getContext("2d");
   const failing = new Set(drawn.slice(S.passing.at.length).map((j) => S.order[j]));
+  const colourOf = new Map(Array.from(S.passing.at,
+                                      (j) => [S.order[j], S.palette[S.drawnCodes[j]]]));
+  // the canvas keeps colours premultiplied by their alpha: read back, they may be 1-2 off
+  const same = (a, b) => a.every((v, k) => Math.abs(v - b[k]) <= 2);
+  const canvas = document.getElementById("punten").getContext("2d");
+  const result = {sites: 0, failing: 0, pixels: 0, differ: []};
   const step = Math.max(1, Math.floor(drawn.length / 60));
   for (let q = 0; q < drawn.length; q += step) {
     const j = drawn[q];
@@ -281,22 +275,17 @@ _PICK_JS = """async (zoom) => {
     if (px < 12 || py < 12 || px > viewport.width - 12 || py > viewport.height - 12) continue;
     for (const [dx, dy] of offsets) {
       const x = Math.round(px) + dx, y = Math.round(py) + dy;
-      if (onAnEdge(x + 0.5, y + 0.5)) { result.edge++; continue; }
-      const gpu = S.deck.pickObject({x, y, radius: 0});
-      const want = candidateOf(gpu), got = siteAt(x, y, gpu);
+      const got = siteAt(x, y, null);
+      const pixel = Array.from(canvas.getImageData(x, y, 1, 1).data);
       result.pixels++;
-      if (want >= 0) {   // a site deck.gl drew
-        result.sites++;
-        if (want !== got) result.differ.push([x, y, want, got]);
-        continue;
-      }
-      // below them, the 2D canvas of the sites that fall away: a grey pixel is one of them
-      const inked = grey.getImageData(x, y, 1, 1).data[3] > 0;
-      if (inked) { result.sites++; result.failing++; }
-      if (inked ? !failing.has(got) : got !== -1) result.differ.push([x, y, inked, got]);
+      let right;
+      if (pixel[3] === 0) right = got === -1;
+      else if (failing.has(got)) { right = same(pixel, S.palette[FAIL]); result.failing++; }
+      else right = colourOf.has(got) && (same(pixel, colourOf.get(got)) || same(pixel, SITE_EDGE));
+      if (got >= 0) result.sites++;
+      if (!right) result.differ.push([x, y, pixel, got]);
     }
   }
-  S.deck.setProps({layers: layers()});
   return result;
 }"""
 
@@ -304,10 +293,9 @@ _PICK_JS = """async (zoom) => {
 def test_a_click_picks_the_site_drawn_under_the_pointer(app_url, browser):
     """
     The sites drawn as points are picked on the CPU (deck.gl's pick took ~250 ms per hover and
-    press at 400,000 candidates); at every pixel around them it names the site deck.gl's own
-    pick names, a site that falls away where the 2D canvas of those is grey, or none where
-    nothing is drawn: at the region's zoom (sites on the longlist or to check) and zoomed in
-    (the sites that fall away too).
+    press at 400,000 candidates); at every pixel around them it names the site drawn there
+    (a site in the pixel's colour), or none where nothing is drawn: at the region's zoom
+    (sites on the longlist or to check) and zoomed in (the sites that fall away too).
     """
     page, problems = _open(browser, app_url, 1300)
     frame = _map(page)

@@ -1,12 +1,13 @@
-// The app's map: every candidate of a region drawn with deck.gl (WebGL), every one clickable.
+// The app's map: every candidate of a region drawn, every one clickable: sites as points on a
+// 2D canvas (drawPoints), parcels' outlines and the shortlist with deck.gl (WebGL).
 //
 // Geometry arrives once per region as binary files from the app's static folder (their names
 // carry a digest of their content, so the browser caches them), stored tile by tile. On every
 // change of the criteria only one byte per candidate (its class) and one (its score) arrive.
 // The sites on the longlist and those to check are always drawn; the many that fall away are
-// drawn per tile (on a 2D canvas, see drawFailing), only for the tiles in view and from
-// FAIL_ZOOM on, so the work per frame follows what is on screen, not the size of the region.
-// From OUTLINE_ZOOM on the parcels are drawn as their outlines. Talks to Streamlit with the custom-component protocol.
+// drawn per tile, only for the tiles in view and from FAIL_ZOOM on, so the work per frame
+// follows what is on screen, not the size of the region. From OUTLINE_ZOOM on the parcels are
+// drawn as their outlines. Talks to Streamlit with the custom-component protocol.
 "use strict";
 
 const HEIGHT = 620;
@@ -18,7 +19,7 @@ const CLICK_MS = 10000;     // longest press (or busy page) that still counts as
 const SITE_PX = 3.5;         // radius of a site on the longlist or to check, in pixels
 const EDGE_PX = 0.5;         // its outline's width, in pixels
 const FAIL_PX = 2;           // radius of a site that falls away, in pixels
-const SITE_EDGE = [60, 60, 60, 160];            // the outline of a site (one array: see layers)
+const SITE_EDGE = [60, 60, 60, 160];            // the outline of a site
 const SHORTLIST_RING = [43, 131, 186, 255];
 const SMOOTH_PX = 0.5;       // deck.gl draws (and picks) a pixel whose centre is this far outside
 
@@ -95,17 +96,11 @@ function classify() {
     k++;
   }
   S.passing = { at, positions, colours };
-  // one data object per classification: deck.gl compares it by reference, and a new one (at
-  // every render, a click's too) made it upload and draw every site again
-  S.passingData = { length: m, attributes: {
-    getPosition: { value: positions, size: 2 },
-    getFillColor: { value: colours, size: 4, normalized: true },
-  } };
   // the sites that fall away: a radius per stored position (0: not one), drawn per tile
   const radii = new Float32Array(n);
   for (let j = 0; j < n; j++) if (S.drawnCodes[j] === FAIL) radii[j] = FAIL_PX;
   S.failing = { radii };
-  S.failingDirty = true;
+  S.pointsDirty = true;
   S.outlineColours = null;
   S.tileLayers = new Map();
 }
@@ -391,13 +386,14 @@ function tileLayer(t) {
   return layer;
 }
 
-// The sites that fall away are drawn on a 2D canvas below deck.gl's, pixel by pixel on the
+// The sites drawn as points are drawn on a 2D canvas below deck.gl's, pixel by pixel on the
 // CPU: as deck.gl points, software WebGL took ~20 µs per site and frame (0.5 s for the 25,000
-// of a small gemeente at its zoom), this takes well under 1 µs. A pixel is grey when its centre
-// lies within FAIL_PX + SMOOTH_PX of a site: the rule pointsAt picks by.
-function drawFailing(viewport) {
-  S.failingDirty = false;
-  const canvas = document.getElementById("afvallers");
+// sites of a small gemeente at its zoom), this takes well under 1 µs. A pixel takes a site's
+// colour when its centre lies within the site's radius plus SMOOTH_PX: the rule pointsAt picks
+// by, so a click names the site drawn under it.
+function drawPoints(viewport) {
+  S.pointsDirty = false;
+  const canvas = document.getElementById("punten");
   const width = Math.round(viewport.width), height = Math.round(viewport.height);
   if (canvas.width !== width || canvas.height !== height) {
     canvas.width = width; canvas.height = height;
@@ -405,33 +401,50 @@ function drawFailing(viewport) {
   }
   const ctx = canvas.getContext("2d");
   const drawn = S.drawnPoints;
-  if (!drawn || !drawn.tiles.length || !S.failing) { ctx.clearRect(0, 0, width, height); return; }
+  if (!drawn || !S.passing || (!drawn.sites && !drawn.tiles.length)) {
+    ctx.clearRect(0, 0, width, height);
+    return;
+  }
   const image = ctx.createImageData(width, height);
   const pixels = new Uint32Array(image.data.buffer);
-  const [r, g, b, a] = S.palette[FAIL];
-  const grey = new Uint8Array(new Uint32Array([0]).buffer);
-  grey.set([r, g, b, a]);
-  const colour = new Uint32Array(grey.buffer)[0];
   const m = viewport.pixelProjectionMatrix;
+  const stamp = (lon, lat, reach, inner, fill, edge) => {
+    // the pixels whose centre lies within `reach` of the point: `fill` within `inner`
+    const [x, y] = FLAT.projectFlat([lon, lat]);
+    const [cx, cy] = toPixels(m, x, y);
+    const r2 = reach * reach, i2 = inner * inner;
+    const x0 = Math.max(0, Math.ceil(cx - reach - 0.5)), x1 = Math.min(width - 1, Math.floor(cx + reach - 0.5));
+    const y0 = Math.max(0, Math.ceil(cy - reach - 0.5)), y1 = Math.min(height - 1, Math.floor(cy + reach - 0.5));
+    for (let py = y0; py <= y1; py++) {
+      const dy = py + 0.5 - cy, row = py * width;
+      for (let px = x0; px <= x1; px++) {
+        const dx = px + 0.5 - cx, d2 = dx * dx + dy * dy;
+        if (d2 < r2) pixels[row + px] = d2 < i2 ? fill : edge;
+      }
+    }
+  };
+  // the sites that fall away, then those on the longlist or to check: on top, the last on top
+  const grey = rgba(S.palette[FAIL]);
   const { radii } = S.failing;
-  const reach = FAIL_PX + SMOOTH_PX, r2 = reach * reach;
   for (const t of drawn.tiles) {
     for (let j = S.tiles[t]; j < S.tiles[t + 1]; j++) {
-      if (!(radii[j] > 0)) continue;
-      const [x, y] = FLAT.projectFlat([S.points[2 * j], S.points[2 * j + 1]]);
-      const [cx, cy] = toPixels(m, x, y);
-      const x0 = Math.max(0, Math.ceil(cx - reach - 0.5)), x1 = Math.min(width - 1, Math.floor(cx + reach - 0.5));
-      const y0 = Math.max(0, Math.ceil(cy - reach - 0.5)), y1 = Math.min(height - 1, Math.floor(cy + reach - 0.5));
-      for (let py = y0; py <= y1; py++) {
-        const dy = py + 0.5 - cy, row = py * width;
-        for (let px = x0; px <= x1; px++) {
-          const dx = px + 0.5 - cx;
-          if (dx * dx + dy * dy < r2) pixels[row + px] = colour;
-        }
-      }
+      if (radii[j] > 0) stamp(S.points[2 * j], S.points[2 * j + 1], radii[j] + SMOOTH_PX, Infinity, grey, grey);
+    }
+  }
+  if (drawn.sites) {
+    const { positions, colours } = S.passing;
+    const edge = rgba(SITE_EDGE), colour = new Uint32Array(colours.buffer, colours.byteOffset, colours.length / 4);
+    const reach = SITE_PX + EDGE_PX / 2 + SMOOTH_PX, inner = SITE_PX - EDGE_PX / 2 + SMOOTH_PX;
+    for (let k = 0; k < positions.length / 2; k++) {
+      stamp(positions[2 * k], positions[2 * k + 1], reach, inner, colour[k], edge);
     }
   }
   ctx.putImageData(image, 0, 0);
+}
+
+function rgba(colour) {
+  // an [r, g, b, a] colour as one pixel of an ImageData's Uint32Array
+  return new Uint32Array(new Uint8Array(colour).buffer)[0];
 }
 
 function lowerBound(sorted, value) {
@@ -441,25 +454,21 @@ function lowerBound(sorted, value) {
 }
 
 function layers() {
-  // the sites only: the context is drawn on a 2D canvas below (drawContext), the background
+  // the outlines and the shortlist: the sites as points on a 2D canvas below (drawPoints), the
+  // context on one below that (drawContext), the background
   // tiles by a deck of their own below that (tileLayers)
   const view = S.view;
   const out = [];
   if (S.passing && view) {
     const outlines = S.outlines && view.zoom >= OUTLINE_ZOOM;
     const tiles = view.zoom >= FAIL_ZOOM ? visibleTiles(view) : null;
-    // outlines by deck.gl; the sites that fall away, as points, on a 2D canvas (drawFailing)
+    // outlines by deck.gl; the sites as points on a 2D canvas (drawPoints), picked by
+    // pointsAt
     if (tiles && outlines) for (const t of tiles) out.push(...tileLayer(t));
-    // the sites as points are picked by pointsAt, not by deck.gl (see there)
     const failing = tiles && !outlines ? tiles : [];
     if (!S.drawnPoints || S.drawnPoints.tiles.join() !== failing.join()
-        || S.drawnPoints.sites !== !outlines) S.failingDirty = true;
+        || S.drawnPoints.sites !== !outlines) S.pointsDirty = true;
     S.drawnPoints = { sites: !outlines, tiles: failing };
-    out.push(new deck.ScatterplotLayer({
-      id: `kandidaten-${S.version}`, pickable: false, radiusUnits: "pixels", getRadius: SITE_PX,
-      visible: !outlines, stroked: true, getLineColor: SITE_EDGE, lineWidthUnits: "pixels",
-      getLineWidth: EDGE_PX, data: S.passingData,
-    }));
   }
   if (S.points && S.shortlist.length) {
     out.push(new deck.ScatterplotLayer({
@@ -558,7 +567,6 @@ function candidateOf(info) {
   // the candidate's position in Scan.candidates of what deck.gl picked, or -1
   if (!info || !info.layer || info.index < 0) return -1;
   const id = info.layer.id;
-  if (id.startsWith("kandidaten")) return S.order[S.passing.at[info.index]];
   if (id.startsWith("vlakken")) return S.order[S.outlines.owners[info.layer.props.tileFirst + info.index]];
   if (id.startsWith("shortlist")) return S.shortlist[info.index];
   return -1;
@@ -678,16 +686,17 @@ function redraw() {
           S.contextDirty = false; S.contextViewport = viewport;
           drawContext(viewport);
           drawChosen(viewport);
-          S.failingDirty = true;
+          S.pointsDirty = true;
         }
-        if (viewport && S.failingDirty) drawFailing(viewport);
+        if (viewport && S.pointsDirty) drawPoints(viewport);
         if (!S.passing) return;   // only the context yet: the map is not drawn until its sites are
         document.getElementById("kaart").dataset.drawn = String(S.version);
       },
     });
   }
   S.deck.setProps({ layers: layers() });
-  if (S.contextDirty) S.deck.redraw("context");   // drawn after the frame (onAfterRender)
+  // drawn after the frame (onAfterRender), which deck.gl draws only for a reason
+  if (S.contextDirty || S.pointsDirty) S.deck.redraw("context");
 }
 
 function forget() {
@@ -695,7 +704,7 @@ function forget() {
   // previous ones now, or it would draw them once more at the new view while they load (in
   // software WebGL up to ~0.5 s of the wait)
   Object.assign(S, { passing: null, drawnPoints: null, points: null, classified: null,
-    tileLayers: new Map(), failingDirty: true });
+    tileLayers: new Map(), pointsDirty: true });
   if (S.deck) S.deck.setProps({ layers: [] });
 }
 
