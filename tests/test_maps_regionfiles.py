@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from _toy import REGION, gdf, toy_layers
-from shapely import MultiPolygon, Polygon, box
+from shapely import MultiPolygon, box
 
 from locscan import rdnap
 from locscan.maps import deck, regionfiles
@@ -57,16 +57,6 @@ def test_files_hold_points_tiles_and_outlines_by_hand(tmp_path):
                                                              "perceel:c"]
 
 
-def test_outlines_are_counter_clockwise_whatever_the_input():
-    clockwise = Polygon([(0, 0), (0, 10), (10, 10), (10, 0)])
-    coords, starts, owners = regionfiles._outlines(np.array([clockwise]))
-    x, y = coords[:-1, 0], coords[:-1, 1]
-    signed = np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y) / 2
-    assert signed > 0
-    assert starts.tolist() == [0, 5]
-    assert owners.tolist() == [0]
-
-
 def test_outlines_written_later_are_the_same_files(tmp_path):
     cands = _candidates()
     whole = deck.write_region(cands, {}, META, tmp_path / "whole")
@@ -102,10 +92,7 @@ def test_context_layers_carry_their_kind_and_names():
     assert names
 
 
-def test_tile_order_of_an_empty_region():
-    order, starts = deck.tile_order(np.empty((0, 2)))
-    assert order.tolist() == []
-    assert starts.tolist() == [0]
+
 
 
 def test_reach_is_one_zone_around_the_work_sites():

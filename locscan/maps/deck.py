@@ -21,15 +21,14 @@ from locscan.maps.base import _SHORTLIST_COLOUR, SCORE_CLASSES, score_class
 from locscan.maps.classfiles import write_classes
 from locscan.maps.regionfiles import (
     CONTEXT_STYLE,
-    TILE_M,
     MapFiles,
     context_geojson,
     reach_geojson,
-    tile_order,
     write_context,
     write_outlines,
     write_region,
 )
+from locscan.maps.sitearrays import TILE_M, tile_order
 from locscan.nl.words import STATUS
 
 __all__ = [

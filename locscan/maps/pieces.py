@@ -4,8 +4,8 @@ A scan in parts holds no shapes, so a map of a gemeente would read its part's sh
 out where each site is drawn at the first visit: 0.5-1 s for 130,000 candidates, every time
 the app starts. Instead, while a part is computed and its shapes are at hand (the ``after`` of
 :func:`locscan.measures.compute_in_parts`), every gemeente of it gets a *piece*: the arrays of
-the map's files (:func:`locscan.maps.regionfiles.sites` and
-:func:`locscan.maps.regionfiles.outlines`) for its candidates, in their order,
+the map's files (:func:`locscan.maps.sitearrays.sites` and
+:func:`locscan.maps.sitearrays.outlines`) for its candidates, in their order,
 kept in the part's cache beside its measures and keyed as they are. A map of a gemeente, a
 subregio or any set of gemeenten is then joined from their pieces (:func:`write_joined`,
 :func:`write_joined_outlines`) without reading a shape; a single piece gives the very files
@@ -30,11 +30,10 @@ from locscan.maps.regionfiles import (
     candidates_key,
     ids_json,
     map_files,
-    outlines,
-    sites,
     write_outline_arrays,
     write_sites,
 )
+from locscan.maps.sitearrays import outlines, sites
 from locscan.region import Region
 
 __all__ = ["Piece", "join", "join_outlines", "piece", "piece_path", "read_piece",
