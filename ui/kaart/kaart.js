@@ -21,7 +21,7 @@ const EDGE_PX = 0.5;         // its outline's width, in pixels
 const FAIL_PX = 2;           // radius of a site that falls away, in pixels
 const SITE_EDGE = [60, 60, 60, 160];            // the outline of a site
 const SHORTLIST_RING = [43, 131, 186, 255];
-const SMOOTH_PX = 0.5;       // deck.gl draws (and picks) a pixel whose centre is this far outside
+const SMOOTH_PX = 0.5;       // a pixel whose centre is this far outside a site is drawn (and picked)
 
 const S = {
   base: null, files: null, geometry: null, contextLoad: null, ticket: 0,
@@ -499,12 +499,12 @@ function drawChosen(viewport) {
 
 // --- picking ---------------------------------------------------------------------------------
 
-// The sites drawn as points are picked here, on the CPU, not by deck.gl: its picking draws
-// every pickable layer again and reads the pixels back, which at 400,000 candidates in software
-// WebGL took ~250 ms for every hover and every press (and ~2 s the first time). This scan over
-// the drawn points takes well under a millisecond and answers as the drawing does: a point
-// covers a pixel whose centre lies within its outer radius (its outline's outer half included)
-// plus deck.gl's smoothed edge, as in its scatterplot shader, and the last one drawn is on top.
+// The sites drawn as points are picked here, on the CPU, as they are drawn (drawPoints): when
+// deck.gl drew them, its picking drew every pickable layer again and read the pixels back,
+// which at 400,000 candidates in software WebGL took ~250 ms for every hover and every press.
+// This scan over the drawn points takes well under a millisecond: a point covers a pixel whose
+// centre lies within its outer radius (its outline's outer half included) plus SMOOTH_PX, and
+// the last one drawn is on top.
 
 function covers(viewport, cx, cy, lon, lat, radius) {
   const [px, py] = viewport.project([lon, lat]);
