@@ -54,8 +54,9 @@ class ScanMaps:
         empty = np.empty(0, dtype=np.int64)
         return np.concatenate([empty, *(self._rows.get(str(c), empty) for c in codes)])
 
-    def _context_name(self, folder: Path) -> str:
-        """The context layers' file in `folder`, written once per folder."""
+    def write_map_context(self, folder: str | Path) -> str:
+        """The map's context layers' file in `folder`, written once per folder; its name."""
+        folder = Path(folder)
         if folder not in self._context_names:
             self._context_names[folder] = regionfiles.write_context(self.context(), self.meta,
                                                                     folder)
@@ -87,7 +88,7 @@ class ScanMaps:
             return None
         parts = [self._piece(code) for code in codes]
         files = pieces.write_joined(parts, self.candidates.index[rows],
-                                    self._context_name(folder), folder)
+                                    self.write_map_context(folder), folder)
         return files, rows
 
     def _piece(self, code: str, *, with_outlines: bool = False) -> pieces.Piece:

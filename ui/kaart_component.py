@@ -118,7 +118,7 @@ def prepare(scan: Scan) -> None:
     then does not wait for it.
     """
     if not scan.shapes.held:
-        deck.write_context(scan.context(), scan.meta, FILES_DIR)
+        scan.write_map_context(FILES_DIR)
 
 
 def kaart(

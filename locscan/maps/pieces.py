@@ -159,15 +159,34 @@ def join(pieces: list[Piece]) -> tuple[str, tuple[np.ndarray, ...]]:
     if not pieces:
         raise ValueError("a map needs at least one piece")
     key = _digest(*(p.key.encode() for p in pieces))
-    offsets = np.cumsum([0] + [p.count for p in pieces])
-    order = np.concatenate([p.order.astype(np.int64) + at
-                            for p, at in zip(pieces, offsets[:-1], strict=True)])
-    tiles = np.concatenate([p.tiles[:-1].astype(np.int64) + at
-                            for p, at in zip(pieces, offsets[:-1], strict=True)]
-                           + [offsets[-1:]])
+    counts = [p.count for p in pieces]
     return key, (np.concatenate([p.points for p in pieces]).astype("<f4"),
-                 order.astype("<u4"), tiles.astype("<u4"),
+                 _shifted([p.order for p in pieces], counts),
+                 _shifted([p.tiles for p in pieces], counts, starts=True),
                  np.concatenate([p.boxes for p in pieces]).astype("<f4"))
+
+
+def _shifted(arrays: list[np.ndarray], sizes: list[int], *, starts: bool = False
+             ) -> np.ndarray:
+    """
+    Positions of several pieces as one ``uint32`` array: each shifted by the `sizes` before it.
+
+    With `starts`, each array is a list of starts ending with its total (tiles, outlines),
+    and the joined one ends with the sum of `sizes`.
+
+    Examples
+    --------
+    >>> _shifted([np.array([1, 0]), np.array([0])], [2, 1]).tolist()
+    [1, 0, 2]
+    >>> _shifted([np.array([0, 2]), np.array([0, 1])], [2, 1], starts=True).tolist()
+    [0, 2, 3]
+    """
+    at = np.cumsum([0, *sizes])
+    shifted = [a[:-1] if starts else a for a in arrays]
+    joined = np.concatenate([a.astype(np.int64) + first
+                             for a, first in zip(shifted, at[:-1], strict=True)]
+                            + ([at[-1:]] if starts else []))
+    return joined.astype("<u4")
 
 
 def join_outlines(pieces: list[Piece]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -178,25 +197,22 @@ def join_outlines(pieces: list[Piece]) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
     Examples
     --------
-    >>> one = Piece("GM1", "a", *[np.zeros(0)] * 2, np.array([0, 2]), np.zeros(0), outlines=(
-    ...     np.zeros((4, 2), "<f4"), np.array([0, 4], "<u4"), np.array([1], "<u4")))
-    >>> two = Piece("GM2", "b", *[np.zeros(0)] * 2, np.array([0, 1]), np.zeros(0), outlines=(
-    ...     np.ones((3, 2), "<f4"), np.array([0, 3], "<u4"), np.array([0], "<u4")))
+    >>> one = Piece("GM1", "a", np.zeros((2, 2)), np.array([1, 0]), np.array([0, 2]),
+    ...             np.zeros((1, 4)), outlines=(np.zeros((4, 2), "<f4"), np.array([0, 4], "<u4"),
+    ...                                         np.array([1], "<u4")))
+    >>> two = Piece("GM2", "b", np.zeros((1, 2)), np.array([0]), np.array([0, 1]),
+    ...             np.zeros((1, 4)), outlines=(np.ones((3, 2), "<f4"), np.array([0, 3], "<u4"),
+    ...                                         np.array([0], "<u4")))
     >>> rings, starts, owners = join_outlines([one, two])
     >>> len(rings), starts.tolist(), owners.tolist()
     (7, [0, 4, 7], [1, 2])
     """
     if len(pieces) == 1:
         return pieces[0].outlines
-    counts = np.cumsum([0] + [int(p.tiles[-1]) for p in pieces])
-    vertices = np.cumsum([0] + [len(p.outlines[0]) for p in pieces])
-    rings = np.concatenate([p.outlines[0] for p in pieces]).astype("<f4")
-    starts = np.concatenate([p.outlines[1][:-1].astype(np.int64) + at
-                             for p, at in zip(pieces, vertices[:-1], strict=True)]
-                            + [vertices[-1:]])
-    owners = np.concatenate([p.outlines[2].astype(np.int64) + at
-                             for p, at in zip(pieces, counts[:-1], strict=True)])
-    return rings, starts.astype("<u4"), owners.astype("<u4")
+    return (np.concatenate([p.outlines[0] for p in pieces]).astype("<f4"),
+            _shifted([p.outlines[1] for p in pieces], [len(p.outlines[0]) for p in pieces],
+                     starts=True),
+            _shifted([p.outlines[2] for p in pieces], [p.count for p in pieces]))
 
 
 def write_joined_outlines(pieces: list[Piece], files: MapFiles, folder: str | Path) -> None:
