@@ -257,7 +257,7 @@ _PICK_JS = """async (zoom) => {
   const viewport = S.deck.getViewports()[0];
   const drawn = Array.from(S.passing.at);
   for (const t of S.drawnPoints.tiles) {
-    for (let j = S.tiles[t]; j < S.tiles[t + 1]; j++) if (S.failing.radii[j] > 0) drawn.push(j);
+    for (let j = S.tiles[t]; j < S.tiles[t + 1]; j++) if (S.drawnCodes[j] === FAIL) drawn.push(j);
   }
   const offsets = [[0, 0], [1, 1], [2, 0], [0, -2], [1, 2], [-2, 1], [3, 0], [4, 0], [0, 4],
                    [3, 3], [-4, 1], [2, -4], [6, 0], [0, 8]];

@@ -28,7 +28,7 @@ const S = {
   points: null, order: null, tiles: null, boxes: null, count: 0, context: null, ids: null,
   outlines: null, outlinesWanted: false,
   codes: null, scores: null, drawnCodes: null, palette: null, labels: null,
-  passing: null, failing: null, outlineColours: null, tileLayers: new Map(),
+  passing: null, outlineColours: null, tileLayers: new Map(),
   shortlist: [], selected: -1, viewKey: null, view: null, tiles: false, tileError: false,
   deck: null, tileDeck: null, version: 0, drawn2d: null, shapes: [], reachShapes: [],
 };
@@ -96,10 +96,6 @@ function classify() {
     k++;
   }
   S.passing = { at, positions, colours };
-  // the sites that fall away: a radius per stored position (0: not one), drawn per tile
-  const radii = new Float32Array(n);
-  for (let j = 0; j < n; j++) if (S.drawnCodes[j] === FAIL) radii[j] = FAIL_PX;
-  S.failing = { radii };
   S.pointsDirty = true;
   S.outlineColours = null;
   S.tileLayers = new Map();
@@ -425,10 +421,10 @@ function drawPoints(viewport) {
   };
   // the sites that fall away, then those on the longlist or to check: on top, the last on top
   const grey = rgba(S.palette[FAIL]);
-  const { radii } = S.failing;
+  const codes = S.drawnCodes, fail = FAIL_PX + SMOOTH_PX;
   for (const t of drawn.tiles) {
     for (let j = S.tiles[t]; j < S.tiles[t + 1]; j++) {
-      if (radii[j] > 0) stamp(S.points[2 * j], S.points[2 * j + 1], radii[j] + SMOOTH_PX, Infinity, grey, grey);
+      if (codes[j] === FAIL) stamp(S.points[2 * j], S.points[2 * j + 1], fail, Infinity, grey, grey);
     }
   }
   if (drawn.sites) {
@@ -542,12 +538,12 @@ function pointsAt(x, y) {
       }
     }
   }
-  const { radii } = S.failing;
+  const codes = S.drawnCodes, fail = FAIL_PX + SMOOTH_PX;
   for (let q = drawn.tiles.length - 1; q >= 0; q--) {   // then the sites that fall away
     const t = drawn.tiles[q];
     for (let j = S.tiles[t + 1] - 1; j >= S.tiles[t]; j--) {
       const lon = S.points[2 * j], lat = S.points[2 * j + 1];
-      if (radii[j] > 0 && inBox(lon, lat) && covers(viewport, cx, cy, lon, lat, radii[j] + SMOOTH_PX)) {
+      if (codes[j] === FAIL && inBox(lon, lat) && covers(viewport, cx, cy, lon, lat, fail)) {
         return S.order[j];
       }
     }
