@@ -137,17 +137,32 @@ except LocscanError as exc:
     st.stop()
 
 region, base_crit = scan.region, scan.criteria
-subregio_options = ["(alle)", *region.meta.subregios]
+# a province, an arbeidsmarktregio, ... (region.yaml's area_kinds): each narrows the next
+chosen_areas: dict[str, str] = {}
+within = list(region.meta.municipalities)
+for kind in region.meta.area_kinds:
+    area_options = ["(alle)", *sorted({m.areas[kind] for m in within if kind in m.areas})]
+    area = st.sidebar.selectbox(kind.capitalize(), area_options,
+                                index=_at(area_options, asked.get(kind)), key=f"keuze:{kind}")
+    if area != "(alle)":
+        chosen_areas[kind] = area
+        within = [m for m in within if m.areas.get(kind) == area]
+subregio_options = ["(alle)", *[name for name in region.meta.subregios
+                                 if any(m.subregio == name for m in within)]]
 subregio = st.sidebar.selectbox("Subregio", subregio_options,
                                 index=_at(subregio_options, asked.get("subregio")),
                                 key="keuze:subregio")
 subregio = None if subregio == "(alle)" else subregio
-gemeenten = [m.name for m in region.meta.municipalities if subregio in (None, m.subregio)]
+gemeenten = [m.name for m in within if subregio in (None, m.subregio)]
 gemeente_options = ["(alle)", *sorted(gemeenten)]
 gemeente = st.sidebar.selectbox("Gemeente", gemeente_options,
                                 index=_at(gemeente_options, asked.get("gemeente")),
                                 key="keuze:gemeente")
 gemeente = None if gemeente == "(alle)" else gemeente
+# what every page shows: one gemeente, or the gemeenten of the chosen areas, or all
+picked: str | tuple[str, ...] | None = gemeente or (
+    tuple(m.code for m in within) if chosen_areas else None)
+where = ", ".join(f"{kind} {name}" for kind, name in chosen_areas.items())
 
 # --- tune criteria live -------------------------------------------------------------------
 
@@ -195,7 +210,7 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
               if c.weight != base_crit.criterion(c.id).weight}
     chosen_site = st.session_state.get("site", "").strip()
     st.query_params.from_dict({"regio": region_dir, "criteria": criteria_file,
-                               **({"subregio": subregio} if subregio else {}),
+                               **chosen_areas, **({"subregio": subregio} if subregio else {}),
                                **({"gemeente": gemeente} if gemeente else {}), **tuned,
                                **({"locatie": chosen_site} if chosen_site else {})})
     if changes:
@@ -211,12 +226,12 @@ with st.sidebar.expander("Criteria aanpassen", expanded=True):
 
 # --- evaluate (cheap: no geometry) --------------------------------------------------------
 result = scan.evaluate(crit)
-summary = scan.summary(crit, subregio=subregio, gemeente=gemeente)
+summary = scan.summary(crit, subregio=subregio, gemeente=picked)
 store = _shortlist(default_url(), region.key)
-focus = region.meta.codes(subregio, gemeente)
+focus = region.meta.codes(subregio, picked)
 short = store.items()
 view = longlist_view.View(scan=scan, crit=crit, result=result, subregio=subregio,
-                          gemeente=gemeente, focus=focus, store=store, short=short,
+                          gemeente=picked, focus=focus, store=store, short=short,
                           user=user)
 
 if region.meta.demo:
@@ -264,12 +279,12 @@ def _robustness_section() -> None:
     top_n = c2.number_input("Top", 1, 500, 20)
     spread = c3.slider("Spreiding gewichten", 0.0, 1.0, 0.5, 0.05)
     if st.button("Bereken robuustheid"):
-        rob = scan.robustness(crit, subregio=subregio, gemeente=gemeente, runs=int(runs),
+        rob = scan.robustness(crit, subregio=subregio, gemeente=picked, runs=int(runs),
                               top_n=int(top_n), spread=spread)
         table = rob.table.assign(gemeente=scan.candidates.loc[rob.table.index, "gemeente"])
-        st.session_state["robustness"] = (crit.digest(), subregio, gemeente, table)
+        st.session_state["robustness"] = (crit.digest(), subregio, picked, table)
     stored = st.session_state.get("robustness")
-    if stored and stored[:3] == (crit.digest(), subregio, gemeente):
+    if stored and stored[:3] == (crit.digest(), subregio, picked):
         table = stored[3]
         st.write(f"{int(table['fragile'].sum())} locaties met een wankele plaats in de top "
                  f"(in de top maar in minder dan 80% van de runs, of erbuiten maar in meer "
@@ -358,6 +373,8 @@ def _longlist_page() -> None:
         items = store.items()
         if subregio:
             items = items[items["subregio"] == subregio]
+        if chosen_areas:
+            items = items[items["gemeente"].isin([names[c] for c in focus])]
         st.dataframe(items.drop(columns=["region", "active"]), width="stretch")
         if items.empty:
             st.info("Nog geen locaties op de shortlist. Zet ze erop via 'Waarom (niet)?'.")
@@ -407,7 +424,7 @@ def _longlist_page() -> None:
     if tab_export.open:
         with tab_export:
             short_table = scan.shortlist_table(store, crit)
-            whole = partial(scan.longlist, crit, subregio=subregio, gemeente=gemeente, shapes=False)
+            whole = partial(scan.longlist, crit, subregio=subregio, gemeente=picked, shapes=False)
             for title, frame, stem in (("Longlist", view.sites, "longlist"),
                                        ("Shortlist", short_table, "shortlist")):
                 st.subheader(title)
@@ -423,7 +440,7 @@ def _longlist_page() -> None:
                         data=partial(_export, whole if stem == "longlist" else frame, suffix,
                                      crit=crit, layer=stem,
                                      description=f"{stem} {crit.name}", subregio=subregio or "",
-                                     gemeente=gemeente or ""),
+                                     gemeente=gemeente or where),
                         disabled=frame.empty or too_many, on_click="ignore",
                     )
             c1, c2 = st.columns(2)
@@ -570,7 +587,7 @@ st.navigation([
             default=True),
     st.Page(_guarded(_capacity_page), title="Opgave & capaciteit", url_path="capaciteit"),
     st.Page(_guarded(_data_page), title="Gegevens en bronnen", url_path="gegevens"),
-    st.Page(_guarded(partial(compare_page.page, scan, crit, bool(changes), subregio, gemeente,
+    st.Page(_guarded(partial(compare_page.page, scan, crit, bool(changes), subregio, picked,
                              context, focus)),
             title="Scenario's vergelijken", url_path="scenarios"),
     st.Page(_guarded(partial(ahp_page.page, base_crit, user)), title="Gewichten (AHP)",

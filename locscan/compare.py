@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from locscan import capacity, longlist
+from locscan.region import Gemeenten
 
 __all__ = ["Comparison", "compare"]
 
@@ -47,7 +48,7 @@ class Comparison:
 
 def compare(results: dict[str, longlist.Result],
             analyses: dict[str, capacity.Analysis] | None = None, *,
-            subregio: str | None = None, gemeente: str | None = None) -> Comparison:
+            subregio: str | None = None, gemeente: Gemeenten | None = None) -> Comparison:
     """
     Compare evaluated scenarios; the first is the reference.
 

@@ -8,6 +8,8 @@ measured values, the outcome per criterion, the rule that applied and the reason
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -86,21 +88,27 @@ def build(
     )
 
 
-def select(result: Result, subregio: str | None, gemeente: str | None) -> pd.Series:
-    """Boolean per candidate: in `subregio` and `gemeente` (name or CBS code) when given."""
+def select(result: Result, subregio: str | None,
+           gemeente: str | Sequence[str] | None) -> pd.Series:
+    """
+    Boolean per candidate: in `subregio` and `gemeente` when given.
+
+    `gemeente` is a name or CBS code, or several (the gemeenten of a province, say).
+    """
     cands = result.candidates
     mask = np.ones(len(cands), dtype=bool)
     if subregio:
         mask &= _equal_folded(cands["subregio"], subregio)
     if gemeente:
-        mask &= _equal_folded(cands["gemeente"], gemeente) | _equal_folded(
-            cands["gemeente_code"], gemeente)
+        wanted = [gemeente] if isinstance(gemeente, str) else list(gemeente)
+        mask &= _equal_folded(cands["gemeente"], wanted) | _equal_folded(
+            cands["gemeente_code"], wanted)
     return pd.Series(mask, index=cands.index)
 
 
-def _equal_folded(column: pd.Series, value: str) -> np.ndarray:
+def _equal_folded(column: pd.Series, value: str | Sequence[str]) -> np.ndarray:
     """
-    Where `column` equals `value`, case-insensitively.
+    Where `column` equals `value` (or one of several), case-insensitively.
 
     A categorical column compares its few categories, not its millions of values.
 
@@ -108,19 +116,21 @@ def _equal_folded(column: pd.Series, value: str) -> np.ndarray:
     --------
     >>> _equal_folded(pd.Series(["Arnhem", "Ede", None], dtype="category"), "arnhem")
     array([ True, False, False])
+    >>> _equal_folded(pd.Series(["Arnhem", "Ede", "Epe"]), ["EDE", "epe"])
+    array([False,  True,  True])
     """
+    folded = [value.casefold()] if isinstance(value, str) else [v.casefold() for v in value]
     if isinstance(column.dtype, pd.CategoricalDtype):
-        hits = column.cat.categories.astype(str).str.casefold() == value.casefold()
+        hits = column.cat.categories.astype(str).str.casefold().isin(folded)
         return np.isin(column.cat.codes.to_numpy(), np.flatnonzero(hits))
-    return (column.astype("string").str.casefold() == value.casefold()).fillna(
-        False).to_numpy(dtype=bool)
+    return column.astype("string").str.casefold().isin(folded).to_numpy(dtype=bool)
 
 
 def table(
     result: Result,
     *,
     subregio: str | None = None,
-    gemeente: str | None = None,
+    gemeente: str | Sequence[str] | None = None,
     everything: bool = False,
     ids: pd.Index | list[str] | None = None,
     texts: bool = True,
@@ -133,7 +143,8 @@ def table(
     result
         Output of :func:`build`.
     subregio, gemeente
-        Keep only the candidates of this subregio / gemeente (name or CBS code).
+        Keep only the candidates of this subregio / gemeente (name or CBS code, or several:
+        the gemeenten of an area).
     everything
         Include the candidates that fail (with their reasons), not only the longlist.
     ids
@@ -179,7 +190,7 @@ def table(
 
 
 def texts(result: Result, ids: pd.Index | list[str], *, subregio: str | None = None,
-          gemeente: str | None = None, everything: bool = True) -> pd.DataFrame:
+          gemeente: str | Sequence[str] | None = None, everything: bool = True) -> pd.DataFrame:
     """
     The ``rule`` and ``reasons`` columns of :func:`table` for the candidates `ids` only.
 
@@ -206,7 +217,8 @@ def texts(result: Result, ids: pd.Index | list[str], *, subregio: str | None = N
 
 
 def summary(
-    result: Result, *, subregio: str | None = None, gemeente: str | None = None
+    result: Result, *, subregio: str | None = None,
+    gemeente: str | Sequence[str] | None = None
 ) -> dict[str, pd.DataFrame]:
     """
     Counts for a report: candidates, passing per criterion, longlist per subregio/gemeente.

@@ -12,6 +12,7 @@ import json
 import os
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -25,8 +26,13 @@ from locscan.layers.places import municipality_of
 from locscan.layers.read import within_bbox
 
 __all__ = [
-    "Municipality", "Norms", "Region", "RegionMeta", "SubregioTask", "load_meta", "open_region",
+    "Gemeenten", "Municipality", "Norms", "Region", "RegionMeta", "SubregioTask", "load_meta",
+    "open_region",
 ]
+
+
+#: a choice of gemeenten: one (name or CBS code) or several (an area: a province, say)
+Gemeenten = str | tuple[str, ...]
 
 
 class Municipality(BaseModel):
@@ -41,6 +47,8 @@ class Municipality(BaseModel):
     note: str = ""
     centre: tuple[float, float] | None = None
     area_km2: float | None = None
+    #: the areas it lies in, by kind (``{provincie: Gelderland, arbeidsmarktregio: ...}``)
+    areas: dict[str, str] = {}
 
 
 class SubregioTask(BaseModel):
@@ -122,6 +130,9 @@ class RegionMeta(BaseModel):
     growth_2030: dict[str, int] = {}
     norms: Norms | None = None
     municipalities: list[Municipality]
+    #: kinds of area a gemeente can lie in, beside its subregio (``provincie``,
+    #: ``arbeidsmarktregio``): the app and the command line narrow the region to one such area
+    area_kinds: list[str] = []
     _source: str = PrivateAttr("region.yaml")
 
     @model_validator(mode="after")
@@ -136,6 +147,17 @@ class RegionMeta(BaseModel):
                 f"municipalities name subregio(s) {', '.join(unknown)} that are not under "
                 f"'subregios' ({', '.join(self.subregios)})"
             )
+        for m in self.municipalities:
+            unknown = sorted(set(m.areas) - set(self.area_kinds))
+            if unknown:
+                raise ValueError(
+                    f"municipality {m.code} ({m.name}) lies in areas of kind(s) "
+                    f"{', '.join(unknown)} that are not under 'area_kinds' "
+                    f"({', '.join(self.area_kinds) or 'none'})")
+            empty = sorted(kind for kind, name in m.areas.items() if not name.strip())
+            if empty:
+                raise ValueError(f"municipality {m.code} ({m.name}): empty area name for "
+                                 f"{', '.join(empty)}")
         return self
 
     def required_norms(self, needed_for: str) -> Norms:
@@ -161,12 +183,60 @@ class RegionMeta(BaseModel):
         names = ", ".join(m.name for m in self.municipalities)
         raise RegionError(f"region {self.name!r}: no gemeente {key!r}; known: {names}")
 
-    def codes(self, subregio: str | None = None, gemeente: str | None = None) -> list[str]:
-        """CBS codes of the gemeenten in a subregio and/or one gemeente (name or code)."""
-        if gemeente:
+    def codes(self, subregio: str | None = None,
+              gemeente: str | Sequence[str] | None = None) -> list[str]:
+        """
+        CBS codes of the gemeenten in a subregio and/or of `gemeente`.
+
+        `gemeente` is one gemeente (name or code) or several (an area, see :meth:`area`).
+        """
+        if isinstance(gemeente, str) and gemeente:
             return [self.municipality(gemeente).code]
         sub = self.subregio(subregio) if subregio else None
-        return [m.code for m in self.municipalities if sub in (None, m.subregio)]
+        among = None if not gemeente else {self.municipality(g).code for g in gemeente}
+        return [m.code for m in self.municipalities
+                if sub in (None, m.subregio) and (among is None or m.code in among)]
+
+    def area_names(self, kind: str) -> list[str]:
+        """
+        The areas of `kind` the region's gemeenten lie in, sorted.
+
+        Examples
+        --------
+        >>> meta = RegionMeta(name="t", label="t", area_kinds=["provincie"], subregios={
+        ...     "S": SubregioTask(short_stay=1, mid_stay=0, long_stay=0, total_working=1,
+        ...                       living_there=0)}, municipalities=[
+        ...     Municipality(code="GM1", name="A", subregio="S", areas={"provincie": "Utrecht"}),
+        ...     Municipality(code="GM2", name="B", subregio="S", areas={"provincie": "Gelderland"}),
+        ...     Municipality(code="GM3", name="C", subregio="S")])
+        >>> meta.area_names("provincie")
+        ['Gelderland', 'Utrecht']
+        >>> meta.area("provincie", "utrecht")
+        ['GM1']
+        """
+        return sorted({m.areas[kind] for m in self.municipalities if kind in m.areas})
+
+    def area(self, kind: str, name: str) -> list[str]:
+        """
+        CBS codes of the gemeenten in the area `name` (case-insensitive) of `kind`.
+
+        Raises
+        ------
+        RegionError
+            For a kind the region does not know, or an area none of its gemeenten lies in
+            (the message lists those it has).
+        """
+        kinds = {k.casefold(): k for k in self.area_kinds}
+        if kind.casefold() not in kinds:
+            raise RegionError(f"region {self.name!r}: no kind of area {kind!r}; known: "
+                              f"{', '.join(self.area_kinds) or 'none (area_kinds in region.yaml)'}")
+        kind = kinds[kind.casefold()]
+        codes = [m.code for m in self.municipalities
+                 if m.areas.get(kind, "").casefold() == name.casefold()]
+        if not codes:
+            raise RegionError(f"region {self.name!r}: no {kind} {name!r}; known: "
+                              f"{', '.join(self.area_names(kind))}")
+        return codes
 
     def subregio(self, key: str) -> str:
         """Return the subregio named `key` (case-insensitive), as spelled in the metadata."""

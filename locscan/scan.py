@@ -32,7 +32,7 @@ from locscan.measures import MeasureSpec
 from locscan.measures.shapes import Shapes
 from locscan.memo import Memo, sized
 from locscan.nl import text
-from locscan.region import Region, open_region
+from locscan.region import Gemeenten, Region, open_region
 from locscan.robustness import Robustness, robustness
 from locscan.scan_capacity import CapacityQuestions
 from locscan.scan_export import ScanExports
@@ -148,10 +148,10 @@ class Scan(CapacityQuestions, ScanExports, ScanMaps):
 
     # --- selection ----------------------------------------------------------------------------
 
-    def selection(self, subregio: str | None = None, gemeente: str | None = None
-                  ) -> tuple[str | None, str | None]:
+    def selection(self, subregio: str | None = None, gemeente: Gemeenten | None = None
+                  ) -> tuple[str | None, Gemeenten | None]:
         """
-        The subregio as spelled in the metadata and the gemeente's CBS code, checked.
+        The subregio as spelled in the metadata and the gemeente's CBS code (or codes), checked.
 
         Raises
         ------
@@ -159,8 +159,9 @@ class Scan(CapacityQuestions, ScanExports, ScanMaps):
             For a subregio or gemeente the region does not have (the message lists them).
         """
         sub = self.meta.subregio(subregio) if subregio else None
-        code = self.meta.municipality(gemeente).code if gemeente else None
-        return sub, code
+        if isinstance(gemeente, str) or not gemeente:
+            return sub, self.meta.municipality(gemeente).code if gemeente else None
+        return sub, tuple(self.meta.municipality(g).code for g in gemeente)
 
     # --- layers -------------------------------------------------------------------------------
 
@@ -246,7 +247,7 @@ class Scan(CapacityQuestions, ScanExports, ScanMaps):
     # --- longlist -----------------------------------------------------------------------------
 
     def longlist(self, crit: Criteria | None = None, *, subregio: str | None = None,
-                 gemeente: str | None = None, everything: bool = False,
+                 gemeente: Gemeenten | None = None, everything: bool = False,
                  ids: Iterable[str] | None = None, shapes: bool = True,
                  texts: bool = True) -> pd.DataFrame:
         """
@@ -280,7 +281,7 @@ class Scan(CapacityQuestions, ScanExports, ScanMaps):
         return gpd.GeoDataFrame(table, geometry=shapes.to_numpy(), crs=self.shapes.crs)
 
     def texts(self, ids: Iterable[str], crit: Criteria | None = None, *,
-              subregio: str | None = None, gemeente: str | None = None,
+              subregio: str | None = None, gemeente: Gemeenten | None = None,
               everything: bool = True) -> pd.DataFrame:
         """
         The rule that applied and the Dutch reasons for the sites `ids` (:func:`longlist.texts`).
@@ -300,7 +301,7 @@ class Scan(CapacityQuestions, ScanExports, ScanMaps):
             raise CriteriaError(f"geen locatie {exc.args[0]!r} in deze regio") from None
 
     def summary(self, crit: Criteria | None = None, *, subregio: str | None = None,
-                gemeente: str | None = None) -> dict[str, pd.DataFrame]:
+                gemeente: Gemeenten | None = None) -> dict[str, pd.DataFrame]:
         """Counts per criterion and per subregio and gemeente (:func:`longlist.summary`)."""
         return longlist.summary(self.evaluate(crit), subregio=subregio, gemeente=gemeente)
 
@@ -322,7 +323,7 @@ class Scan(CapacityQuestions, ScanExports, ScanMaps):
             table.join(kept.rename(columns={"status": "shortlist_status"}), how="inner"))
 
     def compare(self, variants: dict[str, Criteria], *, subregio: str | None = None,
-                gemeente: str | None = None) -> Comparison:
+                gemeente: Gemeenten | None = None) -> Comparison:
         """
         Scenarios side by side (:func:`locscan.compare.compare`); the first is the reference.
 
@@ -339,7 +340,7 @@ class Scan(CapacityQuestions, ScanExports, ScanMaps):
         return dataclasses.replace(out, changes=self.with_shapes(out.changes))
 
     def robustness(self, crit: Criteria | None = None, *, subregio: str | None = None,
-                   gemeente: str | None = None, **kwargs: Any) -> Robustness:
+                   gemeente: Gemeenten | None = None, **kwargs: Any) -> Robustness:
         """
         Monte Carlo over weights and thresholds (:func:`locscan.robustness.robustness`).
 

@@ -422,3 +422,34 @@ def test_outlines_that_cannot_be_written_are_logged_not_raised(caplog):
     kaart_component._write_outlines(Gone(), files, None, ["GM0001"])
     assert "de vlakken van kaart k zijn niet geschreven" in caplog.text
     assert "veranderd" in caplog.text
+
+
+def _box(app: AppTest, label: str):
+    return next(s for s in app.sidebar.selectbox if s.label == label)
+
+
+def test_a_province_narrows_the_lists_and_the_counts_and_is_kept_in_the_address(workdir):
+    """The GMR's one gemeente in Limburg: choosing the province is choosing Mook en Middelaar."""
+    app = _app()
+    everything = _metric(app, "Kandidaten")
+    assert _box(app, "Provincie").options == ["(alle)", "Gelderland", "Limburg"]
+    _box(app, "Provincie").set_value("Limburg").run()
+    assert not app.exception
+    assert _box(app, "Gemeente").options == ["(alle)", "Mook en Middelaar"]
+    assert _box(app, "Arbeidsmarktregio").options == ["(alle)", "Rijk van Nijmegen"]
+    assert _box(app, "Subregio").options == ["(alle)", "Rijk van Nijmegen"]
+    in_limburg = _metric(app, "Kandidaten")
+    assert 0 < in_limburg < everything
+    assert app.query_params["provincie"] == "Limburg"
+    _box(app, "Gemeente").set_value("Mook en Middelaar").run()
+    assert _metric(app, "Kandidaten") == in_limburg
+    reloaded = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    reloaded.query_params["provincie"] = "Limburg"
+    reloaded.run()
+    assert not reloaded.exception
+    assert _box(reloaded, "Provincie").value == "Limburg"
+    assert _metric(reloaded, "Kandidaten") == in_limburg
+    _box(reloaded, "Provincie").set_value("(alle)").run()
+    _box(reloaded, "Arbeidsmarktregio").set_value("FoodValley").run()  # Renkum alone
+    assert _box(reloaded, "Gemeente").options == ["(alle)", "Renkum"]
+    assert _metric(reloaded, "Kandidaten") < everything

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pandas as pd
 import pyogrio
 import pytest
 from _toy import ROOT
@@ -112,6 +113,9 @@ def test_explain_prints_every_criterion(small_demo):
     (["--subregio", "Veluwe"], "no subregio 'Veluwe'; known: Arnhem, Liemers, Rijk van Nijmegen"),
     (["-o", "x.shp"], "unknown format '.shp'"),
     (["--gemeente", "Ede"], "no gemeente 'Ede'"),
+    (["--gebied", "provincie=Utrecht"], "no provincie 'Utrecht'; known: Gelderland, Limburg"),
+    (["--gebied", "woonregio=Arnhem"], "no kind of area 'woonregio'; known: provincie, "
+                                       "arbeidsmarktregio"),
 ])
 def test_bad_input_is_one_clear_error(small_demo, args, message):
     result = CliRunner().invoke(main, ["scan", "--region", str(small_demo), "--criteria",
@@ -238,3 +242,20 @@ def test_python_m_locscan_cli_runs_the_same_commands():
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "--parcels" in done.stdout
+
+
+def test_an_area_narrows_the_summary_and_the_longlist(small_demo, tmp_path):
+    """--gebied provincie=Limburg is the GMR's one gemeente in Limburg, Mook en Middelaar."""
+    csv = tmp_path / "limburg.csv"
+    text = _run("scan", "--region", small_demo, "--criteria", GMR, "--gebied",
+                "provincie=limburg", "-o", csv)
+    assert "Mook en Middelaar" in text
+    rows = pd.read_csv(csv, sep=";", encoding="utf-8-sig")
+    assert set(rows["gemeente"]) == {"Mook en Middelaar"}
+    whole = _run("scan", "--region", small_demo, "--criteria", GMR, "--gemeente",
+                 "Mook en Middelaar")
+    assert whole.splitlines()[1:] == text.splitlines()[1:-2]  # the same summary
+    result = CliRunner().invoke(main, ["scan", "--region", str(small_demo), "--criteria",
+                                       str(GMR), "--gebied", "Limburg"])
+    assert result.exit_code == 2
+    assert "'Limburg' is not KIND=NAME" in result.output

@@ -98,3 +98,21 @@ def test_a_gemeente_is_chosen_by_name_or_code_in_any_case(result):
     assert by_name.any()
     assert not by_name.all()
     assert longlist.select(result, "NOORD", None).equals(by_name)  # Aadorp is all of Noord
+
+
+def test_several_gemeenten_are_chosen_at_once_and_ranked_among_themselves(result):
+    """An area (a province, say) is its gemeenten: by name or code, in any case."""
+    both = longlist.select(result, None, ("AADORP", "gm0002"))
+    assert both.all()
+    assert longlist.select(result, None, ("GM0002",)).tolist() == longlist.select(
+        result, None, "Beestad").tolist()
+    assert longlist.select(result, "zuid", ("GM0001", "GM0002")).tolist() == longlist.select(
+        result, None, "GM0002").tolist()
+    wider = longlist.build(result.criteria.with_value("afstand_werk", 16), result.candidates,
+                           result.measures)
+    table = longlist.table(wider, gemeente=("GM0002", "GM0001"))
+    assert len(table) == len(longlist.table(wider))
+    assert table["rank"].tolist() == list(range(1, len(table) + 1))
+    assert "rank_region" in table
+    summary = longlist.summary(result, gemeente=("Beestad",))
+    assert summary["areas"].index.tolist() == [("Zuid", "Beestad")]

@@ -125,3 +125,63 @@ def test_the_candidates_cache_key_follows_the_gemeenten_not_every_edit(tmp_path)
     meta["municipalities"][0]["subregio"] = REGION["municipalities"][1]["subregio"]
     path.write_text(yaml.safe_dump(meta), encoding="utf-8")
     assert Region(folder).meta_fingerprint != first  # a gemeente in another subregio
+
+
+def _with_areas(tmp_path, **change):
+    muni = [{"code": "GM0001", "name": "Aadorp", "subregio": "Noord",
+             "areas": {"provincie": "Gelderland", "arbeidsmarktregio": "Achterhoek"}},
+            {"code": "GM0002", "name": "Beestad", "subregio": "Zuid",
+             "areas": {"provincie": "Gelderland"}},
+            {"code": "GM0003", "name": "Cestad", "subregio": "Zuid",
+             "areas": {"provincie": "Limburg"}}]
+    return load_meta(_write_meta(tmp_path, **({"area_kinds": ["provincie", "arbeidsmarktregio"],
+                                              "municipalities": muni} | change)))
+
+
+def test_an_area_narrows_the_region_to_its_gemeenten(tmp_path):
+    meta = _with_areas(tmp_path)
+    assert meta.area_names("provincie") == ["Gelderland", "Limburg"]
+    assert meta.area_names("arbeidsmarktregio") == ["Achterhoek"]  # Beestad lies in none
+    assert meta.area("provincie", "gelderland") == ["GM0001", "GM0002"]
+    assert meta.area("Arbeidsmarktregio", "Achterhoek") == ["GM0001"]
+    # several gemeenten, by name or code, within a subregio or not
+    assert meta.codes(None, ("GM0002", "cestad")) == ["GM0002", "GM0003"]
+    assert meta.codes("Zuid", ("GM0001", "GM0002")) == ["GM0002"]
+    assert meta.codes(None, "Cestad") == ["GM0003"]
+    with pytest.raises(RegionError, match="no provincie 'Utrecht'; known: Gelderland, Limburg"):
+        meta.area("provincie", "Utrecht")
+    with pytest.raises(RegionError, match="no kind of area 'woonregio'; known: provincie, "
+                                          "arbeidsmarktregio"):
+        meta.area("woonregio", "Stedendriehoek")
+
+
+def test_an_area_of_a_kind_not_declared_is_an_error(tmp_path):
+    with pytest.raises(RegionError, match=r"GM0001 \(Aadorp\) lies in areas of kind\(s\) "
+                                          "arbeidsmarktregio that are not under 'area_kinds' "
+                                          r"\(provincie\)"):
+        _with_areas(tmp_path, area_kinds=["provincie"])
+    muni = [{"code": "GM0001", "name": "Aadorp", "subregio": "Noord",
+             "areas": {"provincie": " "}}]
+    with pytest.raises(RegionError, match="GM0001 \\(Aadorp\\): empty area name for provincie"):
+        _with_areas(tmp_path, municipalities=muni)
+    with pytest.raises(RegionError, match="no kind of area 'provincie'; known: none"):
+        load_meta(_write_meta(tmp_path)).area("provincie", "Gelderland")
+
+
+def test_the_regions_shipped_know_each_gemeentes_province_and_labour_market_region():
+    """The 2025 counts of gemeenten per province (CBS), and the GMR's one gemeente in Limburg."""
+    nl = load_meta(ROOT / "data/nl/region.yaml")
+    per_province = {name: len(nl.area("provincie", name)) for name in nl.area_names("provincie")}
+    assert per_province == {
+        "Drenthe": 12, "Flevoland": 6, "Fryslân": 18, "Gelderland": 51, "Groningen": 10,
+        "Limburg": 31, "Noord-Brabant": 56, "Noord-Holland": 44, "Overijssel": 25,
+        "Utrecht": 26, "Zeeland": 13, "Zuid-Holland": 50}
+    assert len(nl.area_names("arbeidsmarktregio")) == 35
+    assert all(set(m.areas) == {"provincie", "arbeidsmarktregio"} for m in nl.municipalities)
+    assert nl.area("arbeidsmarktregio", "Rijk van Nijmegen") == [
+        "GM0209", "GM0225", "GM0252", "GM0268", "GM0296", "GM0944", "GM1945"]
+    gmr = load_meta(ROOT / "data/gmr/region.yaml")
+    assert gmr.area("provincie", "Limburg") == ["GM0944"]  # Mook en Middelaar
+    assert len(gmr.area("provincie", "Gelderland")) == 16
+    for m in gmr.municipalities:  # the same as in the national list
+        assert m.areas == nl.municipality(m.code).areas

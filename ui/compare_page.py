@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 from locscan import criteria, maps, nl, settings
 from locscan.criteria import Criteria
 from locscan.errors import LocscanError
+from locscan.region import Gemeenten
 from locscan.scan import Scan
 from ui.text import plain
 
@@ -17,7 +18,7 @@ UNSAVED = "huidige aanpassingen (niet opgeslagen)"
 
 
 def page(scan: Scan, current: Criteria, changed: bool, subregio: str | None,
-         gemeente: str | None, context: dict, focus: list[str]) -> None:
+         gemeente: Gemeenten | None, context: dict, focus: list[str]) -> None:
     """Pick two or more scenarios; show the longlist, capacity and the sites that change."""
     st.subheader("Scenario's vergelijken")
     files = {f"{p.stem}": p for p in sorted(Path("criteria").glob("*.yaml"))}

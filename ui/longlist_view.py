@@ -15,6 +15,7 @@ import streamlit as st
 from locscan import export, factsheet, maps, nl, settings
 from locscan.criteria import Criteria, Result
 from locscan.errors import LocscanError
+from locscan.region import Gemeenten
 from locscan.scan import Scan
 from locscan.shortlist import Shortlist
 from ui import kaart_component, paging
@@ -31,7 +32,8 @@ class View:
     scan, crit, result
         The scan, the criteria (with the sidebar's changes) and their evaluation.
     subregio, gemeente
-        The selection (None: all); `focus` holds the CBS codes of its gemeenten.
+        The selection (None: all; `gemeente` one or several, an area); `focus` holds the
+        CBS codes of its gemeenten.
     store, short, user
         The shared shortlist, its items, and the user's name (empty when not filled in).
     """
@@ -40,7 +42,7 @@ class View:
     crit: Criteria
     result: Result
     subregio: str | None
-    gemeente: str | None
+    gemeente: Gemeenten | None
     focus: list[str]
     store: Shortlist
     short: pd.DataFrame
@@ -61,7 +63,7 @@ class View:
 # --- cached per region content (not per session) ---------------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _bounds(_scan: Scan, files_key: str, subregio: str | None, gemeente: str | None
+def _bounds(_scan: Scan, files_key: str, subregio: str | None, gemeente: Gemeenten | None
             ) -> list[float] | None:
     """Where the map zooms to for this subregio or gemeente (`files_key`: the candidates)."""
     codes = _scan.meta.codes(subregio, gemeente)

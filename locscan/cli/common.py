@@ -21,7 +21,7 @@ from locscan import (
     settings,
 )
 from locscan.errors import LocscanError
-from locscan.region import Region, open_region
+from locscan.region import Gemeenten, Region, RegionMeta, open_region
 from locscan.scan import Scan
 
 __all__ = ["main"]
@@ -100,6 +100,39 @@ def parts_options(func: Callable) -> Callable:
     )(func)
 
 
+
+
+def area_option(func: Callable) -> Callable:
+    """``--gebied KIND=NAME``: only the gemeenten of one area (a province, say)."""
+    return click.option(
+        "--gebied", "area", default=None, metavar="KIND=NAME",
+        help="Only the gemeenten of this area, one of the kinds under area_kinds in "
+             "region.yaml: provincie=Gelderland, arbeidsmarktregio='Rijk van Nijmegen'.",
+    )(func)
+
+
+def narrowed(meta: RegionMeta, subregio: str | None, gemeente: str | None,
+             area: str | None) -> tuple[str | None, Gemeenten | None]:
+    """
+    The subregio as spelled in the metadata, and the gemeente's code or the area's codes.
+
+    Raises
+    ------
+    click.BadParameter
+        For an area not written as KIND=NAME.
+    RegionError
+        For a subregio, gemeente, kind of area or area the region does not have.
+    """
+    subregio = meta.subregio(subregio) if subregio else None
+    if gemeente:
+        return subregio, meta.municipality(gemeente).code
+    if not area:
+        return subregio, None
+    kind, sep, name = area.partition("=")
+    if not sep or not kind.strip() or not name.strip():
+        raise click.BadParameter(f"{area!r} is not KIND=NAME (provincie=Gelderland)",
+                                 param_hint="--gebied")
+    return subregio, tuple(meta.area(kind.strip(), name.strip()))
 
 
 @click.group()

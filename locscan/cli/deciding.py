@@ -24,9 +24,11 @@ from locscan.cli.common import (
     _friendly,
     _open,
     _percent_down,
+    area_option,
     cache_option,
     criteria_option,
     main,
+    narrowed,
     region_option,
 )
 
@@ -57,21 +59,21 @@ def _print_norms(scan: Scan, plan: capacity.Plan) -> None:
 @click.argument("criteria_files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--subregio", default=None, help="Only this subregio.")
 @click.option("--gemeente", default=None, help="Only this gemeente (name or CBS code).")
+@area_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write the sites that enter and leave (.geojson, .gpkg, .csv, .xlsx).")
 @cache_option
 @_friendly
 def compare_cmd(region_dir: Path | None, criteria_files: tuple[Path, ...],
-                subregio: str | None, gemeente: str | None, output: Path | None,
-                cache: bool) -> None:
+                subregio: str | None, gemeente: str | None, area: str | None,
+                output: Path | None, cache: bool) -> None:
     """Compare criteria sets side by side; the first is the reference."""
     if len(criteria_files) < 2:
         raise click.UsageError("give at least two criteria files to compare")
     region = open_region(region_dir)
     for path in criteria_files:
         _check_output(output, region, path)
-    subregio = region.meta.subregio(subregio) if subregio else None
-    gemeente = region.meta.municipality(gemeente).code if gemeente else None
+    subregio, chosen = narrowed(region.meta, subregio, gemeente, area)
     sets = [criteria.load(p) for p in criteria_files]
     names = [f"{c.name} {c.version}" for c in sets]
     if len(set(names)) < len(names):
@@ -79,7 +81,7 @@ def compare_cmd(region_dir: Path | None, criteria_files: tuple[Path, ...],
     scan = _open(region, criteria_files[0], cache)
     start = time.perf_counter()
     result = scan.compare(dict(zip(names, sets, strict=True)), subregio=subregio,
-                          gemeente=gemeente)
+                          gemeente=chosen)
     click.echo(f"{len(names)} scenario's vergeleken in {time.perf_counter() - start:.2f} s "
                f"(de eerste is de referentie).")
     with pd.option_context("display.width", 160, "display.max_rows", 200):
@@ -107,6 +109,7 @@ def compare_cmd(region_dir: Path | None, criteria_files: tuple[Path, ...],
 @criteria_option
 @click.option("--subregio", default=None, help="Rank within this subregio.")
 @click.option("--gemeente", default=None, help="Rank within this gemeente (name or CBS code).")
+@area_option
 @click.option("--runs", type=click.IntRange(1, 1_000_000), default=1000, show_default=True)
 @click.option("--top", "top_n", type=click.IntRange(1), default=20, show_default=True,
               help="The top whose membership is counted.")
@@ -118,16 +121,15 @@ def compare_cmd(region_dir: Path | None, criteria_files: tuple[Path, ...],
 @cache_option
 @_friendly
 def robustness_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
-                   gemeente: str | None, runs: int, top_n: int, spread: float, seed: int,
-                   output: Path | None, cache: bool) -> None:
+                   gemeente: str | None, area: str | None, runs: int, top_n: int,
+                   spread: float, seed: int, output: Path | None, cache: bool) -> None:
     """How robust is the ranking? Monte Carlo over weights and threshold ranges."""
     region = open_region(region_dir)
     _check_output(output, region, criteria_file)
-    subregio = region.meta.subregio(subregio) if subregio else None
-    gemeente = region.meta.municipality(gemeente).code if gemeente else None
+    subregio, chosen = narrowed(region.meta, subregio, gemeente, area)
     scan = _open(region, criteria_file, cache)
     start = time.perf_counter()
-    rob = scan.robustness(subregio=subregio, gemeente=gemeente, runs=runs, top_n=top_n,
+    rob = scan.robustness(subregio=subregio, gemeente=chosen, runs=runs, top_n=top_n,
                           spread=spread, seed=seed)
     seconds = time.perf_counter() - start
     click.echo(f"{runs} runs in {seconds:.1f} s; gevarieerd: {', '.join(rob.varied)} "

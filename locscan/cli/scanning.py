@@ -15,7 +15,7 @@ from locscan import (
     nl,
     settings,
 )
-from locscan.region import open_region
+from locscan.region import Gemeenten, open_region
 from locscan.scan import Scan
 
 __all__ = ["main"]
@@ -23,9 +23,11 @@ from locscan.cli.common import (
     _check_output,
     _friendly,
     _open,
+    area_option,
     cache_option,
     criteria_option,
     main,
+    narrowed,
     parts_options,
     region_option,
 )
@@ -78,7 +80,7 @@ def measure_cmd(region_dir: Path | None, criteria_file: Path, cache: bool, in_pa
     _open(region_dir, criteria_file, cache, in_parts=in_parts, scheduler=scheduler)
 
 
-def _print_summary(scan: Scan, subregio: str | None, gemeente: str | None) -> None:
+def _print_summary(scan: Scan, subregio: str | None, gemeente: Gemeenten | None) -> None:
     crit = scan.criteria
     click.echo(f"Regio: {scan.meta.label}")
     click.echo(f"Criteria: {crit.name} versie {crit.version} ({crit.digest()})")
@@ -106,6 +108,7 @@ def _print_summary(scan: Scan, subregio: str | None, gemeente: str | None) -> No
 @criteria_option
 @click.option("--subregio", default=None, help="Only this subregio.")
 @click.option("--gemeente", default=None, help="Only this gemeente (name or CBS code).")
+@area_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write the longlist: .geojson (WGS84), .gpkg (RD New) or .csv.")
 @click.option("--all", "everything", is_flag=True,
@@ -114,22 +117,21 @@ def _print_summary(scan: Scan, subregio: str | None, gemeente: str | None) -> No
 @parts_options
 @_friendly
 def scan_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
-             gemeente: str | None, output: Path | None, everything: bool, cache: bool,
-             in_parts: bool, scheduler: str | None) -> None:
+             gemeente: str | None, area: str | None, output: Path | None, everything: bool,
+             cache: bool, in_parts: bool, scheduler: str | None) -> None:
     """Evaluate the criteria, print a summary and write the longlist."""
     region = open_region(region_dir)  # a wrong subregio or gemeente fails before measuring
     _check_output(output, region, criteria_file)
-    subregio = region.meta.subregio(subregio) if subregio else None
-    gemeente = region.meta.municipality(gemeente).code if gemeente else None
+    subregio, chosen = narrowed(region.meta, subregio, gemeente, area)
     scan = _open(region, criteria_file, cache, in_parts=in_parts, scheduler=scheduler)
-    _print_summary(scan, subregio, gemeente)
+    _print_summary(scan, subregio, chosen)
     if output is None:
         return
-    table = scan.longlist(subregio=subregio, gemeente=gemeente, everything=everything)
+    table = scan.longlist(subregio=subregio, gemeente=chosen, everything=everything)
     crit = scan.criteria
     label = f"{demo.DEMO_LABEL} – " if scan.meta.demo else ""
     scan.export(table, output, description=f"{label}longlist {crit.name} {crit.version}",
-                subregio=subregio or "", gemeente=gemeente or "")
+                subregio=subregio or "", gemeente=gemeente or area or "")
     click.echo(f"\n{len(table)} locaties geschreven naar {output}.")
 
 
