@@ -3,7 +3,8 @@
     python benchmarks/app_browser.py --parcels 400000          # builds the demo if needed
     python benchmarks/app_browser.py --region /path/to/region   # any region folder
     python benchmarks/app_browser.py --region benchmarks/.data/nl-8400000 \
-        --gemeente Beekdaelen --narrow Zevenaar,Súdwest-Fryslân,Ede --out benchmarks/APP-national.md
+        --gemeente Beekdaelen --out benchmarks/APP-national.md \
+        --narrow Zevenaar,Súdwest-Fryslân,Ede,Arbeidsmarktregio=Zuid-Limburg,Provincie=Utrecht
 
 Starts the app (Streamlit, the real server) on a free port with the region as ``data/demo``
 and drives it with Debian's Chromium through Playwright, on this machine, WebGL in software
@@ -18,8 +19,8 @@ selected:
   map, median of 5;
 - **browser memory**: the page's JavaScript heap and the browser's renderer processes (RSS);
 - with ``--gemeente``, all of this with that gemeente chosen (the address says so), and with
-  ``--narrow``, each of those gemeenten chosen in the sidebar to its map drawn (#17: narrowing
-  a national region to one gemeente).
+  ``--narrow``, each of those gemeenten (or areas: ``Provincie=Utrecht``) chosen in the sidebar
+  to its map drawn (#17: narrowing a national region to a gemeente, a province...).
 
 Writes ``benchmarks/APP.md`` and screenshots next to it (``benchmarks/app-*.png``). Targets
 (#15): first map ≤ 3 s, threshold change ≤ 1 s, click ≤ 0.5 s, browser memory ≤ 1 GiB.
@@ -123,14 +124,16 @@ def _threshold_changes(page, frame) -> list[float]:
 
 
 def _narrowings(page, frame, names: list[str], shots: Path) -> list[float]:
-    """Choose each gemeente in the sidebar; time until its map is drawn (NaN: not within
-    5 minutes; the page is then saved as ``<shots>-smal-<n>.png``)."""
+    """Choose each gemeente (or ``Provincie=Utrecht``: an area of another kind) in the sidebar;
+    time until its map is drawn (NaN: not within 5 minutes; the page is then saved as
+    ``<shots>-smal-<n>.png``)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     times = []
-    for n, name in enumerate(names):
+    for n, choice in enumerate(names):
+        label, _, name = choice.rpartition("=")
         before = frame.evaluate("document.querySelector('#kaart').dataset.drawn")
-        box = page.get_by_role("combobox", name="Gemeente")
+        box = page.get_by_role("combobox", name=label or "Gemeente")
         box.click()
         # as text, not as key presses: key presses lost a name's accents ("Súdwest-Fryslân"),
         # and Enter then chose nothing
@@ -291,7 +294,8 @@ def report(result: dict, region: Path, shots: str) -> str:
         ("threshold change to redrawn map (median of 5)", med(result["threshold_s"]), "≤ 1 s"),
         (f"click to the site's criteria under the map (median of {len(result['click_s'])})",
          med(result["click_s"]) if result["click_s"] else float("nan"), "≤ 0,5 s"),
-        *[(f"another gemeente chosen ({name}) to its map drawn", seconds, "≤ 1 s")
+        *[(f"another {'gemeente' if '=' not in name else 'area'} chosen ({name}) to its map "
+           "drawn", seconds, "≤ 1 s")
           for name, seconds in zip(result.get("narrow", []), result.get("narrow_s", []),
                                    strict=True)],
     ]
@@ -336,8 +340,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--region", help="a region folder instead of a demo")
     parser.add_argument("--out", default=str(HERE / "APP.md"))
     parser.add_argument("--gemeente", help="open the app with this gemeente chosen")
-    parser.add_argument("--narrow", default="",
-                        help="gemeenten (comma-separated) to choose one after another")
+    parser.add_argument("--narrow", default="",  # Zevenaar,Provincie=Utrecht
+                        help="gemeenten (comma-separated) to choose one after another; "
+                             "KIND=NAME chooses an area (Arbeidsmarktregio=Zuid-Limburg)")
     args = parser.parse_args(argv)
     region = _region(args)
     out = Path(args.out)

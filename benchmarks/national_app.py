@@ -10,7 +10,8 @@ narrowing to a gemeente joins the map's files from the pieces its part left in t
 * the whole country's longlist table and counts (what the app shows before a choice);
 * narrowing to a gemeente: its longlist and counts, and the map's files (from its part's
   pieces), for the gemeente of median size and for the largest, the first time and again;
-  and the outlines (joined from the pieces too), which the map does not wait for.
+  and the outlines (joined from the pieces too), which the map does not wait for;
+* the same for an arbeidsmarktregio and two provinces (region.yaml's ``area_kinds``).
 
 Writes ``benchmarks/RESULTS-national-app.md``.
 
@@ -31,6 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / ".data"
 CRITERIA = ROOT / "criteria" / "gmr-tijdelijke-werknemers.yaml"
 OUT = ROOT / "benchmarks" / "RESULTS-national-app.md"
+#: the areas narrowed to (region.yaml's area_kinds): a labour-market region, a province
+#: under the map's limit and the largest province
+AREAS = (("arbeidsmarktregio", "Rijk van Nijmegen"), ("provincie", "Utrecht"),
+         ("provincie", "Gelderland"))
 
 
 def timed(func, *args, **kwargs) -> tuple[object, float]:
@@ -40,19 +45,28 @@ def timed(func, *args, **kwargs) -> tuple[object, float]:
     return out, time.perf_counter() - start
 
 
-def narrow(scan, crit, code: str, folder: Path) -> dict[str, float]:
-    """Seconds of each step the app takes when the user picks gemeente `code`."""
-    table, t_list = timed(scan.longlist, crit, gemeente=code, shapes=False, texts=False)
-    _, t_texts = timed(scan.texts, table.index[:200], crit, gemeente=code,
+#: the most sites the app's map draws at once (ui.kaart_component.MAP_LIMIT)
+MAP_LIMIT = 400_000
+
+
+def narrow(scan, crit, chosen: str | tuple[str, ...], folder: Path) -> dict[str, float]:
+    """Seconds of each step the app takes when the user picks gemeente `chosen` (a code) or
+    an area (its gemeenten's codes)."""
+    codes = [chosen] if isinstance(chosen, str) else list(chosen)
+    table, t_list = timed(scan.longlist, crit, gemeente=chosen, shapes=False, texts=False)
+    _, t_texts = timed(scan.texts, table.index[:200], crit, gemeente=chosen,
                        everything=False)  # the first page's texts, as the app asks them
-    _, t_summary = timed(scan.summary, crit, gemeente=code)
+    _, t_summary = timed(scan.summary, crit, gemeente=chosen)
     # as the app writes them: joined from the parts' pieces, the outlines after the map's
-    # other files, not waited for
-    (files, rows), t_files = timed(scan.write_map, folder, [code])
-    _, t_outlines = timed(scan.write_map_outlines, files, rows, folder, [code])
+    # other files, not waited for; none for more sites than the map draws
+    written, t_files = timed(scan.write_map, folder, codes, limit=MAP_LIMIT)
+    t_outlines, n = float("nan"), int(scan.candidates["gemeente_code"].isin(codes).sum())
+    if written is not None:
+        files, rows = written
+        _, t_outlines = timed(scan.write_map_outlines, files, rows, folder, codes)
     return {"longlist": t_list + t_texts, "counts": t_summary, "map files": t_files,
             "outlines": t_outlines, "total": t_list + t_texts + t_summary + t_files,
-            "candidates": len(rows), "on the longlist": len(table)}
+            "candidates": n, "on the longlist": len(table), "drawn": written is not None}
 
 
 def main() -> None:
@@ -89,7 +103,13 @@ def main() -> None:
         _, t_context = timed(deck.write_context, scan.context(), scan.meta, Path(tmp))
         for code in (median, largest):
             for visit in ("first", "again"):
-                rows.append((code, visit, narrow(scan, crit, code, Path(tmp))))
+                rows.append((names.get(code, code) + f" ({code})", visit,
+                             narrow(scan, crit, code, Path(tmp))))
+        for kind, area in AREAS:
+            if area in scan.meta.area_names(kind):
+                codes = tuple(scan.meta.area(kind, area))
+                rows.append((f"{kind} {area} ({len(codes)} gemeenten)", "first",
+                             narrow(scan, crit, codes, Path(tmp))))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     lines = [
         "# The app's steps on the national demo (#17)", "",
@@ -107,21 +127,24 @@ def main() -> None:
         f"page) | {t_country:.2f} |",
         f"| the same with every row's reasons in Dutch, as an export | {t_country_texts:.2f} |",
         f"| the whole country's counts | {t_country_counts:.2f} |", "",
-        "Narrowing to a gemeente: its longlist and counts (with the first page's texts), and "
-        "the map's binary files, joined from the pieces the gemeente's part left in the "
-        "cache (no shape read). *first*: the gemeente not shown before; *again*: a second "
-        "visit. *outlines*: the parcels' outlines, joined from the pieces too and written "
-        "after the map's other files (the map draws without them; not in the total).", "",
-        "| gemeente | visit | candidates | on the longlist | longlist (s) | counts (s) | "
+        "Narrowing to a gemeente, an arbeidsmarktregio or a province: its longlist and counts "
+        "(with the first page's texts), and the map's binary files, joined from the pieces "
+        "the gemeenten's parts left in the cache (no shape read). *first*: not shown before; "
+        "*again*: a second visit. *outlines*: the parcels' outlines, joined from the pieces "
+        "too and written after the map's other files (the map draws without them; not in the "
+        f"total). A choice of more than {MAP_LIMIT:,} sites gets no map (the app asks for a "
+        "smaller one): *not drawn*.", "",
+        "| chosen | visit | candidates | on the longlist | longlist (s) | counts (s) | "
         "map files (s) | total (s) | outlines (s) |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for code, visit, r in rows:
+    for label, visit, r in rows:
+        files = f"{r['map files']:.2f}" if r["drawn"] else "not drawn"
+        outlines = f"{r['outlines']:.2f}" if r["drawn"] else "–"
         lines.append(
-            f"| {names.get(code, code)} ({code}) | {visit} | {r['candidates']:,} | "
+            f"| {label} | {visit} | {r['candidates']:,} | "
             f"{r['on the longlist']:,} | {r['longlist']:.2f} | {r['counts']:.2f} | "
-            f"{r['map files']:.2f} | **{r['total']:.2f}** | "
-            f"{r['outlines']:.2f} |")
+            f"{files} | **{r['total']:.2f}** | {outlines} |")
     lines += ["", f"Resident memory after opening, evaluating and the country's tables: "
               f"{rss_open:.2f} GiB; peak of the process: {peak:.2f} GiB (the forked workers "
               "that read the parts are not counted)."]

@@ -94,5 +94,5 @@ def compare(results: dict[str, longlist.Result],
         for name, a in analyses.items():
             cap[f"capacity_{name}"] = a.coverage_subregio["capacity_longlist"]
         if subregio:
-            cap = cap.loc[[subregio]]
+            cap = cap.loc[cap.index.isin([subregio])]
     return Comparison(names, areas, cap, changes)

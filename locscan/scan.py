@@ -323,21 +323,27 @@ class Scan(CapacityQuestions, ScanExports, ScanMaps):
             table.join(kept.rename(columns={"status": "shortlist_status"}), how="inner"))
 
     def compare(self, variants: dict[str, Criteria], *, subregio: str | None = None,
-                gemeente: Gemeenten | None = None) -> Comparison:
+                gemeente: Gemeenten | None = None, shapes: bool = True) -> Comparison:
         """
         Scenarios side by side (:func:`locscan.compare.compare`); the first is the reference.
 
         Capacity is compared when every scenario has capacity assumptions and the region has
-        work sites; otherwise that table is empty.
+        work sites; otherwise that table is empty. A scan in parts compares the capacity of
+        the chosen gemeenten (:meth:`analysis`), and none when nothing is chosen (the whole
+        country would take minutes). Without `shapes`, the sites that change come without
+        their shapes (a scan in parts then reads none).
         """
         results = {name: self.evaluate(c) for name, c in variants.items()}
-        analyses: dict[str, capacity.Analysis] | None = {}
-        try:
-            analyses = {name: self.analysis(c) for name, c in variants.items()}
-        except LocscanError:
-            analyses = None
+        analyses: dict[str, capacity.Analysis] | None = None
+        codes = self.meta.codes(subregio, gemeente) if self.in_parts else None
+        if codes is None or len(codes) < len(self.meta.municipalities):
+            try:
+                analyses = {name: self.analysis(c, gemeenten=codes)
+                            for name, c in variants.items()}
+            except LocscanError:
+                analyses = None
         out = compare(results, analyses, subregio=subregio, gemeente=gemeente)
-        return dataclasses.replace(out, changes=self.with_shapes(out.changes))
+        return dataclasses.replace(out, changes=self.with_shapes(out.changes)) if shapes else out
 
     def robustness(self, crit: Criteria | None = None, *, subregio: str | None = None,
                    gemeente: Gemeenten | None = None, **kwargs: Any) -> Robustness:

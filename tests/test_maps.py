@@ -102,3 +102,19 @@ def test_reach_layer_is_optional():
 ])
 def test_clicked_site(state, site):
     assert maps.clicked_site(state) == site
+
+
+def test_a_margin_keeps_only_what_lies_near_the_focus():
+    """Beestad is x 20-40 km; the core lies at x 5-6 km, the work site at x 15 km."""
+    whole = maps.base_map(_layers(), META, focus_codes=["GM0002"], tiles=False)
+    assert len(_features(whole, "Kernen")) == len(_features(whole, "Werklocaties")) == 1
+    near = maps.base_map(_layers(), META, focus_codes=["GM0002"], tiles=False, margin_m=4_000)
+    assert _features(near, "Kernen") == _features(near, "Werklocaties") == []
+    assert len(_features(near, "Gemeenten")) == 2  # Aadorp reaches into x 16-20 km
+    # the subregio borders are lines cut to the box, not the box's edge
+    borders = _features(near, "Subregio")
+    assert borders
+    assert all("LineString" in f["geometry"]["type"] for f in borders)
+    wider = maps.base_map(_layers(), META, focus_codes=["GM0002"], tiles=False, margin_m=6_000)
+    assert len(_features(wider, "Werklocaties")) == 1
+    assert _features(wider, "Kernen") == []

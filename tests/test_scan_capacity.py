@@ -84,3 +84,33 @@ def test_the_working_groups_capacity_replaces_the_computed_one(scan):
     sites = scan.analysis(shortlist=store.items()).shortlist_sites
     assert sites.loc["perceel:p4", "capacity"] == 30
     assert sites.loc["perceel:p4", "capacity_source"] == "working group"
+
+
+def test_the_capacity_of_chosen_gemeenten_equals_the_whole_regions_for_them(small_demo):
+    """A province of a national scan: its work sites, every site within their reach, the same
+    figures as the whole region's analysis for them; the task of whole subregios only."""
+    from _toy import ROOT
+
+    scan = Scan.open(small_demo, ROOT / "criteria/gmr-tijdelijke-werknemers.yaml")
+    whole = scan.analysis()
+    liemers = scan.meta.codes("Liemers")
+    part = scan.analysis(gemeenten=liemers)
+    assert set(part.demand["gemeente_code"]) == set(liemers)
+    inside = whole.demand[whole.demand["gemeente_code"].isin(liemers)]
+    assert part.demand["capacity_in_reach"].sort_index().tolist() == inside[
+        "capacity_in_reach"].sort_index().tolist()
+    assert part.demand["capacity_in_reach"].sum() > 0
+    # the sites of the gemeenten within 15 km of the Liemers, in the demo's schematic
+    # gemeenten: Mook en Middelaar 11.5 km away, not Wijchen at 15.3 km
+    near = set(part.longlist_sites["gemeente_code"])
+    assert {"GM0299", "GM0202", "GM0944"} <= near
+    assert "GM0296" not in near
+    assert part.coverage_subregio.index.tolist() == ["Liemers"]
+    assert part.coverage_subregio.loc["Liemers"].equals(whole.coverage_subregio.loc["Liemers"])
+    assert part.coverage_gemeente.equals(whole.coverage_gemeente.loc[
+        part.coverage_gemeente.index])
+    one = scan.analysis(gemeenten=["GM0299"])
+    assert one.coverage_subregio.empty  # part of a subregio
+    assert one.task_check.empty
+    plan = scan.assign(gemeenten=liemers)
+    assert set(plan.by_gemeente.index) <= set(liemers)

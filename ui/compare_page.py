@@ -31,7 +31,9 @@ def page(scan: Scan, current: Criteria, changed: bool, subregio: str | None,
     try:
         sets = {name: current if name == UNSAVED else criteria.load(files[name])
                 for name in chosen}
-        result = scan.compare(sets, subregio=subregio, gemeente=gemeente)
+        # a scan in parts maps the changes of a chosen part, not of the whole country
+        mapped = not scan.in_parts or len(focus) < len(scan.meta.municipalities)
+        result = scan.compare(sets, subregio=subregio, gemeente=gemeente, shapes=mapped)
     except LocscanError as exc:
         st.error(f"De scenario's zijn niet te vergelijken: {plain(exc)}")
         return
@@ -49,10 +51,16 @@ def page(scan: Scan, current: Criteria, changed: bool, subregio: str | None,
     for (name, change), n in counts.items():
         st.write(f"{plain(name)}: {n} locaties {nl.CHANGES[change]} tegenover "
                  f"{plain(chosen[0])}")
-    base = maps.base_map(context, scan.meta, focus_codes=focus, tiles=settings.tiles)
-    st_folium(base, key="compare_map", height=450, use_container_width=True,
-              feature_group_to_add=[maps.change_layer(result.changes)], returned_objects=[])
-    table = result.changes.drop(columns=result.changes.geometry.name)
+    if mapped:
+        base = maps.base_map(context, scan.meta, focus_codes=focus, tiles=settings.tiles,
+                             margin_m=scan.reach_m(current) or 0.0)
+        st_folium(base, key="compare_map", height=450, use_container_width=True,
+                  feature_group_to_add=[maps.change_layer(result.changes)], returned_objects=[])
+        table = result.changes.drop(columns=result.changes.geometry.name)
+    else:
+        st.caption("Kies links een provincie, arbeidsmarktregio, subregio of gemeente om de "
+                   "verschillen op de kaart te zien.")
+        table = result.changes
     st.dataframe(table.assign(change=table["change"].map(nl.CHANGE)).rename(
         columns={"scenario": "scenario", "change": "wijziging", "reasons": "toelichting"}),
         width="stretch")

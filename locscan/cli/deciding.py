@@ -221,16 +221,24 @@ def _assumptions_text(a: capacity.Assumptions) -> str:
 @region_option
 @criteria_option
 @click.option("--subregio", default=None, help="Only this subregio.")
+@click.option("--gemeente", default=None,
+              help="Only the work sites of this gemeente (name or CBS code).")
+@area_option
 @cache_option
 @_friendly
 def capacity_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | None,
-                 cache: bool) -> None:
-    """Task against capacity per subregio and gemeente, gaps, and the 80/10/10 split."""
+                 gemeente: str | None, area: str | None, cache: bool) -> None:
+    """Task against capacity per subregio and gemeente, gaps, and the 80/10/10 split.
+
+    With --gemeente or --gebied, the task of their work sites and the sites within reach of
+    them only (what a scan of a province or of the country can answer in seconds).
+    """
     region = open_region(region_dir)
-    subregio = region.meta.subregio(subregio) if subregio else None
+    subregio, chosen = narrowed(region.meta, subregio, gemeente, area)
+    gemeenten = region.meta.codes(subregio, chosen) if chosen else None
     scan = _open(region, criteria_file, cache)
     store = Shortlist(region=scan.region.key)
-    analysis = scan.analysis(shortlist=store.items())
+    analysis = scan.analysis(shortlist=store.items(), gemeenten=gemeenten)
     click.echo(f"Aannames: {_assumptions_text(analysis.assumptions)}")
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         click.echo("\nOpgave en capaciteit per subregio:")
@@ -244,8 +252,8 @@ def capacity_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | N
                         f"werknemers, de werklocaties samen {row['work_sites']:.0f}; stem de "
                         "cijfers af.", fg="yellow")
         gem = analysis.coverage_gemeente
-        if subregio:
-            gem = gem[gem.index.isin(scan.meta.codes(subregio))]
+        if subregio or chosen:
+            gem = gem[gem.index.isin(scan.meta.codes(subregio, chosen))]
         click.echo("\nPer gemeente (opgave: tijdelijke werknemers van de werklocaties):")
         click.echo(nl.dutch(gem.round(0), nl.COVERAGE_COLUMNS).to_string())
         demand, _ = analysis.for_subregio(subregio)
@@ -253,7 +261,7 @@ def capacity_cmd(region_dir: Path | None, criteria_file: Path, subregio: str | N
         click.echo(f"\nWerklocaties zonder capaciteit binnen bereik (witte vlekken): "
                    f"{len(gaps)} van {len(demand)}, samen {gaps['demand'].sum():.0f} "
                    "tijdelijke werknemers")
-        plan = scan.assign(subregio=subregio)
+        plan = scan.assign(subregio=subregio, gemeenten=gemeenten)
         click.echo(f"\nToewijzing aan de longlist ({tables.solver_status(plan.status)}, "
                    f"{plan.seconds:.2f} s); "
                    f"tekort: {plan.total_shortage:.0f}")

@@ -15,7 +15,8 @@ from branca.element import MacroElement, Template
 from locscan import rdnap, settings
 from locscan.region import RegionMeta
 
-__all__ = ["ASSET_BASE", "SCORE_CLASSES", "asset_links", "base_map", "score_class", "zoom_for"]
+__all__ = ["ASSET_BASE", "SCORE_CLASSES", "asset_links", "base_map", "near", "score_class",
+           "zoom_for"]
 
 #: URL path under which the app serves ``static/vendor`` (Streamlit static file serving)
 ASSET_BASE = "/app/static/vendor"
@@ -130,9 +131,27 @@ class _Legend(MacroElement):
         )
 
 
+def near(frame: gpd.GeoDataFrame, box: shapely.Geometry) -> gpd.GeoDataFrame:
+    """
+    The rows of `frame` whose shape meets `box`, in their order.
+
+    Examples
+    --------
+    >>> frame = gpd.GeoDataFrame({"n": [1, 2, 3]}, geometry=[shapely.Point(0, 0),
+    ...     shapely.Point(5, 5), shapely.Point(50, 50)], crs=28992)
+    >>> near(frame, shapely.box(-1, -1, 6, 6))["n"].tolist()
+    [1, 2]
+    """
+    if not len(frame):
+        return frame
+    return frame.iloc[np.sort(frame.sindex.query(box, predicate="intersects"))]
+
+
 def _boundaries(
-    m: folium.Map, municipalities: gpd.GeoDataFrame | None, meta: RegionMeta
+    m: folium.Map, municipalities: gpd.GeoDataFrame | None, meta: RegionMeta,
+    box: shapely.Geometry | None = None,
 ) -> None:
+    """The gemeenten and, thicker, the subregio borders (those meeting `box` when given)."""
     if municipalities is None or not len(municipalities):
         return
     gm = municipalities.copy()
@@ -141,12 +160,15 @@ def _boundaries(
     gm["gemeente"] = gm["code"].map(names).fillna(gm["code"])
     gm["subregio"] = gm["code"].map(subregio).fillna("buiten de regio")
     folium.GeoJson(
-        _geojson(gm, ["gemeente", "subregio"], simplify=10),
+        _geojson(gm if box is None else near(gm, box), ["gemeente", "subregio"], simplify=10),
         name="Gemeenten",
         style_function=lambda _: {"color": "#555555", "weight": 1, "fill": False},
         tooltip=folium.GeoJsonTooltip(["gemeente", "subregio"], aliases=["Gemeente", "Subregio"]),
     ).add_to(m)
     sub = gm.dissolve("subregio").reset_index()
+    if box is not None:  # the borders themselves, cut to the box (not the box's edge)
+        sub = sub.set_geometry(shapely.intersection(sub.geometry.boundary.to_numpy(), box))
+        sub = sub[~sub.geometry.is_empty]
     folium.GeoJson(
         _geojson(sub, ["subregio"], simplify=20),
         name="Subregio's",
@@ -211,6 +233,7 @@ def base_map(
     tiles: bool = True,
     canvas: bool = False,
     asset_base: str = ASSET_BASE,
+    margin_m: float | None = None,
 ) -> folium.Map:
     """
     The map without sites: boundaries, context layers, work sites and the legend.
@@ -237,6 +260,10 @@ def base_map(
         Draw vectors on a canvas (fast for many thousands of sites) instead of SVG.
     asset_base
         URL path where ``static/vendor`` is served.
+    margin_m
+        When given with a focus, the map holds only what lies within this distance of the
+        focus's bounding box (the gemeente boundaries and subregio borders, the context
+        layers, the work sites): a province of a national region carries no other.
     """
     municipalities = layers.get("municipalities")
     if focus is None and focus_codes and municipalities is not None:
@@ -245,6 +272,11 @@ def base_map(
     if extent is None or not len(extent):
         extent = gpd.GeoDataFrame(geometry=[shapely.box(0, 300_000, 280_000, 620_000)],
                                   crs=settings.crs)  # the Netherlands in RD New
+    box = None
+    if margin_m is not None and focus is not None and len(focus):
+        box = shapely.box(*focus.total_bounds).buffer(margin_m, join_style="mitre")
+        layers = {role: near(layer, box) if role != "municipalities" else layer
+                  for role, layer in layers.items()}
     x0, y0, x1, y1 = gpd.GeoSeries(
         [shapely.box(*extent.total_bounds)], crs=settings.crs
     ).to_crs(settings.geojson_crs).total_bounds
@@ -256,7 +288,7 @@ def base_map(
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap",
                          attr="© OpenStreetMap contributors").add_to(m)
-    _boundaries(m, layers.get("municipalities"), meta)
+    _boundaries(m, layers.get("municipalities"), meta, box)
     _context(m, layers)
     _work_sites(m, layers.get("work_sites"), reach_m)
     rows = [(colour, f"score {label}") for _, colour, label in reversed(SCORE_CLASSES)]
