@@ -11,7 +11,8 @@ narrowing to a gemeente joins the map's files from the pieces its part left in t
 * narrowing to a gemeente: its longlist and counts, and the map's files (from its part's
   pieces), for the gemeente of median size and for the largest, the first time and again;
   and the outlines (joined from the pieces too), which the map does not wait for;
-* the same for an arbeidsmarktregio and two provinces (region.yaml's ``area_kinds``).
+* the same for an arbeidsmarktregio and two provinces (region.yaml's ``area_kinds``);
+* the capacity page's analysis and plan for a gemeente, an arbeidsmarktregio and a province.
 
 Writes ``benchmarks/RESULTS-national-app.md``.
 
@@ -110,6 +111,13 @@ def main() -> None:
                 codes = tuple(scan.meta.area(kind, area))
                 rows.append((f"{kind} {area} ({len(codes)} gemeenten)", "first",
                              narrow(scan, crit, codes, Path(tmp))))
+        capacity_rows = []
+        for kind, area in (("gemeente", names[median]), *AREAS[:2]):
+            codes = ([median] if kind == "gemeente" else scan.meta.area(kind, area))
+            analysis, t_analysis = timed(scan.analysis, crit, gemeenten=codes)
+            _, t_plan = timed(scan.assign, crit, gemeenten=codes)
+            capacity_rows.append((f"{kind} {area}", len(analysis.demand),
+                                  len(analysis.longlist_sites), t_analysis, t_plan))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     lines = [
         "# The app's steps on the national demo (#17)", "",
@@ -145,6 +153,15 @@ def main() -> None:
             f"| {label} | {visit} | {r['candidates']:,} | "
             f"{r['on the longlist']:,} | {r['longlist']:.2f} | {r['counts']:.2f} | "
             f"{files} | **{r['total']:.2f}** | {outlines} |")
+    lines += ["", "The page *Opgave & capaciteit* for a choice (a scan in parts weighs the "
+              "work sites of the chosen gemeenten against the sites within reach of them, "
+              "`Scan.analysis(gemeenten=)`; for the whole country it asks for a choice): the "
+              "analysis (task, capacity within reach of each work site) and the plan "
+              "(`Scan.assign`, HiGHS).", "",
+              "| chosen | work sites | longlist sites within reach | analysis (s) | plan (s) |",
+              "|---|---:|---:|---:|---:|"]
+    for label, work, sites, t_analysis, t_plan in capacity_rows:
+        lines.append(f"| {label} | {work:,} | {sites:,} | {t_analysis:.1f} | {t_plan:.1f} |")
     lines += ["", f"Resident memory after opening, evaluating and the country's tables: "
               f"{rss_open:.2f} GiB; peak of the process: {peak:.2f} GiB (the forked workers "
               "that read the parts are not counted)."]

@@ -13,7 +13,7 @@ from locscan.nl import tables
 from locscan.region import RegionMeta
 from locscan.scan import Scan
 from locscan.shortlist import Shortlist
-from ui.text import plain
+from ui.text import narrower, plain
 
 __all__ = ["page"]
 
@@ -48,8 +48,8 @@ def page(scan: Scan, crit: Criteria, store: Shortlist, short: pd.DataFrame, user
     region = scan.region
     chosen_gemeenten = tuple(focus) if scan.in_parts else None
     if scan.in_parts and len(focus) == len(region.meta.municipalities):
-        st.info("Deze regio is te groot om in één keer door te rekenen. Kies links een "
-                "provincie, arbeidsmarktregio, subregio of gemeente.")
+        st.info("Deze regio is te groot om in één keer door te rekenen. Kies links "
+                f"{narrower(region.meta.area_kinds)}.")
         return
     try:
         analysis = scan.analysis(crit, short, gemeenten=chosen_gemeenten)

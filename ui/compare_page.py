@@ -12,7 +12,7 @@ from locscan.criteria import Criteria
 from locscan.errors import LocscanError
 from locscan.region import Gemeenten
 from locscan.scan import Scan
-from ui.text import plain
+from ui.text import narrower, plain
 
 UNSAVED = "huidige aanpassingen (niet opgeslagen)"
 
@@ -58,8 +58,8 @@ def page(scan: Scan, current: Criteria, changed: bool, subregio: str | None,
                   feature_group_to_add=[maps.change_layer(result.changes)], returned_objects=[])
         table = result.changes.drop(columns=result.changes.geometry.name)
     else:
-        st.caption("Kies links een provincie, arbeidsmarktregio, subregio of gemeente om de "
-                   "verschillen op de kaart te zien.")
+        st.caption(f"Kies links {narrower(scan.meta.area_kinds)} om de verschillen op de "
+                   "kaart te zien.")
         table = result.changes
     st.dataframe(table.assign(change=table["change"].map(nl.CHANGE)).rename(
         columns={"scenario": "scenario", "change": "wijziging", "reasons": "toelichting"}),

@@ -13,7 +13,8 @@ de **shortlist** en werkt die per locatie uit.
 - **De gegevens:** de lagen van de regio (percelen, bestemmingsplannen, kernen, natuur,
   werklocaties, parkeren); de pagina *Gegevens en bronnen* noemt bron en datum van elke laag.
   In de demo zijn alle gegevens verzonnen.
-- **Wat u eerst doet:** kies links uw subregio of gemeente. Pas daarna, als de werkgroep dat
+- **Wat u eerst doet:** kies links wat u bekijkt: uw subregio of gemeente (of, waar de regio
+  ze kent, een provincie of arbeidsmarktregio). Pas daarna, als de werkgroep dat
   wil, een drempel aan (bijvoorbeeld de afstand tot het werk): kaart en aantallen volgen
   direct; *Opslaan als nieuwe criteriaset* legt de variant vast. Vul uw naam in voordat u
   locaties op de shortlist zet.

@@ -19,7 +19,7 @@ from locscan.region import Gemeenten
 from locscan.scan import Scan
 from locscan.shortlist import Shortlist
 from ui import kaart_component, paging
-from ui.text import plain
+from ui.text import narrower, plain
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,8 @@ def map_tab(view: View) -> bool:
         drawn = kaart_component.region_files(scan, view.focus)
     if drawn is None:
         st.info(f"De keuze telt meer dan {nl.format_number(kaart_component.MAP_LIMIT)} "
-                "locaties; dat is te veel voor één kaart. Kies links een subregio of gemeente. "
+                "locaties; dat is te veel voor één kaart. Kies links "
+                f"{narrower(scan.meta.area_kinds)}. "
                 "De longlist en de export bevatten wel alle locaties.")
         return False
     files, rows, index = drawn.files, drawn.rows, drawn.ids

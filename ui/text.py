@@ -46,3 +46,18 @@ def distinct(labels: dict[str, str]) -> dict[str, str]:
     counts = Counter(labels.values())
     return {key: f"{label} ({key})" if counts[label] > 1 else label
             for key, label in labels.items()}
+
+
+def narrower(area_kinds: list[str]) -> str:
+    """
+    The sidebar's choices that narrow a region, in Dutch.
+
+    Examples
+    --------
+    >>> narrower([])
+    'een subregio of gemeente'
+    >>> narrower(["provincie", "arbeidsmarktregio"])
+    'een provincie, arbeidsmarktregio, subregio of gemeente'
+    """
+    kinds = [*area_kinds, "subregio", "gemeente"]
+    return "een " + ", ".join(kinds[:-1]) + " of " + kinds[-1]
