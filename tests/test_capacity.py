@@ -87,6 +87,19 @@ def test_assignment_with_an_optimum_known_by_hand():
     assert plan.split["aandeel"].round(3).tolist() == [0.75, 0.25, 0.0]
 
 
+def test_too_many_pairs_keep_each_work_sites_nearest_sites():
+    """Every site is in reach of both work sites (6 pairs); at most 4 keeps the 2 nearest of
+    each: W1 S1 and S2, W2 S3 and S2. W1 needs 25: S3 (at 8 km) is no longer its."""
+    a = Assumptions(reach_m=15_000)
+    free = capacity.assign(_work([25.0, 5.0]), _sites([10, 10, 10]), a, keep_norms=False)
+    assert free.total_shortage == 0
+    capped = capacity.assign(_work([25.0, 5.0]), _sites([10, 10, 10]), a, keep_norms=False,
+                             max_pairs=4)
+    assert set(capped.flows[["work_site", "site"]].itertuples(index=False, name=None)) <= {
+        ("W1", "S1"), ("W1", "S2"), ("W2", "S2"), ("W2", "S3")}
+    assert capped.total_shortage == pytest.approx(5.0)  # W1 gets S1 and S2: 20 of 25
+
+
 def test_an_infeasible_task_reports_the_shortfall():
     a = Assumptions(reach_m=15_000)
     plan = capacity.assign(_work([10.0, 20.0]), _sites([10, 10, 5]), a)

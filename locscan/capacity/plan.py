@@ -40,8 +40,8 @@ def _site_reach(sites: gpd.GeoDataFrame, reach_m: float) -> np.ndarray:
     return np.full(len(sites), float(reach_m))
 
 
-def _pairs(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, reach_m: float,
-           nearest: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _pairs(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, reach_m: float
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(work site, site) pairs within reach of the site's gemeente, with their distance."""
     reach = _site_reach(sites, reach_m)
     tree = shapely.STRtree(sites.geometry.to_numpy())
@@ -49,14 +49,28 @@ def _pairs(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, reach_m: float,
                           distance=float(reach.max()) if len(reach) else reach_m)
     dist = shapely.distance(work.geometry.to_numpy()[i_w], sites.geometry.to_numpy()[i_s])
     inside = dist <= reach[i_s]
-    i_w, i_s, dist = i_w[inside], i_s[inside], dist[inside]
-    if nearest is not None and len(i_w):
-        order = np.lexsort((dist, i_w))
-        i_w, i_s, dist = i_w[order], i_s[order], dist[order]
-        rank = np.arange(len(i_w)) - np.searchsorted(i_w, i_w, side="left")
-        keep = rank < nearest
-        i_w, i_s, dist = i_w[keep], i_s[keep], dist[keep]
-    return i_w, i_s, dist
+    return i_w[inside], i_s[inside], dist[inside]
+
+
+def _nearest(i_w: np.ndarray, i_s: np.ndarray, dist: np.ndarray, nearest: int
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """
+    Of the pairs (work site, site, distance), the `nearest` sites of each work site.
+
+    Examples
+    --------
+    >>> w, s, d = _nearest(np.array([0, 0, 0, 1]), np.array([5, 6, 7, 5]),
+    ...                    np.array([30.0, 10.0, 20.0, 5.0]), 2)
+    >>> w.tolist(), s.tolist(), d.tolist()
+    ([0, 0, 1], [6, 7, 5], [10.0, 20.0, 5.0])
+    """
+    if not len(i_w):
+        return i_w, i_s, dist
+    order = np.lexsort((dist, i_w))
+    i_w, i_s, dist = i_w[order], i_s[order], dist[order]
+    rank = np.arange(len(i_w)) - np.searchsorted(i_w, i_w, side="left")
+    keep = rank < nearest
+    return i_w[keep], i_s[keep], dist[keep]
 
 
 def reach_capacity(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, reach_m: float
@@ -75,7 +89,7 @@ def reach_capacity(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, reach_m: flo
     >>> reach_capacity(work, sites, 15_000).tolist()
     [100.0, 0.0]
     """
-    i_w, i_s, _ = _pairs(work, sites, reach_m, None)
+    i_w, i_s, _ = _pairs(work, sites, reach_m)
     cap = sites["capacity"].to_numpy(dtype=float) * counted(sites).to_numpy()
     total = np.bincount(i_w, weights=cap[i_s], minlength=len(work))
     return pd.Series(total, index=work.index, name="capacity_in_reach")
@@ -174,11 +188,11 @@ def _solve(work: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, a: Assumptions, *, c
     n_w, n_s = len(work), len(sites)
     exclusive = overlapping_pairs(sites)
     _resolved(a, "reach_m", *_SPLIT_NORMS)
-    i_w, i_s, dist = _pairs(work, sites, a.reach_m, None)
+    i_w, i_s, dist = _pairs(work, sites, a.reach_m)
     nearest = None
     if max_pairs is not None and len(i_w) > max_pairs:
         nearest = max(1, max_pairs // max(n_w, 1))
-        i_w, i_s, dist = _pairs(work, sites, a.reach_m, nearest)
+        i_w, i_s, dist = _nearest(i_w, i_s, dist, nearest)
     n_p = len(i_w)
     kind = _kinds(work, sites, i_w, i_s)
     n_g = len(np.unique(work["gemeente_code"].astype(str).to_numpy()[i_w])) if keep_norms else 0
