@@ -23,18 +23,14 @@ def quiet(func, *args, **kwargs):
 
 
 def assert_same_measures(a: pd.DataFrame, b: pd.DataFrame) -> None:
-    """Every column equal, unknowns in the same places; overlap shares to 1e-9 (the union of a
-    part's polygons adds its areas in another order than the union of the whole layer, which
-    differs by ~1e-12)."""
+    """Every column bit-equal, unknowns in the same places."""
     assert list(a.columns) == list(b.columns)
     b = b.loc[a.index]
     for col in a.columns:
         x, y = a[col], b[col]
         assert (x.isna() == y.isna()).all(), col
         if pd.api.types.is_numeric_dtype(x):
-            tolerance = 1e-9 if "share" in col else 0.0
-            np.testing.assert_allclose(x[x.notna()], y[y.notna()], rtol=0, atol=tolerance,
-                                       err_msg=col)
+            np.testing.assert_array_equal(x[x.notna()], y[y.notna()], err_msg=col)
         else:
             assert (x.astype(object)[x.notna()] == y.astype(object)[y.notna()]).all(), col
 

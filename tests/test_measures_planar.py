@@ -78,6 +78,42 @@ def test_shared_edges_split_the_area_exactly():
     np.testing.assert_allclose(area, [20.0, 50.0], rtol=1e-12)
 
 
+def test_covered_areas_count_overlapping_polygons_once():
+    # two squares of 100 m² overlapping in 50 m²; a parcel over both, one over one, one apart
+    layer = np.array([box(0, 0, 10, 10), box(5, 0, 15, 10)])
+    parcels = np.array([box(0, 0, 20, 10), box(11, 0, 15, 5), box(30, 0, 31, 1)])
+    np.testing.assert_allclose(planar.covered_areas(parcels, layer), [150.0, 20.0, 0.0],
+                               rtol=1e-12)
+
+
+def test_covered_areas_equal_geos_over_the_union(shapes):
+    cands, layer = shapes  # the layer's irregular shapes overlap each other
+    union = shapely.union_all(layer)
+    np.testing.assert_allclose(planar.covered_areas(cands, layer),
+                               shapely.area(shapely.intersection(cands, union)),
+                               rtol=1e-9, atol=1e-6)
+
+
+@pytest.mark.parametrize("window", [(0, 0, 400, 400), (300, 500, 1000, 700)])
+def test_areas_do_not_depend_on_the_other_polygons_passed(shapes, window):
+    # a scan in parts reads, for its candidates, only the features that meet them (in the
+    # layer's order): every area must then be bit-equal to the whole layer's
+    cands, layer = shapes
+    mine = cands[shapely.intersects(cands, box(*window))]
+    near = layer[shapely.intersects(layer, box(*shapely.total_bounds(mine)))]
+    assert 0 < len(near) < len(layer)
+    np.testing.assert_array_equal(planar.covered_areas(mine, near),
+                                  planar.covered_areas(cands, layer)[
+                                      shapely.intersects(cands, box(*window))])
+    i, j, area = planar.intersection_areas(mine, near)
+    whole_i, whole_j, whole_area = planar.intersection_areas(cands, layer)
+    at = np.flatnonzero(shapely.intersects(cands, box(*window)))
+    ours = {(at[a], near[b].wkb): v for a, b, v in zip(i, j, area, strict=True)}
+    whole = {(a, layer[b].wkb): v for a, b, v in zip(whole_i, whole_j, whole_area, strict=True)
+             if a in set(at)}
+    assert ours == whole
+
+
 def test_nearest_equals_geos_distance_for_points_and_polygons(shapes):
     cands, layer = shapes
     rng = np.random.default_rng(3)

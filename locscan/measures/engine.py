@@ -31,7 +31,7 @@ __all__ = [
 
 
 #: bump when a kind's results change, so old caches are not used
-MEASURES_VERSION = 3
+MEASURES_VERSION = 4
 
 
 def _ids_digest(ids: pd.Index) -> str:
