@@ -140,7 +140,7 @@ region, base_crit = scan.region, scan.criteria
 chosen_areas: dict[str, str] = {}
 within = list(region.meta.municipalities)
 for kind in region.meta.area_kinds:
-    area_options = ["(alle)", *sorted({m.areas[kind] for m in within if kind in m.areas})]
+    area_options = ["(alle)", *region.meta.area_names(kind, within)]
     area = st.sidebar.selectbox(kind.capitalize(), area_options,
                                 index=_at(area_options, asked.get(kind)), key=f"keuze:{kind}")
     if area != "(alle)":

@@ -184,9 +184,9 @@ class RegionMeta(BaseModel):
         return [m.code for m in self.municipalities
                 if sub in (None, m.subregio) and (among is None or m.code in among)]
 
-    def area_names(self, kind: str) -> list[str]:
+    def area_names(self, kind: str, among: Sequence[Municipality] | None = None) -> list[str]:
         """
-        The areas of `kind` the region's gemeenten lie in, sorted.
+        The areas of `kind` the region's gemeenten (or those `among` them) lie in, sorted.
 
         Examples
         --------
@@ -198,10 +198,13 @@ class RegionMeta(BaseModel):
         ...     Municipality(code="GM3", name="C", subregio="S")])
         >>> meta.area_names("provincie")
         ['Gelderland', 'Utrecht']
+        >>> meta.area_names("provincie", meta.municipalities[:1])
+        ['Utrecht']
         >>> meta.area("provincie", "utrecht")
         ['GM1']
         """
-        return sorted({m.areas[kind] for m in self.municipalities if kind in m.areas})
+        among = self.municipalities if among is None else among
+        return sorted({m.areas[kind] for m in among if kind in m.areas})
 
     def area(self, kind: str, name: str) -> list[str]:
         """

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -322,6 +322,18 @@ class Scan(CapacityQuestions, ScanExports, ScanMaps):
         return self.with_shapes(
             table.join(kept.rename(columns={"status": "shortlist_status"}), how="inner"))
 
+    def too_wide(self, gemeenten: Sequence[str] | None) -> bool:
+        """
+        Whether a choice of gemeenten (CBS codes; None: all) is too wide to weigh.
+
+        It is for a scan in parts asked for its whole region: its capacity and maps are
+        weighed for a narrower choice only (the whole country would take minutes). A scan that
+        is not in parts weighs its whole region: never too wide.
+        """
+        if not self.in_parts:
+            return False
+        return gemeenten is None or len(set(gemeenten)) >= len(self.meta.municipalities)
+
     def compare(self, variants: dict[str, Criteria], *, subregio: str | None = None,
                 gemeente: Gemeenten | None = None, shapes: bool = True) -> Comparison:
         """
@@ -336,7 +348,7 @@ class Scan(CapacityQuestions, ScanExports, ScanMaps):
         results = {name: self.evaluate(c) for name, c in variants.items()}
         analyses: dict[str, capacity.Analysis] | None = None
         codes = self.meta.codes(subregio, gemeente) if self.in_parts else None
-        if codes is None or len(codes) < len(self.meta.municipalities):
+        if not self.too_wide(codes):
             try:
                 analyses = {name: self.analysis(c, gemeenten=codes)
                             for name, c in variants.items()}

@@ -122,6 +122,18 @@ def _rings_of(folder, files) -> dict[str, list[bytes]]:
     return out
 
 
+def test_only_a_scan_in_parts_finds_its_whole_region_too_wide_to_weigh(both):
+    whole, parts = both
+    codes = [m.code for m in parts.meta.municipalities]
+    assert len(codes) > 1
+    assert parts.too_wide(None)
+    assert parts.too_wide(codes)
+    assert parts.too_wide(codes + codes[:1])
+    assert not parts.too_wide(codes[:1])
+    assert not whole.too_wide(None)
+    assert not whole.too_wide(codes)
+
+
 def test_a_scan_in_parts_maps_the_chosen_gemeenten_from_its_parts_pieces(both, tmp_path,
                                                                        monkeypatch):
     from locscan.maps import deck

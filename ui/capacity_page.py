@@ -47,7 +47,7 @@ def page(scan: Scan, crit: Criteria, store: Shortlist, short: pd.DataFrame, user
     """
     region = scan.region
     chosen_gemeenten = tuple(focus) if scan.in_parts else None
-    if scan.in_parts and len(focus) == len(region.meta.municipalities):
+    if scan.too_wide(focus):
         st.info("Deze regio is te groot om in één keer door te rekenen. Kies links "
                 f"{narrower(region.meta.area_kinds)}.")
         return

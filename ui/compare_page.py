@@ -32,7 +32,7 @@ def page(scan: Scan, current: Criteria, changed: bool, subregio: str | None,
         sets = {name: current if name == UNSAVED else criteria.load(files[name])
                 for name in chosen}
         # a scan in parts maps the changes of a chosen part, not of the whole country
-        mapped = not scan.in_parts or len(focus) < len(scan.meta.municipalities)
+        mapped = not scan.too_wide(focus)
         result = scan.compare(sets, subregio=subregio, gemeente=gemeente, shapes=mapped)
     except LocscanError as exc:
         st.error(f"De scenario's zijn niet te vergelijken: {plain(exc)}")
