@@ -51,6 +51,16 @@ def test_segment_argmin_per_group_with_ties_to_the_lowest_tiebreak():
     assert kernels.segment_argmin(group, value, tiebreak).tolist() == [2, 4, 5]
 
 
+def test_sort_within_runs_sorts_each_run_in_place_and_no_further():
+    group = np.array([0, 0, 0, 2, 5, 5])
+    value = np.array([9, 3, 5, 1, 8, 2])
+    kernels.sort_within_runs(group, value)
+    assert value.tolist() == [3, 5, 9, 1, 2, 8]
+    long = np.arange(100)[::-1].copy()  # a long run takes numpy's sort
+    kernels.sort_within_runs(np.zeros(100, dtype=np.int64), long)
+    assert long.tolist() == list(range(100))
+
+
 def test_sum_by_pair_adds_up_each_key_within_its_group():
     group = np.array([0, 0, 0, 3, 3])
     key = np.array([7, 5, 7, 7, 7])

@@ -248,6 +248,31 @@ def split_rings(x, y, geom_offsets):  # pragma: no cover - compiled
 
 
 @njit(nogil=True, cache=True)
+def sort_within_runs(group, value):  # pragma: no cover - compiled
+    """
+    Sort `value` in place within each run of equal `group` (sorted); no array is copied.
+
+    Short runs (a candidate's few triangles) by insertion, long ones by numpy's sort.
+    """
+    start = 0
+    n = len(group)
+    for end in range(1, n + 1):
+        if end < n and group[end] == group[start]:
+            continue
+        if end - start > 32:
+            value[start:end] = np.sort(value[start:end])
+        else:
+            for i in range(start + 1, end):
+                v = value[i]
+                j = i - 1
+                while j >= start and value[j] > v:
+                    value[j + 1] = value[j]
+                    j -= 1
+                value[j + 1] = v
+        start = end
+
+
+@njit(nogil=True, cache=True)
 def sum_by_pair(group, key, value):  # pragma: no cover - compiled
     """
     Sum `value` per (group, key) where `group` comes in runs (sorted); keys in first-seen order.

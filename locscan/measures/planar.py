@@ -158,9 +158,9 @@ def intersection_areas(
     tree = shapely.STRtree(tri.geoms)
 
     def chunk(part: slice) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        i_g, i_t = tree.query(geoms[part])
-        order = _by_pair(i_g, i_t)  # a polygon's triangles in their own order
-        i_g, i_t = i_g[order].astype(np.int64) + part.start, i_t[order]
+        i_g, i_t = tree.query(geoms[part])  # by candidate; its triangles in the tree's order
+        kernels.sort_within_runs(i_g, i_t)  # a polygon's triangles in their own order
+        i_g = i_g.astype(np.int64) + part.start
         area = kernels.polygon_triangle_areas(i_g, i_t, ring.first, ring.offsets, ring.sign,
                                               ring.x, ring.y, tri.x, tri.y)
         return kernels.sum_by_pair(i_g, tri.owner[i_t].astype(np.int64), area)

@@ -127,7 +127,9 @@ def compute_in_parts(
         else:
             parts = (_done(region, measure_part(region, specs, t.name, t.codes, cache=cache,
                                                 keys=keys), t) for t in tasks)
-        return _joined(parts, geometry, on_part)
+        done = _received(parts, on_part)
+    # the workers have ended (and their memory with them) before the parts are joined
+    return _joined(done, geometry)
 
 
 def _done(region: Region, part: Part, task: _Task) -> Part:
@@ -152,9 +154,8 @@ def _compact(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(dict.fromkeys(text, pd.StringDtype("pyarrow"))) if text else frame
 
 
-def _joined(parts: Iterable[Part], geometry: bool, on_part: Callable[[Part], None] | None
-            ) -> tuple[gpd.GeoDataFrame | pd.DataFrame, pd.DataFrame]:
-    """The parts' candidates and measures, one table each; their warnings shown once."""
+def _received(parts: Iterable[Part], on_part: Callable[[Part], None] | None) -> list[Part]:
+    """Every part as it is done, passed to `on_part`; its warnings shown once."""
     done, shown = [], set()
     for part in parts:
         for message in part.messages:
@@ -164,36 +165,53 @@ def _joined(parts: Iterable[Part], geometry: bool, on_part: Callable[[Part], Non
         if on_part:
             on_part(part)
         done.append(part)
-    filled = [p for p in done if len(p.candidates)]
-    cands = pd.concat([p.candidates for p in filled]) if filled else done[0].candidates
+    return done
+
+
+def _joined(done: list[Part], geometry: bool
+            ) -> tuple[gpd.GeoDataFrame | pd.DataFrame, pd.DataFrame]:
+    """
+    The parts' candidates and measures, one table each.
+
+    `done` is emptied: each part's tables are let go as soon as they are joined, so that the
+    country's tables are not held twice (or three times, with their chunks joined).
+    """
+    filled = [p for p in done if len(p.candidates)] or done[:1]
+    cands_of, measures_of = [p.candidates for p in filled], [p.measures for p in filled]
+    done.clear()
+    filled.clear()
+    cands = _concat(cands_of)
     cands = cands.astype(dict.fromkeys(["gemeente_code", "gemeente", "subregio"], "category"))
     if geometry and not isinstance(cands, gpd.GeoDataFrame):
         cands = gpd.GeoDataFrame(cands, geometry="geometry", crs=settings.crs)
-    table = pd.concat([p.measures for p in filled]) if filled else done[0].measures
-    return _one_chunk(cands), _one_chunk(as_categories(table))
+    return cands, as_categories(_concat(measures_of))
 
 
-def _one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """
-    `frame` with its Arrow-backed columns and index each in one chunk.
+    `frames` one below the other, each Arrow-backed column and the index in one chunk.
 
-    Joined parts leave a chunk per part; taking rows from 60 chunks costs a hundred times
-    more than from one (0.2 s per column for one gemeente's rows of a country).
+    The list is emptied. Joined parts leave a chunk per part; taking rows from 60 chunks
+    costs a hundred times more than from one (0.2 s per column for one gemeente's rows of a
+    country). A column's chunks are let go as soon as it is one.
     """
-    def joined(values):
-        if not isinstance(values, pd.arrays.ArrowExtensionArray):
-            return values
-        arrow = values.__arrow_array__()
-        if not isinstance(arrow, pa.ChunkedArray) or arrow.num_chunks <= 1:
-            return values
-        return type(values)(pa.chunked_array([arrow.combine_chunks()]))
-
-    out = frame.copy(deep=False)
+    out = pd.concat(frames) if len(frames) > 1 else frames[0].copy(deep=False)
+    frames.clear()
     for col in out.columns:
         if isinstance(out[col].array, pd.arrays.ArrowExtensionArray):
-            out[col] = joined(out[col].array)
-    out.index = pd.Index(joined(frame.index.array), name=frame.index.name)
+            out[col] = _one_chunk(out[col].array)
+    out.index = pd.Index(_one_chunk(out.index.array), name=out.index.name)
     return out
+
+
+def _one_chunk(values):
+    """An Arrow-backed array in one chunk; any other array as it is."""
+    if not isinstance(values, pd.arrays.ArrowExtensionArray):
+        return values
+    arrow = values.__arrow_array__()
+    if not isinstance(arrow, pa.ChunkedArray) or arrow.num_chunks <= 1:
+        return values
+    return type(values)(pa.chunked_array([arrow.combine_chunks()]))
 
 
 @contextlib.contextmanager
