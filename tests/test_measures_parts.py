@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
+import pytest
 from _parts import GMR, quiet
 
 from locscan import criteria
+from locscan.measures import parts
 from locscan.measures.parts import measure_part, part_candidates, part_groups
 from locscan.region import Region
 
@@ -40,3 +44,42 @@ def test_tiles_group_every_gemeente_once(small_demo):
     assert sorted(c for group in tiles.values() for c in group) == sorted(codes)
     assert all(name.startswith("tegel-") for name in tiles)
     assert len(part_groups(region, 1_000_000)) == 1  # one tile holds the whole region
+
+
+def test_a_cached_part_reads_its_content_key_and_does_not_hash_it_again(small_demo, tmp_path,
+                                                                       monkeypatch):
+    folder = tmp_path / "demo"
+    shutil.copytree(small_demo, folder, ignore=shutil.ignore_patterns(".locscan-cache"))
+    region = Region(folder)
+    specs = criteria.load(GMR).used_measures()
+    code = region.meta.municipalities[0].code
+    first = quiet(measure_part, region, specs, code, [code], cache=True)
+    [kept] = (region.cache_dir / "parts" / code).glob("candidates-*.content")
+    assert kept.read_text() == first.content == parts._content_key(first.candidates)
+
+    def no_hashing(cands):
+        raise AssertionError("the content key was hashed again")
+
+    monkeypatch.setattr(parts, "_content_key", no_hashing)
+    again = quiet(measure_part, Region(folder), specs, code, [code], cache=True)
+    assert again.content == first.content
+    assert again.from_cache == [s.name for s in specs]
+
+
+@pytest.mark.parametrize("kept", ["", "not a key\n", "\xff\xfe"])
+def test_a_missing_or_damaged_content_key_is_hashed_again_and_kept(small_demo, tmp_path, kept):
+    folder = tmp_path / "demo"
+    shutil.copytree(small_demo, folder, ignore=shutil.ignore_patterns(".locscan-cache"))
+    region = Region(folder)
+    specs = criteria.load(GMR).used_measures()
+    code = region.meta.municipalities[0].code
+    first = quiet(measure_part, region, specs, code, [code], cache=True)
+    [path] = (region.cache_dir / "parts" / code).glob("candidates-*.content")
+    if kept:
+        path.write_bytes(kept.encode("latin-1"))
+    else:
+        path.unlink()  # a cache written before the keys were kept
+    again = quiet(measure_part, Region(folder), specs, code, [code], cache=True)
+    assert again.content == first.content
+    assert again.from_cache == [s.name for s in specs]
+    assert path.read_text() == first.content
