@@ -30,6 +30,9 @@ M = TypeVar("M", bound=BaseModel)
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000  # after expanding aliases
+#: libyaml's safe loader where PyYAML was built with it: a region.yaml of 342 gemeenten is read
+#: three times (events, nodes, data) in 0.1 s instead of 1 s
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read(path: str | os.PathLike, *, what: str, error: type[LocscanError]
@@ -85,7 +88,7 @@ def text_data(text: str, *, what: str, error: type[LocscanError]
     locscan.errors.LocscanError: t: key 'op' appears twice in one mapping (lines 1 and 2)
     """
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -93,9 +96,9 @@ def text_data(text: str, *, what: str, error: type[LocscanError]
                             f"(line {event.start_mark.line + 1})")
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    node = yaml.compose(text, Loader=_LOADER)
     _check_nodes(node, what=what, error=error)
-    return yaml.safe_load(text), node
+    return yaml.load(text, Loader=_LOADER), node
 
 
 def _check_nodes(root: yaml.Node | None, *, what: str, error: type[LocscanError]) -> None:
