@@ -9,6 +9,8 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
+from pyarrow import feather
 
 from locscan import atomic
 
@@ -26,21 +28,31 @@ def key(*parts: Any) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
 
-def read(path: Path) -> pd.DataFrame | None:
+def read(path: Path, *, shapes: bool = True) -> pd.DataFrame | None:
     """
     Return the cached frame at `path`, or ``None`` when it is absent or unreadable.
 
     ``.geo.arrow`` files are GeoDataFrames in uncompressed Arrow IPC (read without
-    decompressing); ``.parquet`` files are plain frames.
+    decompressing); without `shapes`, a plain frame of their other columns, the shapes not
+    decoded. ``.parquet`` files are plain frames.
     """
     if not path.is_file():
         return None
     try:
         if path.name.endswith(".geo.arrow"):
-            return gpd.read_feather(path)
+            return gpd.read_feather(path) if shapes else _without_shapes(path)
         return pd.read_parquet(path)
-    except (OSError, ValueError):  # a truncated or foreign file is recomputed, not trusted
+    except (OSError, ValueError, KeyError):  # a truncated or foreign file is recomputed
         return None
+
+
+def _without_shapes(path: Path) -> pd.DataFrame:
+    """The columns of a GeoDataFrame's Arrow file but its geometries, as geopandas reads them."""
+    with pa.OSFile(str(path)) as source:
+        schema = pa.ipc.open_file(source).schema
+    geometries = json.loads(schema.metadata[b"geo"])["columns"]
+    columns = [name for name in schema.names if name not in geometries]
+    return feather.read_table(path, columns=columns).to_pandas()
 
 
 def write(path: Path, frame: pd.DataFrame) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import geopandas as gpd
+import pandas as pd
 import pytest
 from _parts import GMR, quiet
 
@@ -83,3 +85,43 @@ def test_a_missing_or_damaged_content_key_is_hashed_again_and_kept(small_demo, t
     assert again.content == first.content
     assert again.from_cache == [s.name for s in specs]
     assert path.read_text() == first.content
+
+
+def _copy(demo, folder):
+    shutil.copytree(demo, folder, ignore=shutil.ignore_patterns(".locscan-cache"))
+    return folder
+
+
+def test_a_cached_part_without_shapes_holds_the_same_and_reads_its_shapes_when_asked(
+        small_demo, tmp_path):
+    region = Region(_copy(small_demo, tmp_path / "demo"))
+    specs = criteria.load(GMR).used_measures()
+    code = region.meta.municipalities[0].code
+    whole = quiet(measure_part, region, specs, code, [code], cache=True)
+    light = quiet(measure_part, Region(region.folder), specs, code, [code], cache=True,
+                  shapes=False)
+    assert not isinstance(light.candidates, gpd.GeoDataFrame)
+    assert light.from_cache == [s.name for s in specs]
+    pd.testing.assert_frame_equal(light.measures, whole.measures)
+    pd.testing.assert_frame_equal(light.candidates,
+                                  pd.DataFrame(whole.candidates).drop(columns="geometry"))
+    shapes = parts.part_shapes(region, light)
+    assert shapes.geometry.geom_equals_exact(whole.candidates.geometry, 0).all()
+    assert parts.part_shapes(region, whole) is whole.candidates
+    light.content = "0" * 20  # the cache holds other candidates than the part was made of
+    assert parts.part_shapes(region, light) is None
+
+
+def test_a_part_with_a_measure_to_compute_reads_its_shapes_even_when_not_asked(small_demo,
+                                                                              tmp_path):
+    region = Region(_copy(small_demo, tmp_path / "demo"))
+    specs = criteria.load(GMR).used_measures()
+    code = region.meta.municipalities[0].code
+    whole = quiet(measure_part, region, specs, code, [code], cache=True)
+    [gone] = (region.cache_dir / "parts" / code).glob(f"measure-{specs[0].name}-*.parquet")
+    gone.unlink()
+    again = quiet(measure_part, Region(region.folder), specs, code, [code], cache=True,
+                  shapes=False)
+    assert isinstance(again.candidates, gpd.GeoDataFrame)
+    assert again.from_cache == [s.name for s in specs[1:]]
+    pd.testing.assert_frame_equal(again.measures, whole.measures)

@@ -204,3 +204,18 @@ def test_the_classes_to_choose_from_are_found_once(scan, monkeypatch):
 
     monkeypatch.setattr(criteria, "choices", never)
     assert scan.choices("bestemming") == first
+
+
+def test_a_scan_reopened_from_its_cache_makes_missing_pieces_from_the_cached_shapes(
+        both, tmp_path):
+    parts = both[1]
+    folder = parts.region.folder
+    good = _bytes(tmp_path / "goed", parts.write_map(tmp_path / "goed", ["GM0001"])[0])
+    made = sorted(folder.rglob("kaart-*.npz"))
+    assert made
+    for piece in made:  # gone: the parts, read whole from the cache, read their shapes
+        piece.unlink()
+    again = Scan(Region(folder), toy_crit(), cache=True)
+    assert sorted(folder.rglob("kaart-*.npz")) == made
+    files, _ = again.write_map(tmp_path / "weer", ["GM0001"])
+    assert _bytes(tmp_path / "weer", files) == good

@@ -34,6 +34,7 @@ from locscan.maps.regionfiles import (
     write_sites,
 )
 from locscan.maps.sitearrays import outlines, sites
+from locscan.measures.parts import part_shapes
 from locscan.region import Region
 
 __all__ = ["Piece", "join", "join_outlines", "piece", "piece_path", "read_piece",
@@ -95,8 +96,9 @@ def write_part_pieces(region: Region, part) -> None:
     """
     Write the pieces of every gemeente of `part` into its cache, unless they are there.
 
-    `part` is a :class:`locscan.measures.parts.Part` with its shapes: this is the ``after``
-    of :func:`locscan.measures.compute_in_parts`, run where the part was computed.
+    `part` is a :class:`locscan.measures.parts.Part`: this is the ``after`` of
+    :func:`locscan.measures.compute_in_parts`, run where the part was computed; its shapes
+    are read from the part's cache only when its pieces are not there.
     One file per part, written whole or not at all.
     """
     if not part.content or not len(part.candidates):
@@ -104,7 +106,9 @@ def write_part_pieces(region: Region, part) -> None:
     path = piece_path(region, part.name, part.content)
     if path.exists():
         return
-    cands = part.candidates
+    cands = part_shapes(region, part)
+    if cands is None:  # the part's cache changed since it was measured: nothing to draw from
+        return
     codes = cands["gemeente_code"].astype(str).to_numpy()
     arrays = {}
     for code in part.codes:

@@ -20,6 +20,7 @@ import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -41,7 +42,7 @@ from locscan.measures.spec import KINDS, MeasureSpec
 from locscan.region import Region
 
 __all__ = ["FIRST_REACH_M", "PART_M", "Part", "cached_part_candidates", "measure_part",
-           "part_candidates", "part_groups", "reach_m"]
+           "part_candidates", "part_groups", "part_shapes", "reach_m"]
 
 #: the side (m) of the tiles that group gemeenten into parts (:func:`part_groups`)
 PART_M = 30_000.0
@@ -65,7 +66,8 @@ class Part:
     codes
         The CBS codes of its gemeenten.
     candidates
-        The candidates whose representative point lies in one of them.
+        The candidates whose representative point lies in one of them; without their shapes
+        (a DataFrame) when the part was read from its cache without them.
     measures
         One row per candidate, a column per measure (and its extra columns).
     from_cache
@@ -79,7 +81,7 @@ class Part:
 
     name: str
     codes: list[str]
-    candidates: gpd.GeoDataFrame
+    candidates: gpd.GeoDataFrame | pd.DataFrame
     measures: pd.DataFrame
     from_cache: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
@@ -143,11 +145,26 @@ def cached_part_candidates(region: Region, name: str, codes: list[str], *,
     return _cached_part(region, name, codes, settings.use_cache if cache is None else cache)[0]
 
 
-def _cached_part(region: Region, name: str, codes: list[str], cache: bool
-                 ) -> tuple[gpd.GeoDataFrame, str]:
+def part_shapes(region: Region, part: Part) -> gpd.GeoDataFrame | None:
+    """
+    The candidates of `part` with their shapes; None when its cache no longer holds them.
+
+    A part measured without shapes (``measure_part(..., shapes=False)``) reads them from its
+    cache, as they were when it was measured (the same content key), or not at all.
+    """
+    if isinstance(part.candidates, gpd.GeoDataFrame):
+        return part.candidates
+    cands, content = _cached_part(region, part.name, part.codes, True)
+    return cands if content == part.content else None
+
+
+def _cached_part(region: Region, name: str, codes: list[str], cache: bool, *,
+                 shapes: bool = True) -> tuple[gpd.GeoDataFrame | pd.DataFrame, str]:
     """
     :func:`cached_part_candidates` and their :func:`_content_key`.
 
+    Without `shapes`, candidates from the cache come without them (a DataFrame): decoding
+    and freeing a country's shapes took half the time of reading it from the cache.
     The key is kept in a file beside the cached candidates, written after them: hashing a
     tile's shapes and attributes again each time the part is read from the cache took longer
     than reading it (32 of 55 s for the country's 59 parts).
@@ -155,7 +172,7 @@ def _cached_part(region: Region, name: str, codes: list[str], cache: bool
     path = (region.cache_dir / "parts" / name
             / f"candidates-{_cache.key(candidates_key(region), codes)}.geo.arrow")
     digest = path.with_name(path.name.removesuffix(".geo.arrow") + ".content")
-    cands = _cache.read(path) if cache else None
+    cands = _cache.read(path, shapes=shapes) if cache else None
     if cands is None:
         cands = part_candidates(region, codes)
         content = _content_key(cands)
@@ -170,6 +187,8 @@ def _cached_part(region: Region, name: str, codes: list[str], cache: bool
         known = ""
     if _CONTENT.fullmatch(known):
         return cands, known
+    if not shapes:  # the key is of the shapes too
+        return _cached_part(region, name, codes, cache)
     content = _content_key(cands)
     atomic.write_text(digest, content)
     return cands, content
@@ -244,39 +263,47 @@ def _within_reach(region: Region, spec: MeasureSpec, cands: gpd.GeoDataFrame,
 
 
 def measure_part(region: Region, specs: Iterable[MeasureSpec], name: str, codes: list[str],
-                 *, cache: bool | None = None, keys: dict[str, str] | None = None) -> Part:
+                 *, cache: bool | None = None, keys: dict[str, str] | None = None,
+                 shapes: bool = True) -> Part:
     """
     The candidates of the gemeenten `codes` (part `name`) and their measures.
 
     Each measure from the cache when possible.
 
     `keys` are the layers' fingerprints, when the caller has them. Warnings raised while
-    reading are returned in the part (``messages``), not shown.
+    reading are returned in the part (``messages``), not shown. Without `shapes`, a part whose
+    candidates and measures all come from the cache holds its candidates without their shapes
+    (a DataFrame; :func:`part_shapes` reads them).
     """
     specs = list(specs)
     cache = settings.use_cache if cache is None else cache
     keys = keys if keys is not None else layer_keys(region, specs)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        part = _measure_part(region, specs, name, codes, cache, keys)
+        part = _measure_part(region, specs, name, codes, cache, keys, shapes)
     part.messages = list(dict.fromkeys(str(w.message) for w in caught))
     return part
 
 
 def _measure_part(region: Region, specs: list[MeasureSpec], name: str, codes: list[str],
-                  cache: bool, keys: dict[str, str]) -> Part:
+                  cache: bool, keys: dict[str, str], shapes: bool) -> Part:
     folder = region.cache_dir / "parts" / name
-    cands, content = _cached_part(region, name, codes, cache)
+    cands, content = _cached_part(region, name, codes, cache, shapes=shapes)
     if not len(cands):  # a part without candidates (open water): nothing to measure or read
         return Part(name, codes, cands, pd.DataFrame(index=cands.index))
-    frames, from_cache = [], []
-    networks = {n: region.network(n) for s in specs if (n := s.params.get("network"))}
+    paths = _measure_paths(folder, specs, content, keys)
+    found = _cached_measures(paths, len(cands)) if cache else {}
+    if len(found) < len(specs) and not isinstance(cands, gpd.GeoDataFrame):
+        cands, content = _cached_part(region, name, codes, cache)  # to measure: the shapes
+        paths = _measure_paths(folder, specs, content, keys)
+        found = _cached_measures(paths, len(cands))
+    frames = []
+    networks = {n: region.network(n) for s in specs
+                if s.name not in found and (n := s.params.get("network"))}
     for spec in specs:
-        path = folder / f"measure-{spec.name}-{spec_key(spec, content, keys)}.parquet"
-        frame = _cache.read(path) if cache else None
-        if frame is not None and len(frame) == len(cands):
+        frame = found.get(spec.name)
+        if frame is not None:
             frame = frame.set_axis(cands.index)
-            from_cache.append(spec.name)
         else:
             layer = spec.layer if spec.layer and region.has_layer(spec.layer) else None
             if (_missing(cands, spec, layer) is not None
@@ -285,7 +312,21 @@ def _measure_part(region: Region, specs: list[MeasureSpec], name: str, codes: li
             else:
                 frame = _within_reach(region, spec, cands, networks)
             if cache:
-                _cache.write(path, frame.reset_index(drop=True))
+                _cache.write(paths[spec.name], frame.reset_index(drop=True))
         frames.append(masked_outside_coverage(region, cands, spec, frame))
     table = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=cands.index)
-    return Part(name, codes, cands, table, from_cache, content=content)
+    return Part(name, codes, cands, table, [s.name for s in specs if s.name in found],
+                content=content)
+
+
+def _measure_paths(folder: Path, specs: list[MeasureSpec], content: str,
+                   keys: dict[str, str]) -> dict[str, Path]:
+    """Where each measure of a part whose candidates have digest `content` is cached."""
+    return {spec.name: folder / f"measure-{spec.name}-{spec_key(spec, content, keys)}.parquet"
+            for spec in specs}
+
+
+def _cached_measures(paths: dict[str, Path], rows: int) -> dict[str, pd.DataFrame]:
+    """The measures (by name) whose cached file at `paths` reads whole, with `rows` rows."""
+    frames = {name: _cache.read(path) for name, path in paths.items()}
+    return {name: f for name, f in frames.items() if f is not None and len(f) == rows}

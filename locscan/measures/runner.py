@@ -51,12 +51,15 @@ def _run(task: _Task) -> Part:
     if region is None:
         region = _OPEN.setdefault(task.folder, open_region(task.folder))
     return _done(region, measure_part(region, task.specs, task.name, task.codes,
-                                      cache=task.cache, keys=task.keys), task)
+                                      cache=task.cache, keys=task.keys, shapes=task.geometry),
+                 task)
 
 
 def _without_geometry(part: Part) -> Part:
     """The part without its candidates' shapes (they stay in the part's cache)."""
-    part.candidates = pd.DataFrame(part.candidates.drop(columns=part.candidates.geometry.name))
+    if isinstance(part.candidates, gpd.GeoDataFrame):
+        part.candidates = pd.DataFrame(
+            part.candidates.drop(columns=part.candidates.geometry.name))
     return part
 
 
@@ -97,9 +100,11 @@ def compute_in_parts(
         Keep the candidates' shapes; without them (a plain DataFrame) the result of a whole
         country fits in a few GiB, and each part's shapes stay in its cache.
     after
-        Called with the region and each part, shapes and all, where the part was computed (a
-        worker), before its shapes are dropped: to derive and cache more from the shapes
-        while they are at hand. A module-level function, so that it reaches the workers.
+        Called with the region and each part where the part was computed (a worker): to
+        derive and cache more from its candidates. A part measured here holds their shapes;
+        without `geometry`, one read whole from its cache does not (they are read only when
+        wanted: :func:`locscan.measures.parts.part_shapes`). A module-level function, so
+        that it reaches the workers.
 
     Returns
     -------
@@ -126,7 +131,8 @@ def compute_in_parts(
             parts = pool.map(_run, tasks)
         else:
             parts = (_done(region, measure_part(region, specs, t.name, t.codes, cache=cache,
-                                                keys=keys), t) for t in tasks)
+                                                keys=keys, shapes=geometry), t)
+                     for t in tasks)
         done = _received(parts, on_part)
     # the workers have ended (and their memory with them) before the parts are joined
     return _joined(done, geometry)
