@@ -48,15 +48,22 @@ def test_tiles_group_every_gemeente_once(small_demo):
     assert len(part_groups(region, 1_000_000)) == 1  # one tile holds the whole region
 
 
-def test_a_cached_part_reads_its_content_key_and_does_not_hash_it_again(small_demo, tmp_path,
-                                                                       monkeypatch):
+@pytest.fixture
+def measured_once(small_demo, tmp_path):
+    """A copy of the demo whose first gemeente was measured once, with the cache: its
+    folder, the measures, the gemeente's code and the part."""
     folder = tmp_path / "demo"
     shutil.copytree(small_demo, folder, ignore=shutil.ignore_patterns(".locscan-cache"))
-    region = Region(folder)
     specs = criteria.load(GMR).used_measures()
-    code = region.meta.municipalities[0].code
-    first = quiet(measure_part, region, specs, code, [code], cache=True)
-    [kept] = (region.cache_dir / "parts" / code).glob("candidates-*.content")
+    code = Region(folder).meta.municipalities[0].code
+    return folder, specs, code, quiet(measure_part, Region(folder), specs, code, [code],
+                                      cache=True)
+
+
+def test_a_cached_part_reads_its_content_key_and_does_not_hash_it_again(measured_once,
+                                                                       monkeypatch):
+    folder, specs, code, first = measured_once
+    [kept] = (Region(folder).cache_dir / "parts" / code).glob("candidates-*.content")
     assert kept.read_text() == first.content == parts._content_key(first.candidates)
 
     def no_hashing(cands):
@@ -69,14 +76,9 @@ def test_a_cached_part_reads_its_content_key_and_does_not_hash_it_again(small_de
 
 
 @pytest.mark.parametrize("kept", ["", "not a key\n", "\xff\xfe"])
-def test_a_missing_or_damaged_content_key_is_hashed_again_and_kept(small_demo, tmp_path, kept):
-    folder = tmp_path / "demo"
-    shutil.copytree(small_demo, folder, ignore=shutil.ignore_patterns(".locscan-cache"))
-    region = Region(folder)
-    specs = criteria.load(GMR).used_measures()
-    code = region.meta.municipalities[0].code
-    first = quiet(measure_part, region, specs, code, [code], cache=True)
-    [path] = (region.cache_dir / "parts" / code).glob("candidates-*.content")
+def test_a_missing_or_damaged_content_key_is_hashed_again_and_kept(measured_once, kept):
+    folder, specs, code, first = measured_once
+    [path] = (Region(folder).cache_dir / "parts" / code).glob("candidates-*.content")
     if kept:
         path.write_bytes(kept.encode("latin-1"))
     else:
@@ -87,19 +89,11 @@ def test_a_missing_or_damaged_content_key_is_hashed_again_and_kept(small_demo, t
     assert path.read_text() == first.content
 
 
-def _copy(demo, folder):
-    shutil.copytree(demo, folder, ignore=shutil.ignore_patterns(".locscan-cache"))
-    return folder
-
-
 def test_a_cached_part_without_shapes_holds_the_same_and_reads_its_shapes_when_asked(
-        small_demo, tmp_path):
-    region = Region(_copy(small_demo, tmp_path / "demo"))
-    specs = criteria.load(GMR).used_measures()
-    code = region.meta.municipalities[0].code
-    whole = quiet(measure_part, region, specs, code, [code], cache=True)
-    light = quiet(measure_part, Region(region.folder), specs, code, [code], cache=True,
-                  shapes=False)
+        measured_once):
+    folder, specs, code, whole = measured_once
+    region = Region(folder)
+    light = quiet(measure_part, region, specs, code, [code], cache=True, shapes=False)
     assert not isinstance(light.candidates, gpd.GeoDataFrame)
     assert light.from_cache == [s.name for s in specs]
     pd.testing.assert_frame_equal(light.measures, whole.measures)
@@ -112,16 +106,12 @@ def test_a_cached_part_without_shapes_holds_the_same_and_reads_its_shapes_when_a
     assert parts.part_shapes(region, light) is None
 
 
-def test_a_part_with_a_measure_to_compute_reads_its_shapes_even_when_not_asked(small_demo,
-                                                                              tmp_path):
-    region = Region(_copy(small_demo, tmp_path / "demo"))
-    specs = criteria.load(GMR).used_measures()
-    code = region.meta.municipalities[0].code
-    whole = quiet(measure_part, region, specs, code, [code], cache=True)
+def test_a_part_with_a_measure_to_compute_reads_its_shapes_even_when_not_asked(measured_once):
+    folder, specs, code, whole = measured_once
+    region = Region(folder)
     [gone] = (region.cache_dir / "parts" / code).glob(f"measure-{specs[0].name}-*.parquet")
     gone.unlink()
-    again = quiet(measure_part, Region(region.folder), specs, code, [code], cache=True,
-                  shapes=False)
+    again = quiet(measure_part, region, specs, code, [code], cache=True, shapes=False)
     assert isinstance(again.candidates, gpd.GeoDataFrame)
     assert again.from_cache == [s.name for s in specs[1:]]
     pd.testing.assert_frame_equal(again.measures, whole.measures)
