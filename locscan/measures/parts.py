@@ -294,9 +294,10 @@ def _measure_part(region: Region, specs: list[MeasureSpec], name: str, codes: li
     paths = _measure_paths(folder, specs, content, keys)
     found = _cached_measures(paths, len(cands)) if cache else {}
     if len(found) < len(specs) and not isinstance(cands, gpd.GeoDataFrame):
-        cands, content = _cached_part(region, name, codes, cache)  # to measure: the shapes
-        paths = _measure_paths(folder, specs, content, keys)
-        found = _cached_measures(paths, len(cands))
+        cands, again = _cached_part(region, name, codes, cache)  # to measure: the shapes
+        if again != content:  # the cache changed in between: its measures are others
+            content, paths = again, _measure_paths(folder, specs, again, keys)
+            found = _cached_measures(paths, len(cands))
     frames = []
     networks = {n: region.network(n) for s in specs
                 if s.name not in found and (n := s.params.get("network"))}
